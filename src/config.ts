@@ -1,0 +1,410 @@
+import { AppError } from './errors';
+
+/**
+ * The only module that reads the environment (DESIGN.md section 4). Everything else receives the
+ * frozen `Config` from the composition root, so tests build configs without touching process.env.
+ */
+
+export type Locale = 'ja' | 'en';
+export const LOCALES: readonly Locale[] = ['ja', 'en'];
+
+export type GraphCredentialConfig =
+  | { kind: 'managedIdentity'; clientId: string | undefined }
+  | { kind: 'clientSecret'; tenantId: string; clientId: string; clientSecret: string }
+  | { kind: 'clientCertificate'; tenantId: string; clientId: string; certificatePath: string };
+
+export interface OfficeHours {
+  /** ISO weekday numbers, Monday = 1 … Sunday = 7. */
+  days: readonly number[];
+  /** Minutes after midnight in `timeZone`. */
+  startMinute: number;
+  endMinute: number;
+  /** As configured, for messages ("Mon-Fri 09:00-18:00"). */
+  text: string;
+}
+
+export interface Config {
+  port: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Local sandbox: anonymous Bot Framework auth and the Japanese locale override are allowed only here. */
+  sandbox: boolean;
+  maxBodyBytes: number;
+  bot: {
+    appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+    appId: string;
+    appPassword: string;
+    appTenantId: string;
+    /** True when no app id is set (sandbox only): the adapter skips JWT validation. */
+    anonymous: boolean;
+  };
+  graph: {
+    baseUrl: string;
+    authorityHost: string | undefined;
+    credential: GraphCredentialConfig;
+    timeoutMs: number;
+  };
+  allowedTenantIds: readonly string[];
+  approverGroupId: string;
+  reviewerGroupId: string;
+  approvalsChannelId: string;
+  securityChannelId: string | undefined;
+  senderMailbox: string | undefined;
+  breakGlassUserIds: readonly string[];
+  helpdesk: {
+    phone: string;
+    email: string;
+    location: string;
+  };
+  officeHours: OfficeHours;
+  timeZone: string;
+  defaultLocale: Locale;
+  localeOverride: Locale | undefined;
+  storage:
+    | { kind: 'sqlite'; path: string }
+    | { kind: 'azure'; connectionString: string; blobContainer: string; tablePrefix: string };
+  tapMaxLifetimeMinutes: number;
+  requestExpiryMinutes: number;
+  reminderLeadMinutes: number;
+  monthlyRequestCap: number;
+  transcriptRetentionDays: number;
+  auditRetentionDays: number;
+  auditKey: string;
+  /** Extra regular expressions whose matches are redacted from transcripts and logs. */
+  sensitivePatterns: readonly RegExp[];
+}
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const DAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
+/** Collects every problem instead of stopping at the first, so an operator fixes them in one go. */
+class Reader {
+  readonly problems: string[] = [];
+
+  constructor(private readonly env: Environment) {}
+
+  raw(name: string): string | undefined {
+    const value = this.env[name];
+    if (value === undefined) return undefined;
+    const trimmed = value.trim();
+    return trimmed === '' ? undefined : trimmed;
+  }
+
+  required(name: string, why = 'is required'): string {
+    const value = this.raw(name);
+    if (value === undefined) {
+      this.problems.push(`${name} ${why}`);
+      return '';
+    }
+    return value;
+  }
+
+  optional(name: string): string | undefined {
+    return this.raw(name);
+  }
+
+  withDefault(name: string, fallback: string): string {
+    return this.raw(name) ?? fallback;
+  }
+
+  integer(name: string, fallback: number, min: number, max: number): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (!/^-?\d+$/.test(value)) {
+      this.problems.push(`${name} must be a whole number (got "${value}")`);
+      return fallback;
+    }
+    const parsed = Number(value);
+    if (parsed < min || parsed > max) {
+      this.problems.push(`${name} must be between ${min} and ${max} (got ${parsed})`);
+      return fallback;
+    }
+    return parsed;
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (/^(true|1|yes)$/i.test(value)) return true;
+    if (/^(false|0|no)$/i.test(value)) return false;
+    this.problems.push(`${name} must be true or false (got "${value}")`);
+    return fallback;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const match = allowed.find((candidate) => candidate.toLowerCase() === value.toLowerCase());
+    if (match === undefined) {
+      this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${value}")`);
+      return fallback;
+    }
+    return match;
+  }
+
+  guid(name: string, value: string): string {
+    if (value !== '' && !GUID.test(value)) this.problems.push(`${name} must be a GUID (got "${value}")`);
+    return value.toLowerCase();
+  }
+
+  guidList(name: string, { required }: { required: boolean }): string[] {
+    const value = required ? this.required(name) : this.optional(name);
+    if (value === undefined || value === '') return [];
+    const items = value
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '');
+    for (const item of items) this.guid(name, item);
+    return items.map((item) => item.toLowerCase());
+  }
+
+  url(name: string, fallback: string): string {
+    const value = this.withDefault(name, fallback);
+    try {
+      const parsed = new URL(value);
+      if (parsed.protocol !== 'https:')
+        this.problems.push(`${name} must be an https:// URL (got "${value}")`);
+    } catch {
+      this.problems.push(`${name} must be a URL (got "${value}")`);
+    }
+    return value.replace(/\/+$/, '');
+  }
+}
+
+export function parseOfficeHours(text: string): OfficeHours | undefined {
+  // "Mon-Fri 09:00-18:00" or "Mon,Wed,Fri 10:00-16:00"
+  const match =
+    /^([A-Za-z]{3})(?:-([A-Za-z]{3})|((?:,[A-Za-z]{3})*))\s+(\d{2}):(\d{2})-(\d{2}):(\d{2})$/.exec(
+      text.trim(),
+    );
+  if (!match) return undefined;
+  const [, first, last, list, h1, m1, h2, m2] = match;
+  const dayIndex = (name: string | undefined): number => DAY_NAMES.indexOf((name ?? '').toLowerCase()) + 1;
+  let days: number[];
+  if (last !== undefined) {
+    const from = dayIndex(first);
+    const to = dayIndex(last);
+    if (from === 0 || to === 0 || to < from) return undefined;
+    days = Array.from({ length: to - from + 1 }, (_, i) => from + i);
+  } else {
+    const names = [first, ...(list ?? '').split(',').filter((name) => name !== '')];
+    days = names.map(dayIndex);
+    if (days.includes(0)) return undefined;
+  }
+  const startMinute = Number(h1) * 60 + Number(m1);
+  const endMinute = Number(h2) * 60 + Number(m2);
+  if (startMinute >= endMinute || endMinute > 24 * 60 || Number(m1) > 59 || Number(m2) > 59) return undefined;
+  return { days, startMinute, endMinute, text: text.trim() };
+}
+
+function isValidTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function compilePatterns(reader: Reader, name: string): RegExp[] {
+  const value = reader.optional(name);
+  if (value === undefined) return [];
+  // Patterns are separated by newlines or ";;" because commas and semicolons occur inside regexes.
+  return value
+    .split(/\n|;;/)
+    .map((pattern) => pattern.trim())
+    .filter((pattern) => pattern !== '')
+    .flatMap((pattern) => {
+      try {
+        return [new RegExp(pattern, 'g')];
+      } catch {
+        reader.problems.push(`${name} contains an invalid regular expression: ${pattern}`);
+        return [];
+      }
+    });
+}
+
+function readGraphCredential(reader: Reader): GraphCredentialConfig {
+  const kind = reader.oneOf(
+    'HELPDESK_GRAPH_CREDENTIAL',
+    ['managedIdentity', 'clientSecret', 'clientCertificate'] as const,
+    'managedIdentity',
+  );
+  if (kind === 'managedIdentity') return { kind, clientId: reader.optional('AZURE_CLIENT_ID') };
+  const why = `is required when HELPDESK_GRAPH_CREDENTIAL=${kind}`;
+  const tenantId = reader.guid('AZURE_TENANT_ID', reader.required('AZURE_TENANT_ID', why));
+  const clientId = reader.guid('AZURE_CLIENT_ID', reader.required('AZURE_CLIENT_ID', why));
+  if (kind === 'clientSecret') {
+    return { kind, tenantId, clientId, clientSecret: reader.required('AZURE_CLIENT_SECRET', why) };
+  }
+  return {
+    kind,
+    tenantId,
+    clientId,
+    certificatePath: reader.required('AZURE_CLIENT_CERTIFICATE_PATH', why),
+  };
+}
+
+/** Turns the environment into a typed, frozen config, or throws CONFIG_INVALID listing every problem. */
+export function loadConfig(env: Environment): Config {
+  const reader = new Reader(env);
+  const sandbox = reader.boolean('HELPDESK_SANDBOX', false);
+
+  const appType = reader.oneOf(
+    'MicrosoftAppType',
+    ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'] as const,
+    'MultiTenant',
+  );
+  const appId = reader.optional('MicrosoftAppId') ?? '';
+  const appPassword = reader.optional('MicrosoftAppPassword') ?? '';
+  const appTenantId = reader.optional('MicrosoftAppTenantId') ?? '';
+  const anonymous = appId === '';
+  if (anonymous && !sandbox) {
+    reader.problems.push(
+      'MicrosoftAppId is required (anonymous Bot Framework auth is allowed only with HELPDESK_SANDBOX=true)',
+    );
+  }
+  if (!anonymous) {
+    reader.guid('MicrosoftAppId', appId);
+    if (appType !== 'UserAssignedMSI' && appPassword === '') {
+      reader.problems.push(`MicrosoftAppPassword is required when MicrosoftAppType=${appType}`);
+    }
+    if (appType !== 'MultiTenant' && appTenantId === '') {
+      reader.problems.push(`MicrosoftAppTenantId is required when MicrosoftAppType=${appType}`);
+    }
+  }
+
+  const officeHoursText = reader.withDefault('HELPDESK_OFFICE_HOURS', 'Mon-Fri 09:00-18:00');
+  const officeHours = parseOfficeHours(officeHoursText);
+  if (!officeHours) {
+    reader.problems.push(
+      `HELPDESK_OFFICE_HOURS must look like "Mon-Fri 09:00-18:00" (got "${officeHoursText}")`,
+    );
+  }
+  const timeZone = reader.withDefault('HELPDESK_TIME_ZONE', 'Asia/Tokyo');
+  if (!isValidTimeZone(timeZone))
+    reader.problems.push(`HELPDESK_TIME_ZONE is not a known time zone (got "${timeZone}")`);
+
+  const storageKind = reader.oneOf('HELPDESK_STORAGE', ['sqlite', 'azure'] as const, 'sqlite');
+  const storage: Config['storage'] =
+    storageKind === 'sqlite'
+      ? { kind: 'sqlite', path: reader.withDefault('HELPDESK_SQLITE_PATH', '.data/helpdesk.sqlite') }
+      : {
+          kind: 'azure',
+          connectionString: reader.required(
+            'HELPDESK_AZURE_STORAGE_CONNECTION_STRING',
+            'is required when HELPDESK_STORAGE=azure',
+          ),
+          blobContainer: reader.withDefault('HELPDESK_AZURE_BLOB_CONTAINER', 'helpdesk-state'),
+          tablePrefix: reader.withDefault('HELPDESK_AZURE_TABLE_PREFIX', 'helpdesk'),
+        };
+
+  const requestExpiryMinutes = reader.integer('HELPDESK_REQUEST_EXPIRY_MINUTES', 60, 5, 7 * 24 * 60);
+  const reminderLeadMinutes = reader.integer('HELPDESK_REMINDER_LEAD_MINUTES', 15, 1, 7 * 24 * 60);
+  if (reminderLeadMinutes >= requestExpiryMinutes) {
+    reader.problems.push(
+      'HELPDESK_REMINDER_LEAD_MINUTES must be shorter than HELPDESK_REQUEST_EXPIRY_MINUTES',
+    );
+  }
+  const transcriptRetentionDays = reader.integer('HELPDESK_TRANSCRIPT_RETENTION_DAYS', 30, 1, 3650);
+  const auditRetentionDays = reader.integer('HELPDESK_AUDIT_RETENTION_DAYS', 2555, 1, 36500);
+  if (auditRetentionDays < transcriptRetentionDays) {
+    reader.problems.push(
+      'HELPDESK_AUDIT_RETENTION_DAYS must not be shorter than HELPDESK_TRANSCRIPT_RETENTION_DAYS',
+    );
+  }
+
+  const auditKey = reader.required(
+    'HELPDESK_AUDIT_KEY',
+    'is required (32 characters or more; it keys the audit chain)',
+  );
+  if (auditKey !== '' && auditKey.length < 32) {
+    reader.problems.push('HELPDESK_AUDIT_KEY must be at least 32 characters long');
+  }
+
+  const helpdeskEmail = reader.required(
+    'HELPDESK_CONTACT_EMAIL',
+    'is required (every dead end names the helpdesk)',
+  );
+  if (helpdeskEmail !== '' && !EMAIL.test(helpdeskEmail)) {
+    reader.problems.push(`HELPDESK_CONTACT_EMAIL must be an e-mail address (got "${helpdeskEmail}")`);
+  }
+  const senderMailbox = reader.optional('HELPDESK_SENDER_MAILBOX');
+  if (senderMailbox !== undefined && !EMAIL.test(senderMailbox)) {
+    reader.problems.push(`HELPDESK_SENDER_MAILBOX must be an e-mail address (got "${senderMailbox}")`);
+  }
+
+  const localeOverrideRaw = reader.optional('HELPDESK_LOCALE_OVERRIDE');
+  const localeOverride =
+    localeOverrideRaw === undefined ? undefined : reader.oneOf('HELPDESK_LOCALE_OVERRIDE', LOCALES, 'ja');
+
+  const config: Config = {
+    port: reader.integer('PORT', 3978, 1, 65535),
+    logLevel: reader.oneOf(
+      'LOG_LEVEL',
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const,
+      'info',
+    ),
+    sandbox,
+    maxBodyBytes: reader.integer('HELPDESK_MAX_BODY_BYTES', 256 * 1024, 1024, 4 * 1024 * 1024),
+    bot: { appType, appId, appPassword, appTenantId, anonymous },
+    graph: {
+      baseUrl: reader.url('HELPDESK_GRAPH_BASE_URL', 'https://graph.microsoft.com'),
+      authorityHost: reader.optional('AZURE_AUTHORITY_HOST'),
+      credential: readGraphCredential(reader),
+      timeoutMs: reader.integer('HELPDESK_GRAPH_TIMEOUT_MS', 15000, 1000, 120000),
+    },
+    allowedTenantIds: reader.guidList('HELPDESK_ALLOWED_TENANT_IDS', { required: true }),
+    approverGroupId: reader.guid('HELPDESK_APPROVER_GROUP_ID', reader.required('HELPDESK_APPROVER_GROUP_ID')),
+    reviewerGroupId: reader.guid('HELPDESK_REVIEWER_GROUP_ID', reader.required('HELPDESK_REVIEWER_GROUP_ID')),
+    approvalsChannelId: reader.required('HELPDESK_APPROVALS_CHANNEL_ID'),
+    securityChannelId: reader.optional('HELPDESK_SECURITY_CHANNEL_ID'),
+    senderMailbox,
+    breakGlassUserIds: reader.guidList('HELPDESK_BREAK_GLASS_USER_IDS', { required: false }),
+    helpdesk: {
+      phone: reader.required('HELPDESK_CONTACT_PHONE', 'is required (every dead end names the helpdesk)'),
+      email: helpdeskEmail,
+      location: reader.withDefault('HELPDESK_CONTACT_LOCATION', ''),
+    },
+    officeHours: officeHours ?? {
+      days: [1, 2, 3, 4, 5],
+      startMinute: 540,
+      endMinute: 1080,
+      text: officeHoursText,
+    },
+    timeZone,
+    defaultLocale: reader.oneOf('HELPDESK_DEFAULT_LOCALE', LOCALES, 'ja'),
+    localeOverride,
+    storage,
+    tapMaxLifetimeMinutes: reader.integer('HELPDESK_TAP_MAX_LIFETIME_MINUTES', 60, 10, 43200),
+    requestExpiryMinutes,
+    reminderLeadMinutes,
+    monthlyRequestCap: reader.integer('HELPDESK_MONTHLY_REQUEST_CAP', 3, 1, 100),
+    transcriptRetentionDays,
+    auditRetentionDays,
+    auditKey,
+    sensitivePatterns: compilePatterns(reader, 'HELPDESK_SENSITIVE_PATTERNS'),
+  };
+
+  if (reader.problems.length > 0) {
+    throw new AppError('CONFIG_INVALID', `Invalid configuration:\n- ${reader.problems.join('\n- ')}`, {
+      details: reader.problems,
+    });
+  }
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !(value instanceof RegExp) && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+/** The composition root's entry point; keeps `process.env` inside this module. */
+export function loadConfigFromProcess(): Config {
+  return loadConfig(process.env);
+}
