@@ -1,0 +1,106 @@
+/** Fault injection for the Graph emulator, per route, so tests can script Graph having a bad day. */
+
+export type RouteName =
+  | 'openidConfiguration'
+  | 'token'
+  | 'getUser'
+  | 'getManager'
+  | 'checkMemberGroups'
+  | 'listTransitiveMemberOf'
+  | 'listRoleAssignments'
+  | 'listRoleEligibilityScheduleInstances'
+  | 'listMethods'
+  | 'listMethodCollection'
+  | 'createPhoneMethod'
+  | 'updatePhoneMethod'
+  | 'deleteMethod'
+  | 'createTemporaryAccessPass'
+  | 'getTemporaryAccessPassPolicy'
+  | 'revokeSignInSessions'
+  | 'sendMail'
+  | 'unknown';
+
+export type FaultAction =
+  /** Answer with this status and Graph's error body before touching state (429, 503, 504 …). */
+  | { kind: 'status'; status: number; retryAfterSeconds?: number; code?: string; message?: string }
+  /** Wait, then handle the request normally. */
+  | { kind: 'delay'; ms: number }
+  /**
+   * Destroy the connection without an answer. `afterProcessing` applies the request to the state
+   * first, like a gateway that lost the response of a call that did succeed.
+   */
+  | { kind: 'drop'; afterProcessing?: boolean }
+  /** Hold the request until the test opens the gate, then handle it normally. */
+  | { kind: 'gate'; gate: Gate };
+
+export interface FaultRule {
+  route: RouteName | '*';
+  /** Extra condition, e.g. a collection name for `deleteMethod`. */
+  when?: (request: { method: string; path: string; params: Record<string, string> }) => boolean;
+  /** How many matching requests it applies to; unlimited when absent. */
+  times?: number;
+  action: FaultAction;
+}
+
+export class Gate {
+  private opened = false;
+  private readonly release: Array<() => void> = [];
+  private readonly watchers: Array<{ count: number; resolve: () => void }> = [];
+  /** How many requests have reached the gate (held or already released). */
+  arrived = 0;
+
+  get isOpen(): boolean {
+    return this.opened;
+  }
+
+  /** Resolves once `count` requests are being held, so a test knows the call is in flight. */
+  whenHolding(count = 1): Promise<void> {
+    if (this.arrived >= count) return Promise.resolve();
+    return new Promise((resolve) => this.watchers.push({ count, resolve }));
+  }
+
+  open(): void {
+    this.opened = true;
+    for (const resume of this.release.splice(0)) resume();
+  }
+
+  /** @internal used by the emulator */
+  pass(): Promise<void> {
+    this.arrived += 1;
+    for (const watcher of this.watchers.filter((w) => w.count <= this.arrived)) {
+      this.watchers.splice(this.watchers.indexOf(watcher), 1);
+      watcher.resolve();
+    }
+    if (this.opened) return Promise.resolve();
+    return new Promise((resolve) => this.release.push(resolve));
+  }
+}
+
+export class FaultPlan {
+  private rules: Array<FaultRule & { used: number }> = [];
+
+  /** Adds a rule; returns a function that removes it. */
+  inject(rule: FaultRule): () => void {
+    const entry = { ...rule, used: 0 };
+    this.rules.push(entry);
+    return () => {
+      this.rules = this.rules.filter((r) => r !== entry);
+    };
+  }
+
+  clear(): void {
+    this.rules = [];
+  }
+
+  /** @internal the first live rule for this request, counted as used. */
+  take(route: RouteName, request: { method: string; path: string; params: Record<string, string> }) {
+    for (const rule of this.rules) {
+      if (rule.route !== '*' && rule.route !== route) continue;
+      if (rule.times !== undefined && rule.used >= rule.times) continue;
+      if (rule.when !== undefined && !rule.when(request)) continue;
+      rule.used += 1;
+      return rule.action;
+    }
+    return undefined;
+  }
+}
