@@ -1,0 +1,171 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { isAppError } from '../../../src/errors';
+import { migrate, openDatabase, schemaVersion, truncateWal } from '../../../src/adapters/sqlite/database';
+import { MIGRATIONS, type Migration } from '../../../src/adapters/sqlite/migrations';
+import { tempFolder } from './sqlite-test-support';
+
+const folder = tempFolder();
+afterAll(() => folder.cleanup());
+
+describe('openDatabase', () => {
+  it('creates missing parent folders and a private file with the expected settings', () => {
+    const file = folder.path('deep/er/bot.sqlite');
+    const db = openDatabase(file);
+    try {
+      expect(existsSync(file)).toBe(true);
+      expect(statSync(file).mode & 0o077).toBe(0);
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(db.pragma('secure_delete', { simple: true })).toBe(1);
+      expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+      expect(db.pragma('busy_timeout', { simple: true })).toBeGreaterThanOrEqual(1000);
+      expect(db.pragma('synchronous', { simple: true })).toBe(2);
+      expect(schemaVersion(db)).toBe(MIGRATIONS[MIGRATIONS.length - 1].version);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('allows :memory: for quick tests', () => {
+    const db = openDatabase(':memory:');
+    try {
+      expect(db.memory).toBe(true);
+      expect(db.pragma('secure_delete', { simple: true })).toBe(1);
+      expect(schemaVersion(db)).toBe(MIGRATIONS.length);
+      expect(truncateWal(db)).toBe(true);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('refuses an empty path rather than opening a throwaway database', () => {
+    expect(() => openDatabase('  ')).toThrow(expect.objectContaining({ code: 'STORAGE' }));
+  });
+
+  it('reports a path it cannot create as STORAGE', () => {
+    const blocker = folder.path('not-a-folder');
+    openDatabase(blocker).close();
+    expect(() => openDatabase(`${blocker}/inside.sqlite`)).toThrow(
+      expect.objectContaining({ code: 'STORAGE' }),
+    );
+  });
+});
+
+describe('migrations', () => {
+  const base: Migration[] = [{ version: 1, name: 'one', sql: 'CREATE TABLE one (x INTEGER) STRICT;' }];
+  const next: Migration[] = [
+    ...base,
+    { version: 2, name: 'two', sql: 'CREATE TABLE two (y INTEGER) STRICT;' },
+  ];
+
+  it('applies each migration once and only the new ones on a later open', () => {
+    const file = folder.path('migrations.sqlite');
+    openDatabase(file, { migrations: base }).close();
+    const db = openDatabase(file, { migrations: next });
+    try {
+      const rows = db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all();
+      expect(rows).toEqual([
+        { version: 1, name: 'one' },
+        { version: 2, name: 'two' },
+      ]);
+      // Re-running is a no-op rather than a "table already exists" error.
+      expect(() => migrate(db, next)).not.toThrow();
+    } finally {
+      db.close();
+    }
+  });
+
+  it('rolls a failing migration back completely', () => {
+    const file = folder.path('failing.sqlite');
+    const broken: Migration[] = [
+      ...base,
+      { version: 2, name: 'broken', sql: 'CREATE TABLE half (z INTEGER); SELECT * FROM no_such_table;' },
+    ];
+    expect(() => openDatabase(file, { migrations: broken })).toThrow(
+      expect.objectContaining({ code: 'STORAGE' }),
+    );
+    const db = openDatabase(file, { migrations: [] });
+    try {
+      expect(db.prepare("SELECT name FROM sqlite_master WHERE name IN ('one', 'half')").all()).toEqual([]);
+      expect(schemaVersion(db)).toBe(0);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('refuses a file written by a newer build', () => {
+    const file = folder.path('newer.sqlite');
+    openDatabase(file, { migrations: next }).close();
+    let error: unknown;
+    try {
+      openDatabase(file, { migrations: base }).close();
+    } catch (e) {
+      error = e;
+    }
+    expect(isAppError(error, 'STORAGE')).toBe(true);
+    expect((error as Error).message).toMatch(/newer/);
+  });
+
+  it('refuses a list that is not strictly increasing', () => {
+    const db = openDatabase(':memory:', { migrations: [] });
+    try {
+      expect(() => migrate(db, [...next].reverse())).toThrow(expect.objectContaining({ code: 'STORAGE' }));
+      expect(() => migrate(db, [base[0], base[0]])).toThrow(expect.objectContaining({ code: 'STORAGE' }));
+    } finally {
+      db.close();
+    }
+  });
+
+  it('refuses a renamed migration', () => {
+    const file = folder.path('renamed.sqlite');
+    openDatabase(file, { migrations: base }).close();
+    expect(() => openDatabase(file, { migrations: [{ ...base[0], name: 'uno' }] })).toThrow(/uno/);
+  });
+});
+
+describe('secure_delete', () => {
+  const secret = 'SECRET-0901234567-SECRET';
+
+  function fileContains(file: string, text: string): boolean {
+    const wal = `${file}-wal`;
+    const bytes = [readFileSync(file), existsSync(wal) ? readFileSync(wal) : Buffer.alloc(0)];
+    return bytes.some((buffer) => buffer.includes(text));
+  }
+
+  function writeThenDelete(
+    file: string,
+    secureDelete: boolean,
+  ): { whileLive: boolean; afterDelete: boolean } {
+    const db = openDatabase(file);
+    try {
+      if (!secureDelete) {
+        db.pragma('secure_delete = OFF');
+      }
+      const insert = db.prepare(
+        "INSERT INTO bot_state (key, value, etag, updated_at) VALUES (?, ?, 'e', 'now')",
+      );
+      insert.run('k', JSON.stringify({ secret }));
+      insert.run('neighbour', JSON.stringify({ keeps: 'the page in use' }));
+      expect(truncateWal(db)).toBe(true);
+      const whileLive = fileContains(file, secret);
+      db.prepare("DELETE FROM bot_state WHERE key = 'k'").run();
+      expect(truncateWal(db)).toBe(true);
+      return { whileLive, afterDelete: fileContains(file, secret) };
+    } finally {
+      db.close();
+    }
+  }
+
+  it('leaves no trace of a deleted value in the file once the WAL is truncated', () => {
+    expect(writeThenDelete(folder.path('secure.sqlite'), true)).toEqual({
+      whileLive: true,
+      afterDelete: false,
+    });
+  });
+
+  it('(control) without it the deleted bytes stay in the file, so the check above can fail', () => {
+    expect(writeThenDelete(folder.path('insecure.sqlite'), false)).toEqual({
+      whileLive: true,
+      afterDelete: true,
+    });
+  });
+});
