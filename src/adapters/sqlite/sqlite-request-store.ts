@@ -1,0 +1,249 @@
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../../errors';
+import { canTransition, isFinal, isOpen, redactIfFinal } from '../../domain/request-lifecycle';
+import { isRequestId, type RequestState, type ResetRequest } from '../../domain/reset-request';
+import {
+  OPEN_REQUEST_EXISTS,
+  REQUEST_ID_TAKEN,
+  type RequestStore,
+  type StoredRequest,
+} from '../../ports/request-store';
+import { asPromise } from './as-promise';
+import { toStorageError, truncateWal, type SqliteDatabase } from './database';
+
+interface RequestRow {
+  etag: string;
+  body: string;
+}
+
+interface Columns {
+  id: string;
+  tenantId: string;
+  requester: string;
+  state: RequestState;
+  createdAt: string;
+  updatedAt: string;
+  body: string;
+}
+
+/**
+ * `RequestStore` on the shared SQLite file. Each write runs in an IMMEDIATE transaction, so the
+ * eTag check and the write are atomic across processes, and the one-open-request rule is the
+ * database's partial unique index rather than a check that a second process could race.
+ */
+export class SqliteRequestStore implements RequestStore {
+  private readonly insert;
+  private readonly selectById;
+  private readonly selectOpenByRequester;
+  private readonly selectOpenIdByRequester;
+  private readonly updateIfETag;
+  private readonly selectByStates;
+  private readonly countSince;
+
+  constructor(private readonly db: SqliteDatabase) {
+    this.insert = db.prepare<[Columns & { etag: string }]>(
+      `INSERT INTO reset_requests (id, tenant_id, requester_aad_object_id, state, created_at, updated_at, etag, body)
+       VALUES (@id, @tenantId, @requester, @state, @createdAt, @updatedAt, @etag, @body)`,
+    );
+    this.selectById = db.prepare<[string], RequestRow>('SELECT etag, body FROM reset_requests WHERE id = ?');
+    // Spelled like the partial index's WHERE clause so SQLite can use that index.
+    this.selectOpenByRequester = db.prepare<[string], RequestRow>(
+      `SELECT etag, body FROM reset_requests
+       WHERE requester_aad_object_id = ? AND state IN ('PENDING', 'APPROVED', 'EXECUTING')`,
+    );
+    this.selectOpenIdByRequester = db
+      .prepare<[string], string>(
+        `SELECT id FROM reset_requests
+         WHERE requester_aad_object_id = ? AND state IN ('PENDING', 'APPROVED', 'EXECUTING')`,
+      )
+      .pluck();
+    this.updateIfETag = db.prepare<[Columns & { etag: string; expectedETag: string }]>(
+      `UPDATE reset_requests
+       SET state = @state, updated_at = @updatedAt, etag = @etag, body = @body
+       WHERE id = @id AND etag = @expectedETag`,
+    );
+    this.selectByStates = db.prepare<[string, number], RequestRow>(
+      `SELECT etag, body FROM reset_requests
+       WHERE state IN (SELECT value FROM json_each(?))
+       ORDER BY created_at, id
+       LIMIT ?`,
+    );
+    this.countSince = db
+      .prepare<[string, string], number>(
+        'SELECT COUNT(*) FROM reset_requests WHERE requester_aad_object_id = ? AND created_at >= ?',
+      )
+      .pluck();
+  }
+
+  create(request: ResetRequest): Promise<StoredRequest> {
+    return asPromise(() => {
+      const columns = toColumns(redactIfFinal(request));
+      const etag = randomUUID();
+      const insert = this.db.transaction(() => {
+        try {
+          this.insert.run({ ...columns, etag });
+        } catch (error) {
+          throw this.explainInsertFailure(error, columns);
+        }
+      });
+      try {
+        insert.immediate();
+      } catch (error) {
+        throw toStorageError(error, `Storing request ${columns.id} failed.`);
+      }
+      return { request: parseBody(columns.body), eTag: etag };
+    });
+  }
+
+  get(id: string): Promise<StoredRequest | undefined> {
+    return asPromise(() => toStored(this.query(() => this.selectById.get(id))));
+  }
+
+  findOpenByRequester(aadObjectId: string): Promise<StoredRequest | undefined> {
+    return asPromise(() => toStored(this.query(() => this.selectOpenByRequester.get(aadObjectId))));
+  }
+
+  update(request: ResetRequest, expectedETag: string): Promise<StoredRequest> {
+    return asPromise(() => {
+      const next = redactIfFinal(request);
+      const columns = toColumns(next);
+      const etag = randomUUID();
+      let closed = false;
+      const swap = this.db.transaction(() => {
+        const row = this.selectById.get(columns.id);
+        if (row === undefined) {
+          throw new AppError('NOT_FOUND', `Request ${columns.id} does not exist.`, { details: [columns.id] });
+        }
+        if (row.etag !== expectedETag) {
+          throw new AppError('CONFLICT', `Request ${columns.id} changed since it was read.`, {
+            details: [columns.id],
+          });
+        }
+        const current = parseBody(row.body);
+        assertSameIdentity(current, next);
+        if (current.state !== next.state && !canTransition(current.state, next.state)) {
+          throw new AppError(
+            'CONFLICT',
+            `Request ${columns.id} cannot move from ${current.state} to ${next.state}.`,
+            {
+              details: [columns.id, current.state, next.state],
+            },
+          );
+        }
+        // The eTag condition is redundant inside the write lock; it stays as the statement's own guard.
+        if (this.updateIfETag.run({ ...columns, etag, expectedETag }).changes !== 1) {
+          throw new AppError('CONFLICT', `Request ${columns.id} changed since it was read.`, {
+            details: [columns.id],
+          });
+        }
+        closed = isOpen(current.state) && isFinal(next.state);
+      });
+      try {
+        swap.immediate();
+      } catch (error) {
+        throw toStorageError(error, `Updating request ${columns.id} failed.`);
+      }
+      if (closed) {
+        // The page images that still hold the full number sit in the WAL until a checkpoint.
+        truncateWal(this.db);
+      }
+      return { request: parseBody(columns.body), eTag: etag };
+    });
+  }
+
+  listByState(states: readonly RequestState[], limit?: number): Promise<StoredRequest[]> {
+    return asPromise(() => {
+      if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) {
+        throw new AppError('BAD_REQUEST', `The limit must be a non-negative integer, got ${limit}.`);
+      }
+      // SQLite reads a negative LIMIT as "no limit".
+      const rows = this.query(() => this.selectByStates.all(JSON.stringify(states), limit ?? -1));
+      return rows.map((row) => ({ request: parseBody(row.body), eTag: row.etag }));
+    });
+  }
+
+  countCreatedSince(aadObjectId: string, since: Date): Promise<number> {
+    return asPromise(() => {
+      const sinceIso = toIso(since.toISOString(), 'since');
+      return this.query(() => this.countSince.get(aadObjectId, sinceIso)) ?? 0;
+    });
+  }
+
+  private query<T>(read: () => T): T {
+    try {
+      return read();
+    } catch (error) {
+      throw toStorageError(error, 'Reading reset requests failed.');
+    }
+  }
+
+  /** Runs inside the insert's transaction, so the id it reports is the one that blocked the insert. */
+  private explainInsertFailure(error: unknown, columns: Columns): unknown {
+    const code = (error as { code?: unknown } | null)?.code;
+    if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+      return new AppError('CONFLICT', `Request id ${columns.id} is already taken.`, {
+        details: [REQUEST_ID_TAKEN, columns.id],
+        cause: error,
+      });
+    }
+    if (code === 'SQLITE_CONSTRAINT_UNIQUE') {
+      const existing = this.selectOpenIdByRequester.get(columns.requester);
+      if (existing !== undefined) {
+        return new AppError('CONFLICT', `The requester already has an open request, ${existing}.`, {
+          details: [OPEN_REQUEST_EXISTS, existing],
+          cause: error,
+        });
+      }
+    }
+    return error;
+  }
+}
+
+function toColumns(request: ResetRequest): Columns {
+  if (!isRequestId(request.id)) {
+    throw new AppError('BAD_REQUEST', `"${String(request.id)}" is not a request id.`);
+  }
+  return {
+    id: request.id,
+    tenantId: request.tenantId,
+    requester: request.requester.aadObjectId,
+    state: request.state,
+    // Normalised so that string comparison in SQL orders and filters by time.
+    createdAt: toIso(request.createdAt, 'createdAt'),
+    updatedAt: toIso(request.updatedAt, 'updatedAt'),
+    body: JSON.stringify(request),
+  };
+}
+
+function toIso(value: string, field: string): string {
+  const time = new Date(value);
+  if (Number.isNaN(time.getTime())) {
+    throw new AppError('BAD_REQUEST', `${field} is not a valid time: "${value}".`);
+  }
+  return time.toISOString();
+}
+
+/** Who a request is for and when it was made never change; a mix-up here would reset the wrong person. */
+function assertSameIdentity(current: ResetRequest, next: ResetRequest): void {
+  if (
+    current.tenantId !== next.tenantId ||
+    current.requester.aadObjectId !== next.requester.aadObjectId ||
+    current.createdAt !== next.createdAt
+  ) {
+    throw new AppError(
+      'BAD_REQUEST',
+      `Request ${current.id}: tenant, requester and creation time are fixed.`,
+      {
+        details: [current.id],
+      },
+    );
+  }
+}
+
+function parseBody(body: string): ResetRequest {
+  return JSON.parse(body) as ResetRequest;
+}
+
+function toStored(row: RequestRow | undefined): StoredRequest | undefined {
+  return row === undefined ? undefined : { request: parseBody(row.body), eTag: row.etag };
+}

@@ -1,0 +1,49 @@
+import { isAppError } from '../errors';
+import type { RequestState, ResetRequest } from '../domain/reset-request';
+
+/**
+ * A record together with the eTag it was read or written with. Every change goes back through
+ * `update` with that eTag, so callers never hold a record without knowing which version it is.
+ */
+export interface StoredRequest {
+  readonly request: ResetRequest;
+  readonly eTag: string;
+}
+
+export interface RequestStore {
+  /**
+   * Stores a new record. Throws AppError('CONFLICT') with details `['open-request', <its id>]` if
+   * the requester already has an open request (see `openRequestIdFromConflict`), or with details
+   * `['id-taken', <id>]` if the id is in use (draw a new one). The check and the insert are one
+   * atomic step.
+   */
+  create(request: ResetRequest): Promise<StoredRequest>;
+
+  get(id: string): Promise<StoredRequest | undefined>;
+
+  findOpenByRequester(aadObjectId: string): Promise<StoredRequest | undefined>;
+
+  /**
+   * Compare-and-swap: writes `request` only if the stored eTag is still `expectedETag`, and
+   * returns the record as stored with its new eTag. Throws AppError('CONFLICT') on a stale eTag
+   * or a state change the lifecycle does not allow, AppError('NOT_FOUND') for an unknown id.
+   * A final record is stored without its full phone number even if the caller left it in.
+   */
+  update(request: ResetRequest, expectedETag: string): Promise<StoredRequest>;
+
+  /** Oldest first, so sweepers and the executor handle requests in arrival order. */
+  listByState(states: readonly RequestState[], limit?: number): Promise<StoredRequest[]>;
+
+  /** Requests of any state the person created at or after `since` (the monthly cap). */
+  countCreatedSince(aadObjectId: string, since: Date): Promise<number>;
+}
+
+export const OPEN_REQUEST_EXISTS = 'open-request';
+export const REQUEST_ID_TAKEN = 'id-taken';
+
+/** The id of the requester's existing open request, if `error` is that refusal from `create`. */
+export function openRequestIdFromConflict(error: unknown): string | undefined {
+  return isAppError(error, 'CONFLICT') && error.details[0] === OPEN_REQUEST_EXISTS
+    ? error.details[1]
+    : undefined;
+}
