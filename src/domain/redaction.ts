@@ -6,27 +6,29 @@
  * exclusive repetitions.
  *
  * Phone-number rule (why these numbers):
- * A candidate is an optional `+` followed by digits, where digit groups may be separated by up to three
+ * A candidate is an optional `+` followed by digits, where digit groups may be separated by up to four
  * separator characters (spaces incl. full-width, every hyphen people type, dots, parentheses) and
  * invisible characters (zero-width, soft hyphen) may sit anywhere. Characters are folded with NFKC, so
  * full-width digits and `＋` count. Then, with D = number of digits:
- * - with `+`: D >= 7 is masked — E.164 numbers have at most 15 digits and the shortest real ones
- *   (small Pacific territories) have 7 with their country code; nothing else in our logs starts with `+`
- *   and has that many digits.
- * - grouped (a separator between digits, no `+`): D >= 8 is masked — 8-digit national numbers exist
- *   (Singapore, Hong Kong, Nordic countries). More than 15 grouped digits are masked too, as one
- *   span: that is two numbers written next to each other, and leaking is worse than over-masking.
+ * - with `+`: D >= 7 is masked. E.164 numbers have at most 15 digits and the shortest real ones
+ *   (Tokelau, Tristan da Cunha) have 7 with their country code; nothing else in our logs starts with
+ *   `+` and has that many digits.
+ * - grouped (a separator between digits, no `+`): D >= 8 is masked. 8-digit national numbers are
+ *   common (Singapore, Hong Kong, the Nordics, the Gulf). More than 15 grouped digits are masked too,
+ *   as one span: that is two numbers written side by side, and leaking is worse than over-masking.
  *   Exception: a single dot as the only separator is a decimal number.
- * - bare (digits only): 9..15 digits are masked, except runs starting with `1` that do not have
- *   exactly 11 digits. Bare 8-digit runs are too often compact dates (20261122) or counters; a `1`
- *   that starts a number without `+` or trunk `0` can only be the NANP country code (always 11 digits)
- *   or a Chinese mobile (11 digits), while 10- and 13-digit runs starting with `1` are the epoch
- *   seconds / milliseconds and Teams activity ids that fill our logs.
- * A candidate glued to an ASCII letter, digit or `_` (hex hashes, `0x8019019a`, ids) is not a phone,
- * unless it is grouped or has `+`, or the letters are a `TEL` label. GUIDs, ISO dates and timestamps,
- * and IPv4 addresses are recognised first and never scanned.
+ * - bare (digits only): 8..15 digits are masked, except compact dates (20261122) and runs starting
+ *   with `1` that do not have exactly 11 digits. A `1` that starts a number written without `+` or
+ *   trunk `0` is the NANP country code (always 11 digits with it) or a Chinese mobile (11 digits),
+ *   whereas 10- and 13-digit runs starting with `1` are the epoch seconds / milliseconds and Teams
+ *   activity ids that fill our logs. Longer bare runs are ids, not phone numbers.
+ * Digits that directly follow an ASCII letter or `_`, and bare digits directly followed by one, are
+ * part of an identifier (hex hashes, `0x8019019a`), unless the letters are a `TEL` label or an `ext`
+ * follows. GUIDs, ISO dates and timestamps, and IPv4 addresses are recognised first and never scanned.
  *
- * Known gap: an 8-digit national number typed without any separator or `+` is not masked.
+ * Known gap: national numbers of fewer than 8 digits (small territories such as Aruba or Fiji,
+ * "560 1234") are only masked when written with their `+` country code; without it they cannot be
+ * told from counts, ports and postal codes.
  */
 
 export interface RedactionOptions {
@@ -208,7 +210,11 @@ function nextCode(text: string, index: number): number {
 }
 
 const EXTENSION_AFTER = /^(?:ext|x)\.?\s?\d/i;
-const MAX_SEPARATOR_RUN = 3;
+/**
+ * Longest run of separators inside one number (`) - ` in `(090) - 1234`). phone.ts refuses longer
+ * runs, so every number it accepts is masked here as one piece.
+ */
+export const MAX_PHONE_SEPARATOR_RUN = 4;
 
 interface Candidate {
   start: number;
@@ -217,7 +223,8 @@ interface Candidate {
   /** Where scanning stopped; the next candidate cannot start before it. */
   scanEnd: number;
   digitCount: number;
-  firstDigit: string;
+  /** The digits in ASCII, up to 16 of them (enough to decide). */
+  digits: string;
   lastTwo: string;
   hasPlus: boolean;
   grouped: boolean;
@@ -229,7 +236,7 @@ function scanCandidate(text: string, start: number, limit: number): Candidate {
   const hasPlus = first.kind === 'plus';
   let i = hasPlus ? start + first.width : start;
   let digitCount = 0;
-  let firstDigit = '';
+  let digits = '';
   let lastTwo = '';
   let end = start;
   let separatorRun = 0;
@@ -247,13 +254,13 @@ function scanCandidate(text: string, start: number, limit: number): Candidate {
       pendingDots = 0;
       pendingOthers = 0;
       separatorRun = 0;
-      if (digitCount === 0) firstDigit = info.digit;
+      if (digitCount < 16) digits += info.digit;
       digitCount += 1;
       lastTwo = (lastTwo + info.digit).slice(-2);
       end = i + info.width;
     } else if (info.kind === 'separator') {
       separatorRun += 1;
-      if (separatorRun > MAX_SEPARATOR_RUN) break;
+      if (separatorRun > MAX_PHONE_SEPARATOR_RUN) break;
       if (text[i] === '.' || text[i] === '\uff0e') pendingDots += 1;
       else pendingOthers += 1;
     } else if (info.kind !== 'ignorable') {
@@ -267,7 +274,7 @@ function scanCandidate(text: string, start: number, limit: number): Candidate {
     end,
     scanEnd: Math.max(end, start + first.width),
     digitCount,
-    firstDigit,
+    digits,
     lastTwo,
     hasPlus,
     grouped: dots + otherSeparators > 0,
@@ -275,12 +282,16 @@ function scanCandidate(text: string, start: number, limit: number): Candidate {
   };
 }
 
+/** yyyymmdd between 1900 and 2099. */
+const COMPACT_DATE = /^(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])$/;
+
 function looksLikePhone(c: Candidate): boolean {
   const d = c.digitCount;
   if (c.hasPlus) return d >= 7;
   if (c.grouped) return !c.onlySingleDot && d >= 8;
-  if (d < 9 || d > 15) return false;
-  return c.firstDigit !== '1' || d === 11;
+  if (d < 8 || d > 15) return false;
+  if (c.digits.startsWith('1')) return d === 11;
+  return d > 8 || !COMPACT_DATE.test(c.digits);
 }
 
 function leftBoundaryAllows(text: string, index: number): boolean {
