@@ -982,11 +982,7 @@ const NODES: readonly DiagnosisNode[] = [
     id: 'end.helpdesk',
     outcome: 'refer-helpdesk',
     titleKey: 'diag.end.helpdesk.title',
-    bodyKeys: [
-      'diag.end.helpdesk.body.share',
-      'diag.end.helpdesk.body.noTeams',
-      'diag.end.helpdesk.body.hours',
-    ],
+    bodyKeys: ['diag.end.helpdesk.body.share', 'diag.end.helpdesk.body.contact'],
     showContact: true,
   },
   {

@@ -319,9 +319,7 @@ export const diagnosisEn = {
   'diag.end.resolved.body.backup': 'To avoid this next time, register a backup sign-in method as well.',
   'diag.end.helpdesk.title': 'Please contact the helpdesk',
   'diag.end.helpdesk.body.share': 'Tell them what you have tried so far; it speeds things up.',
-  'diag.end.helpdesk.body.noTeams':
-    'If you cannot open Teams, call {helpdeskPhone} or email {helpdeskEmail}.',
-  'diag.end.helpdesk.body.hours': 'Office hours: {officeHours}.',
+  'diag.end.helpdesk.body.contact': 'Their contact details are below.',
   'diag.end.unresolved.title': "Let's stop here for now",
   'diag.end.unresolved.body.sorry': "I'm sorry this isn't solved yet.",
   'diag.end.unresolved.body.again': 'You can message me again at any time.',

@@ -321,9 +321,7 @@ export const diagnosisJa: Record<DiagnosisKey, string> = {
   'diag.end.resolved.body.backup': '今後に備えて、予備のサインイン方法も登録しておくと安心です。',
   'diag.end.helpdesk.title': 'ヘルプデスクにご連絡ください',
   'diag.end.helpdesk.body.share': 'ここまでに試したことを伝えると、話が早く進みます。',
-  'diag.end.helpdesk.body.noTeams':
-    'Teams を開けない場合は、電話 ({helpdeskPhone}) かメール ({helpdeskEmail}) でご連絡ください。',
-  'diag.end.helpdesk.body.hours': '受付時間は {officeHours} です。',
+  'diag.end.helpdesk.body.contact': '連絡先は下のとおりです。',
   'diag.end.unresolved.title': 'いったん終わります',
   'diag.end.unresolved.body.sorry': '解決できず、申し訳ありません。',
   'diag.end.unresolved.body.again': 'いつでも、もう一度話しかけてください。',
