@@ -130,6 +130,8 @@ const PROTECTED_PATTERNS: readonly RegExp[] = [
   /(?<!\d)(?:19|20)\d{2}([-./])(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12]\d|3[01])(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?(?!\d)/g,
   // Day-first and month-first dates (22.11.2026, 11-22-2026).
   /(?<!\d)\d{1,2}([-./])\d{1,2}\1(?:19|20)\d{2}(?!\d)/g,
+  // Dates with a month name, as Date.prototype.toString writes them (Sun Nov 22 2026 23:41:09).
+  /\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}\.? \d{1,2},? (?:19|20)\d{2}(?: \d{2}:\d{2})?/gi,
   // IPv4 addresses (ports after them are too short to matter).
   /(?<!\d\.|\d)(?:\d{1,3}\.){3}\d{1,3}(?!\.?\d)/g,
 ];
@@ -412,6 +414,8 @@ export function isSensitiveKey(key: string): boolean {
 
 const AUTHORIZATION_HEADER =
   /\b((?:proxy-)?authorization)(["']?\s*[:=]\s*["']?)(?:(bearer|basic|negotiate|ntlm|digest|pop)\s+)?[^\s"',;]+/gi;
+/** `https://user:password@host`: the user name may stay, the password may not. */
+const URL_CREDENTIALS = /(\/\/[^/\s:@]+:)[^/\s@]+@/g;
 const COOKIE_HEADER = /\b((?:set-)?cookie)(\s*:\s*)[^\r\n]+/gi;
 const BEARER = /\bbearer\s+[A-Za-z0-9\-._~+/]{16,}=*/gi;
 const JWT = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
@@ -427,6 +431,7 @@ function redactSecrets(text: string): string {
     .replace(AUTHORIZATION_HEADER, (_m, name: string, sep: string, scheme: string | undefined) =>
       scheme === undefined ? `${name}${sep}${REDACTED}` : `${name}${sep}${scheme} ${REDACTED}`,
     )
+    .replace(URL_CREDENTIALS, `$1${REDACTED}@`)
     .replace(COOKIE_HEADER, (_m, name: string, sep: string) => `${name}${sep}${REDACTED}`)
     .replace(BEARER, (m) => `${m.slice(0, 6)} ${REDACTED}`)
     .replace(JWT, REDACTED)

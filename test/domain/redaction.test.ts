@@ -82,6 +82,9 @@ describe('redactText: other numbers are left alone', () => {
     ['dotted date', '2026.11.22'],
     ['day-first date', '22.11.2026'],
     ['compact date', '20261122'],
+    ['Date.toString()', 'Sun Nov 22 2026 23:41:09 GMT+0900 (Japan Standard Time)'],
+    ['HTTP date', 'Sun, 22 Nov 2026 23:41:09 GMT'],
+    ['long month name', 'November 22, 2026 09:00'],
     ['8 digits starting with 1', 'count 12345678'],
     ['7-digit number', 'id 5601234'],
     ['hex error code', '0x8019019a'],
@@ -150,6 +153,12 @@ describe('redactText: tokens and secrets', () => {
     ['JSON TAP', '{"temporaryAccessPass":"Xy7#kP9!"}', '{"temporaryAccessPass":"[REDACTED]"}'],
     ['key: value in a message', 'clientSecret: abc123', 'clientSecret: [REDACTED]'],
     ['cookie header', 'Cookie: a=1; session=xyz', 'Cookie: [REDACTED]'],
+    [
+      'password in a URL',
+      'proxy https://svc:p4ss:w0rd@proxy.example:8080/',
+      'proxy https://svc:[REDACTED]@proxy.example:8080/',
+    ],
+    ['TAP in a message', 'TAP: Xy7#kP9!', 'TAP: [REDACTED]'],
   ];
 
   it.each(cases)('%s', (_label, input, expected) => {
