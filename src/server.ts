@@ -1,5 +1,4 @@
-import type { AddressInfo } from 'node:net';
-import restify, { type Request, type Response } from 'restify';
+import restify, { type Next, type Request, type Response } from 'restify';
 import type { Activity, InvokeResponse, TurnContext } from 'botbuilder';
 import { isAuthenticationFailure, type HelpdeskAdapter } from './bot-adapter';
 import type { Logger } from './log';
@@ -102,8 +101,10 @@ export function createServer(deps: ServerDependencies): HelpdeskServer {
     },
   );
 
-  server.get('/healthz', (_req: Request, res: Response) => {
+  // restify 11 accepts a handler only if it is async or takes `next`.
+  server.get('/healthz', (_req: Request, res: Response, next: Next) => {
     res.send(closing ? 503 : 200, { status: closing ? 'stopping' : 'ok' });
+    next();
   });
 
   server.post('/api/messages', async (req: Request, res: Response) => {
@@ -150,13 +151,15 @@ export function createServer(deps: ServerDependencies): HelpdeskServer {
   return {
     server,
     listen(port: number, host = '0.0.0.0') {
-      return new Promise((resolve) => {
-        server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+      return new Promise<number>((resolve) => {
+        server.listen(port, host, () => resolve(server.address().port));
       });
     },
     async close() {
       closing = true;
-      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      const stopped = new Promise<void>((resolve) => {
+        server.close(() => resolve());
+      });
       if (inFlight > 0) {
         await Promise.race([
           new Promise<void>((resolve) => drained.push(resolve)),

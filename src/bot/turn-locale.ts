@@ -43,6 +43,6 @@ export async function chooseLocale(
 }
 
 export function turnLocale(context: TurnContext): Locale {
-  const locale = context.turnState.get(LOCALE_KEY) as Locale | undefined;
+  const locale = context.turnState.get<Locale | undefined>(LOCALE_KEY);
   return locale ?? 'ja';
 }

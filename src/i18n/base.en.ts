@@ -34,6 +34,73 @@ export const baseEn = {
   'common.officeHours.days.7': 'Sun',
   'common.officeHours.format': '{days} {start}–{end} ({timeZone})',
   'common.officeHours.range': '{first}–{last}',
+  'dialog.alreadyAnswered': 'You already answered that question. Here is the current one.',
+  'dialog.chooseOption': 'Please pick one of the buttons, or type one of the choices.',
+  'dialog.tooLong': 'That is too long. Please keep it under {max} characters.',
+  'dialog.empty': 'I did not receive any text. Please try again.',
+  'dialog.cancelled': 'Stopped. Nothing was sent to IT. Write to me again whenever you need help.',
+  'dialog.startingOver': 'Let us start again from the beginning.',
+  'dialog.submit': 'Send',
+  'dialog.listLabel': 'Choose one',
+  'dialog.contactTitle': 'Contact the helpdesk',
+  'intake.phone.prompt':
+    'Please type your new mobile phone number. Example: 090-1234-5678. For a number outside Japan, start with + and the country code (for example +1 206 555 0100).',
+  'intake.phone.accepted': 'New number: {national} (international form: {international}).',
+  'intake.phone.reason.EMPTY': 'I did not find a phone number in that message.',
+  'intake.phone.reason.TOO_LONG': 'That is too long to be a phone number.',
+  'intake.phone.reason.TOO_SHORT': 'That number is too short.',
+  'intake.phone.reason.LETTERS':
+    'Please type the number with digits only. Numbers written with letters (such as 1-800-FLOWERS) cannot receive codes.',
+  'intake.phone.reason.HAS_EXTENSION':
+    'An extension cannot receive text messages. Please type a mobile number without an extension.',
+  'intake.phone.reason.UNKNOWN_COUNTRY_CODE':
+    'I do not know that country code. Please check the digits after the +.',
+  'intake.phone.reason.INVALID': 'That is not a valid phone number for its country. Please check the digits.',
+  'intake.phone.reason.NOT_MOBILE':
+    'That looks like a landline or a service number. Sign-in codes are sent by text message, so please give a mobile number.',
+  'intake.phone.reason.INVALID_CHARACTERS':
+    'Please type only the phone number: digits, with + at the start if needed, and hyphens or spaces if you like.',
+  'intake.phone.reason.MISPLACED_PLUS':
+    'The + can only stand at the very start of the number, before the country code.',
+  'intake.verification.prompt':
+    'IT will confirm that it is really you before resetting anything. Which way suits you?',
+  'intake.verification.video_call': 'Teams video call',
+  'intake.verification.in_person': 'In person at the IT desk',
+  'intake.verification.manager': 'Through my manager',
+  'intake.reason.prompt': 'In one sentence, what happened? (For example: new phone with a new number.)',
+  'intake.confirm.title': 'Send this request to IT?',
+  'intake.confirm.phone': 'New number',
+  'intake.confirm.verification': 'Identity check',
+  'intake.confirm.reason': 'What happened',
+  'intake.confirm.account': 'Account',
+  'intake.confirm.submit': 'Send request',
+  'intake.confirm.editPhone': 'Change the number',
+  'intake.confirm.cancel': 'Cancel',
+  'intake.confirm.prompt': 'Please check the details and choose a button.',
+  'intake.created': 'Your request has been sent. Request number: {requestId}',
+  'intake.next':
+    'An IT administrator will look at it during office hours ({officeHours}) and contact you for the identity check you chose. After approval I will reset your sign-in methods and send you a one-time Temporary Access Pass in this chat. You may be signed out, so keep this chat open.',
+  'intake.alreadyOpen':
+    'You already have a request in progress: {requestId}. You cannot send a second one until it is finished. Type "status" to see it.',
+  'intake.noIdentity':
+    'I cannot confirm your account from Teams here, so I cannot send a request. Please contact the helpdesk.',
+  'intake.monthlyCap':
+    'You have reached the limit of {cap} requests this month. Please contact the helpdesk directly.',
+  'status.none': 'You have no request in progress.',
+  'status.title': 'Request {requestId}',
+  'status.state': 'Status',
+  'status.created': 'Sent',
+  'status.phone': 'New number',
+  'status.phoneMasked': 'ending in {lastTwo}',
+  'status.state.PENDING': 'Waiting for IT approval',
+  'status.state.APPROVED': 'Approved, about to be processed',
+  'status.state.EXECUTING': 'Being processed',
+  'status.state.DONE': 'Done',
+  'status.state.PARTIAL': 'Partly done',
+  'status.state.FAILED': 'Failed',
+  'status.state.DENIED': 'Denied',
+  'status.state.CANCELLED': 'Cancelled',
+  'status.state.EXPIRED': 'Expired',
 } as const satisfies Record<string, string>;
 
 export type BaseKey = keyof typeof baseEn;

@@ -1,0 +1,23 @@
+import { expandCard, type AdaptiveCardJson } from './render';
+import template from './question.json';
+
+/** Which dialog a submit belongs to; the dialog checks it before reading the value. */
+export type QuestionKind = 'diag' | 'intake';
+
+export interface QuestionCardData {
+  kind: QuestionKind;
+  /** The question's id; a submit from another question's card is "already answered". */
+  node: string;
+  prompt: string;
+  hint: string;
+  options: Array<{ value: string; label: string }>;
+  /** Used when there are too many options for buttons and a list with one send button is shown. */
+  submitLabel: string;
+  chooseLabel: string;
+  /** Label of the option list (required inputs must be labelled). */
+  listLabel: string;
+}
+
+export function renderQuestionCard(data: QuestionCardData): AdaptiveCardJson {
+  return expandCard(template, data);
+}

@@ -1,0 +1,193 @@
+import type { TurnContext } from 'botbuilder';
+import {
+  ComponentDialog,
+  Dialog,
+  WaterfallDialog,
+  type DialogInstance,
+  type DialogTurnResult,
+  type WaterfallStepContext,
+} from 'botbuilder-dialogs';
+import { renderAdviceCard } from '../cards/advice';
+import { renderQuestionCard } from '../cards/question';
+import {
+  getNode,
+  ROOT_NODE,
+  type AdviceNode,
+  type ChoiceOption,
+  type DiagnosisFacts,
+  type EndNode,
+  type NodeId,
+  type QuestionNode,
+} from '../src/domain/diagnosis-map';
+import { extractHexCodes, recogniseErrors } from '../src/domain/error-codes';
+import { normaliseTypedText } from '../src/bot/commands';
+import { readAnswer } from './answers';
+import { activeWaterfallOptions, type DialogTools } from './dialog-dependencies';
+
+export const DIAGNOSIS_DIALOG = 'diagnosis';
+const WALK = 'diagnosis.walk';
+
+/** Where the walk is; carried from node to node through `replaceDialog`. */
+export interface DiagnosisPosition {
+  nodeId: NodeId;
+  facts: DiagnosisFacts;
+  /** Node ids walked, for the request record and the statistics. */
+  path: NodeId[];
+  /** Error codes the person typed, including ones the map does not know. */
+  errorCodes: string[];
+}
+
+export interface DiagnosisResult {
+  outcome: EndNode['outcome'];
+  endNode: NodeId;
+  facts: DiagnosisFacts;
+  path: NodeId[];
+  errorCodes: string[];
+}
+
+export function startPosition(): DiagnosisPosition {
+  return { nodeId: ROOT_NODE, facts: {}, path: [ROOT_NODE], errorCodes: [] };
+}
+
+/** Walks the diagnosis map (src/domain/diagnosis-map.ts): one question per turn, advice in between. */
+export class DiagnosisDialog extends ComponentDialog {
+  constructor(private readonly tools: DialogTools) {
+    super(DIAGNOSIS_DIALOG);
+    this.addDialog(new WaterfallDialog(WALK, [this.showNode.bind(this), this.readChoice.bind(this)]));
+    this.initialDialogId = WALK;
+  }
+
+  /** Shows the current node; advice moves straight on, a question waits for the answer. */
+  private async showNode(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const position = (step.options as DiagnosisPosition | undefined) ?? startPosition();
+    const node = getNode(position.nodeId);
+    switch (node.kind) {
+      case 'question':
+        await this.sendQuestion(step.context, node);
+        return Dialog.EndOfTurn;
+      case 'advice':
+        await this.sendAdvice(step.context, node);
+        return step.replaceDialog(WALK, this.moveTo(position, node.next, {}));
+      case 'end': {
+        await this.sendAdvice(step.context, node);
+        this.tools.deps.logger.info({ endNode: node.id, outcome: node.outcome }, 'diagnosis finished');
+        const result: DiagnosisResult = {
+          outcome: node.outcome,
+          endNode: node.id,
+          facts: position.facts,
+          path: position.path,
+          errorCodes: position.errorCodes,
+        };
+        return step.endDialog(result);
+      }
+    }
+  }
+
+  /** Reads the answer to the question shown by `showNode`; anything unusable asks again. */
+  private async readChoice(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const position = step.options as DiagnosisPosition;
+    const node = getNode(position.nodeId);
+    if (node.kind !== 'question') return step.replaceDialog(WALK, position);
+    const answer = readAnswer(step.context.activity, 'diag', node.id);
+    let option: ChoiceOption | undefined;
+    let errorCodes = position.errorCodes;
+    switch (answer.type) {
+      case 'choice':
+        option = node.options.find((candidate) => candidate.value === answer.value);
+        break;
+      case 'text':
+        option = this.matchTyped(node, answer.normalised, step.context);
+        if (node.freeText === 'error-code') {
+          errorCodes = [...new Set([...errorCodes, ...extractHexCodes(answer.text)])];
+          option ??= this.matchErrorCode(node, answer.text);
+        }
+        break;
+      case 'stale':
+        await this.tools.say(step.context, 'dialog.alreadyAnswered');
+        return step.replaceDialog(WALK, position);
+      case 'tooLong':
+        await this.tools.say(step.context, 'dialog.tooLong', { max: 1000 });
+        return step.replaceDialog(WALK, position);
+      case 'empty':
+      case 'invalid':
+        break;
+    }
+    if (!option) {
+      await this.tools.say(step.context, 'dialog.chooseOption');
+      return step.replaceDialog(WALK, { ...position, errorCodes });
+    }
+    return step.replaceDialog(WALK, this.moveTo({ ...position, errorCodes }, option.next, option.sets ?? {}));
+  }
+
+  /** Re-sends the current question, e.g. after `help` or a language switch. */
+  protected override async onRepromptDialog(context: TurnContext, instance: DialogInstance): Promise<void> {
+    const position = activeWaterfallOptions<DiagnosisPosition>(instance);
+    if (!position) return;
+    const node = getNode(position.nodeId);
+    if (node.kind === 'question') await this.sendQuestion(context, node);
+  }
+
+  private moveTo(position: DiagnosisPosition, next: NodeId, sets: DiagnosisFacts): DiagnosisPosition {
+    if (next === ROOT_NODE) return { ...startPosition(), errorCodes: [] };
+    return {
+      nodeId: next,
+      facts: { ...position.facts, ...sets },
+      path: [...position.path, next],
+      errorCodes: position.errorCodes,
+    };
+  }
+
+  /** Typed answers: the option's listed words in either language, its label, or its number. */
+  private matchTyped(node: QuestionNode, typed: string, context: TurnContext): ChoiceOption | undefined {
+    const byNumber = /^\d{1,2}$/.test(typed) ? node.options[Number(typed) - 1] : undefined;
+    if (byNumber) return byNumber;
+    return node.options.find((option) => {
+      const words = [...option.matches.ja, ...option.matches.en, this.tools.t(context, option.labelKey)];
+      return words.some((word) => normaliseTypedText(word) === typed);
+    });
+  }
+
+  private matchErrorCode(node: QuestionNode, text: string): ChoiceOption | undefined {
+    const [first] = recogniseErrors(text);
+    return first === undefined ? undefined : node.options.find((option) => option.value === first);
+  }
+
+  private async sendQuestion(context: TurnContext, node: QuestionNode): Promise<void> {
+    await this.tools.sendCard(
+      context,
+      renderQuestionCard({
+        kind: 'diag',
+        node: node.id,
+        prompt: this.tools.t(context, node.promptKey),
+        hint: node.hintKey ? this.tools.t(context, node.hintKey) : '',
+        options: node.options.map((option) => ({
+          value: option.value,
+          label: this.tools.t(context, option.labelKey),
+        })),
+        submitLabel: this.tools.t(context, 'dialog.submit'),
+        chooseLabel: this.tools.t(context, 'dialog.chooseOption'),
+        listLabel: this.tools.t(context, 'dialog.listLabel'),
+      }),
+    );
+  }
+
+  private async sendAdvice(context: TurnContext, node: AdviceNode | EndNode): Promise<void> {
+    const locale = this.tools.locale(context);
+    const { localizer } = this.tools.deps;
+    await this.tools.sendCard(
+      context,
+      renderAdviceCard({
+        title: localizer.t(locale, node.titleKey),
+        paragraphs: node.bodyKeys.map((key) => localizer.t(locale, key)),
+        steps: (node.kind === 'advice' ? (node.stepKeys ?? []) : []).map((key, index) => ({
+          number: index + 1,
+          text: localizer.t(locale, key),
+        })),
+        contactTitle: localizer.t(locale, 'dialog.contactTitle'),
+        contactLines: node.showContact
+          ? [...localizer.contactLines(locale), localizer.t(locale, 'contact.noTeams')]
+          : [],
+      }),
+    );
+  }
+}

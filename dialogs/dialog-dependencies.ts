@@ -1,0 +1,74 @@
+import { MessageFactory, type StatePropertyAccessor, type TurnContext, type UserState } from 'botbuilder';
+import type { DialogInstance, DialogState } from 'botbuilder-dialogs';
+import type { AdaptiveCardJson } from '../cards/render';
+import { toAttachment } from '../cards/render';
+import { renderAdviceCard } from '../cards/advice';
+import type { Config, Locale } from '../src/config';
+import type { Localizer } from '../src/i18n/localizer';
+import type { MessageKey } from '../src/i18n/catalogues';
+import type { Logger } from '../src/log';
+import type { RequestStore } from '../src/ports/request-store';
+import { turnLocale, type UserProfile } from '../src/bot/turn-locale';
+
+/** Everything the dialogs need, built once in the composition root. */
+export interface DialogDependencies {
+  localizer: Localizer;
+  requests: RequestStore;
+  config: Pick<Config, 'monthlyRequestCap' | 'timeZone'>;
+  logger: Logger;
+  now: () => Date;
+  userState: UserState;
+}
+
+/** Small helpers shared by the dialogs, so each dialog file only holds its own conversation. */
+export class DialogTools {
+  readonly profile: StatePropertyAccessor<UserProfile>;
+
+  constructor(readonly deps: DialogDependencies) {
+    this.profile = deps.userState.createProperty<UserProfile>('profile');
+  }
+
+  locale(context: TurnContext): Locale {
+    return turnLocale(context);
+  }
+
+  t(context: TurnContext, key: MessageKey, params?: Record<string, string | number>): string {
+    return this.deps.localizer.t(this.locale(context), key, params);
+  }
+
+  async say(context: TurnContext, key: MessageKey, params?: Record<string, string | number>): Promise<void> {
+    await context.sendActivity(this.t(context, key, params));
+  }
+
+  async sendCard(context: TurnContext, card: AdaptiveCardJson): Promise<void> {
+    await context.sendActivity(MessageFactory.attachment(toAttachment(card)));
+  }
+
+  /** A card with a title, text and the helpdesk contact: used wherever a human must be named. */
+  async sendContactCard(context: TurnContext, title: MessageKey, paragraphs: MessageKey[]): Promise<void> {
+    const locale = this.locale(context);
+    await this.sendCard(
+      context,
+      renderAdviceCard({
+        title: this.deps.localizer.t(locale, title),
+        paragraphs: paragraphs.map((key) => this.deps.localizer.t(locale, key)),
+        steps: [],
+        contactTitle: this.deps.localizer.t(locale, 'dialog.contactTitle'),
+        contactLines: [
+          ...this.deps.localizer.contactLines(locale),
+          this.deps.localizer.t(locale, 'contact.noTeams'),
+        ],
+      }),
+    );
+  }
+}
+
+/**
+ * The options the component's active waterfall was started with (a component keeps its inner
+ * stack under `dialogs`; botbuilder puts the active dialog first).
+ */
+export function activeWaterfallOptions<T>(instance: DialogInstance): T | undefined {
+  const inner = (instance.state as { dialogs?: DialogState } | undefined)?.dialogs;
+  const active = inner?.dialogStack[0] as DialogInstance<{ options?: unknown } | undefined> | undefined;
+  return active?.state?.options as T | undefined;
+}

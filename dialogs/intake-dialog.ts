@@ -1,0 +1,349 @@
+import type { TurnContext } from 'botbuilder';
+import {
+  ComponentDialog,
+  Dialog,
+  WaterfallDialog,
+  type DialogContext,
+  type DialogInstance,
+  type DialogTurnResult,
+  type WaterfallStepContext,
+} from 'botbuilder-dialogs';
+import { renderQuestionCard } from '../cards/question';
+import { renderRequestConfirmationCard } from '../cards/request-confirmation';
+import { isAppError } from '../src/errors';
+import type { MessageKey } from '../src/i18n/catalogues';
+import {
+  defaultRegionFor,
+  parsePhoneNumber,
+  type ParsedPhone,
+  type PhoneParseResult,
+  type PhoneRejectReason,
+} from '../src/domain/phone';
+import { createPendingRequest } from '../src/domain/request-lifecycle';
+import { redactText } from '../src/domain/redaction';
+import type { VerificationMethod } from '../src/domain/reset-request';
+import { openRequestIdFromConflict, REQUEST_ID_TAKEN } from '../src/ports/request-store';
+import { normaliseTypedText } from '../src/bot/commands';
+import { readAnswer } from './answers';
+import { activeWaterfallOptions, type DialogTools } from './dialog-dependencies';
+import type { DiagnosisResult } from './diagnosis-dialog';
+
+export const INTAKE_DIALOG = 'intake';
+const STAGE = 'intake.stage';
+const MAX_REASON_LENGTH = 500;
+
+type Stage = 'phone' | 'verification' | 'reason' | 'confirm';
+
+/** What has been collected so far; it lives in dialog state only until the request exists. */
+interface Draft {
+  stage: Stage;
+  diagnosis: DiagnosisResult;
+  phone?: ParsedPhone;
+  verification?: VerificationMethod;
+  reason?: string;
+}
+
+/** Every reason the phone module can give has its own explanation (the compiler checks the list). */
+const PHONE_REASONS: Record<PhoneRejectReason, MessageKey> = {
+  EMPTY: 'intake.phone.reason.EMPTY',
+  TOO_LONG: 'intake.phone.reason.TOO_LONG',
+  TOO_SHORT: 'intake.phone.reason.TOO_SHORT',
+  LETTERS: 'intake.phone.reason.LETTERS',
+  HAS_EXTENSION: 'intake.phone.reason.HAS_EXTENSION',
+  INVALID_CHARACTERS: 'intake.phone.reason.INVALID_CHARACTERS',
+  MISPLACED_PLUS: 'intake.phone.reason.MISPLACED_PLUS',
+  UNKNOWN_COUNTRY_CODE: 'intake.phone.reason.UNKNOWN_COUNTRY_CODE',
+  INVALID: 'intake.phone.reason.INVALID',
+  NOT_MOBILE: 'intake.phone.reason.NOT_MOBILE',
+};
+
+const VERIFICATIONS: ReadonlyArray<{ value: VerificationMethod; words: readonly string[] }> = [
+  { value: 'video_call', words: ['ビデオ', 'ビデオ通話', 'video', 'video call', 'teams', '通話', 'call'] },
+  { value: 'in_person', words: ['対面', '窓口', 'in person', 'desk', 'it desk'] },
+  { value: 'manager', words: ['上長', '上司', 'マネージャー', 'manager', 'my manager'] },
+];
+
+const CONFIRM_WORDS: ReadonlyArray<{ value: 'submit' | 'editPhone' | 'cancel'; words: readonly string[] }> = [
+  { value: 'submit', words: ['はい', '申請', '申請する', 'ok', 'yes', 'send', 'submit', 'send request'] },
+  { value: 'editPhone', words: ['番号を直す', '直す', '修正', 'edit', 'change', 'change the number'] },
+  { value: 'cancel', words: ['いいえ', 'やめる', 'no', 'cancel'] },
+];
+
+/**
+ * Collects what IT needs for a reset (new number, how to verify, why), shows it for confirmation and
+ * files the request. The target is always the Teams sender; nothing typed can name another person.
+ */
+export class IntakeDialog extends ComponentDialog {
+  constructor(private readonly tools: DialogTools) {
+    super(INTAKE_DIALOG);
+    this.addDialog(new WaterfallDialog(STAGE, [this.ask.bind(this), this.read.bind(this)]));
+    this.initialDialogId = STAGE;
+  }
+
+  protected override async onBeginDialog(
+    innerDc: DialogContext,
+    options?: object,
+  ): Promise<DialogTurnResult> {
+    const diagnosis = options as DiagnosisResult;
+    const refusal = await this.refusal(innerDc.context);
+    if (refusal) return innerDc.endDialog();
+    const draft: Draft = { stage: 'phone', diagnosis };
+    return innerDc.beginDialog(STAGE, draft);
+  }
+
+  /** Asks for what the current stage needs. */
+  private async ask(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    await this.sendStagePrompt(step.context, step.options as Draft);
+    return Dialog.EndOfTurn;
+  }
+
+  /** Reads the answer for the current stage and moves on, or explains and asks again. */
+  private async read(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const draft = step.options as Draft;
+    const answer = readAnswer(step.context.activity, 'intake', draft.stage);
+    if (answer.type === 'stale') {
+      await this.tools.say(step.context, 'dialog.alreadyAnswered');
+      return step.replaceDialog(STAGE, draft);
+    }
+    if (answer.type === 'tooLong') {
+      await this.tools.say(step.context, 'dialog.tooLong', {
+        max: draft.stage === 'reason' ? MAX_REASON_LENGTH : 1000,
+      });
+      return step.replaceDialog(STAGE, draft);
+    }
+    switch (draft.stage) {
+      case 'phone': {
+        if (answer.type !== 'text') {
+          await this.tools.say(
+            step.context,
+            answer.type === 'empty' ? 'intake.phone.reason.EMPTY' : 'dialog.empty',
+          );
+          return step.replaceDialog(STAGE, draft);
+        }
+        const parsed = this.parsePhone(step.context, answer.text);
+        if (!parsed.ok) {
+          await this.tools.say(step.context, PHONE_REASONS[parsed.reason]);
+          return step.replaceDialog(STAGE, draft);
+        }
+        await this.tools.say(step.context, 'intake.phone.accepted', {
+          national: parsed.phone.national,
+          international: parsed.phone.international,
+        });
+        // After "change the number" the other answers are kept and the person goes back to confirm.
+        const next: Stage = draft.verification && draft.reason ? 'confirm' : 'verification';
+        return step.replaceDialog(STAGE, { ...draft, phone: parsed.phone, stage: next });
+      }
+      case 'verification': {
+        const value =
+          answer.type === 'choice'
+            ? VERIFICATIONS.find((option) => option.value === answer.value)?.value
+            : answer.type === 'text'
+              ? matchWords(VERIFICATIONS, answer.normalised)
+              : undefined;
+        if (!value) {
+          await this.tools.say(step.context, 'dialog.chooseOption');
+          return step.replaceDialog(STAGE, draft);
+        }
+        return step.replaceDialog(STAGE, { ...draft, verification: value, stage: 'reason' });
+      }
+      case 'reason': {
+        if (answer.type !== 'text') {
+          await this.tools.say(step.context, 'dialog.empty');
+          return step.replaceDialog(STAGE, draft);
+        }
+        // The reason outlives the open request; a number typed into it must not (DESIGN.md section 3).
+        const reason = redactText(answer.text.normalize('NFKC').trim());
+        if (reason.length > MAX_REASON_LENGTH) {
+          await this.tools.say(step.context, 'dialog.tooLong', { max: MAX_REASON_LENGTH });
+          return step.replaceDialog(STAGE, draft);
+        }
+        return step.replaceDialog(STAGE, { ...draft, reason, stage: 'confirm' });
+      }
+      case 'confirm': {
+        const value =
+          answer.type === 'choice'
+            ? CONFIRM_WORDS.find((option) => option.value === answer.value)?.value
+            : answer.type === 'text'
+              ? matchWords(CONFIRM_WORDS, answer.normalised)
+              : undefined;
+        if (value === 'editPhone') return step.replaceDialog(STAGE, { ...draft, stage: 'phone' });
+        if (value === 'cancel') {
+          await this.tools.say(step.context, 'dialog.cancelled');
+          return step.endDialog();
+        }
+        if (value === 'submit') {
+          await this.file(step.context, draft);
+          return step.endDialog();
+        }
+        await this.tools.say(step.context, 'intake.confirm.prompt');
+        return step.replaceDialog(STAGE, draft);
+      }
+    }
+  }
+
+  protected override async onRepromptDialog(context: TurnContext, instance: DialogInstance): Promise<void> {
+    const draft = activeWaterfallOptions<Draft>(instance);
+    if (draft) await this.sendStagePrompt(context, draft);
+  }
+
+  /**
+   * The people who cannot file here are told why, and who to contact, before any question: no
+   * identity from Teams, an open request already, or the monthly cap reached.
+   */
+  private async refusal(context: TurnContext): Promise<boolean> {
+    const requesterId = context.activity.from?.aadObjectId;
+    if (!requesterId || !context.activity.conversation?.tenantId) {
+      await this.tools.sendContactCard(context, 'intake.confirm.title', ['intake.noIdentity']);
+      return true;
+    }
+    const open = await this.tools.deps.requests.findOpenByRequester(requesterId);
+    if (open) {
+      await this.tools.say(context, 'intake.alreadyOpen', { requestId: open.request.id });
+      return true;
+    }
+    const now = this.tools.deps.now();
+    const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+    const filed = await this.tools.deps.requests.countCreatedSince(requesterId, monthStart);
+    const cap = this.tools.deps.config.monthlyRequestCap;
+    if (filed >= cap) {
+      await this.tools.sendContactCard(context, 'intake.confirm.title', ['intake.monthlyCap']);
+      this.tools.deps.logger.info({ cap }, 'request refused: monthly cap reached');
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * The default region comes from the conversation's language: the Agents Playground stamps every
+   * activity en-US, and a Japanese number typed without +81 must still be read as Japanese.
+   */
+  private parsePhone(context: TurnContext, text: string): PhoneParseResult {
+    const region = defaultRegionFor(
+      null,
+      this.tools.locale(context) === 'ja' ? 'ja-JP' : context.activity.locale,
+    );
+    const parsed = parsePhoneNumber(text, region);
+    if (parsed.ok || region === 'JP' || text.includes('+') || text.includes('＋')) return parsed;
+    const asJapanese = parsePhoneNumber(text, 'JP');
+    return asJapanese.ok ? asJapanese : parsed;
+  }
+
+  private async file(context: TurnContext, draft: Draft): Promise<void> {
+    const { activity } = context;
+    const requesterId = activity.from.aadObjectId;
+    const tenantId = activity.conversation.tenantId;
+    if (!draft.phone || !draft.verification || draft.reason === undefined || !requesterId || !tenantId) {
+      await this.tools.say(context, 'error.generic');
+      return;
+    }
+    const input = {
+      tenantId,
+      requester: { aadObjectId: requesterId, teamsUserId: activity.from.id, name: activity.from.name ?? '' },
+      locale: this.tools.locale(context),
+      newPhone: {
+        graph: draft.phone.graph,
+        international: draft.phone.international,
+        national: draft.phone.national,
+      },
+      verification: draft.verification,
+      reason: draft.reason,
+      diagnosis: {
+        path: draft.diagnosis.path.join('>'),
+        situation: draft.diagnosis.facts.situation ?? '',
+        errorCodes: draft.diagnosis.errorCodes,
+        workingMethods: draft.diagnosis.facts.workingMethod ? [draft.diagnosis.facts.workingMethod] : [],
+        lostOrStolen: draft.diagnosis.facts.lostOrStolen === true,
+      },
+    };
+    // A clash of random ids is possible in principle; draw again a few times rather than fail.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      try {
+        const stored = await this.tools.deps.requests.create(
+          createPendingRequest(input, this.tools.deps.now()),
+        );
+        this.tools.deps.logger.info({ requestId: stored.request.id }, 'request filed');
+        await this.tools.say(context, 'intake.created', { requestId: stored.request.id });
+        await this.tools.say(context, 'intake.next');
+        return;
+      } catch (error) {
+        const openId = openRequestIdFromConflict(error);
+        if (openId) {
+          await this.tools.say(context, 'intake.alreadyOpen', { requestId: openId });
+          return;
+        }
+        if (!(isAppError(error, 'CONFLICT') && error.details[0] === REQUEST_ID_TAKEN)) throw error;
+      }
+    }
+    throw new Error('could not draw a free request id');
+  }
+
+  private async sendStagePrompt(context: TurnContext, draft: Draft): Promise<void> {
+    switch (draft.stage) {
+      case 'phone':
+        await this.tools.say(context, 'intake.phone.prompt');
+        return;
+      case 'verification':
+        await this.tools.sendCard(
+          context,
+          renderQuestionCard({
+            kind: 'intake',
+            node: 'verification',
+            prompt: this.tools.t(context, 'intake.verification.prompt'),
+            hint: '',
+            options: VERIFICATIONS.map(({ value }) => ({
+              value,
+              label: this.tools.t(context, `intake.verification.${value}`),
+            })),
+            submitLabel: this.tools.t(context, 'dialog.submit'),
+            chooseLabel: this.tools.t(context, 'dialog.chooseOption'),
+            listLabel: this.tools.t(context, 'dialog.listLabel'),
+          }),
+        );
+        return;
+      case 'reason':
+        await this.tools.say(context, 'intake.reason.prompt');
+        return;
+      case 'confirm': {
+        const { phone, verification, reason } = draft;
+        if (!phone || !verification || reason === undefined) return;
+        await this.tools.sendCard(
+          context,
+          renderRequestConfirmationCard({
+            node: 'confirm',
+            title: this.tools.t(context, 'intake.confirm.title'),
+            facts: [
+              {
+                label: this.tools.t(context, 'intake.confirm.phone'),
+                value: `${phone.national} (${phone.international})`,
+              },
+              {
+                label: this.tools.t(context, 'intake.confirm.verification'),
+                value: this.tools.t(context, `intake.verification.${verification}`),
+              },
+              { label: this.tools.t(context, 'intake.confirm.reason'), value: reason },
+            ],
+            buttons: [
+              { value: 'submit', label: this.tools.t(context, 'intake.confirm.submit'), style: 'positive' },
+              {
+                value: 'editPhone',
+                label: this.tools.t(context, 'intake.confirm.editPhone'),
+                style: 'default',
+              },
+              { value: 'cancel', label: this.tools.t(context, 'intake.confirm.cancel'), style: 'default' },
+            ],
+          }),
+        );
+        return;
+      }
+    }
+  }
+}
+
+function matchWords<T extends string>(
+  options: ReadonlyArray<{ value: T; words: readonly string[] }>,
+  typed: string,
+): T | undefined {
+  const byNumber = /^\d$/.test(typed) ? options[Number(typed) - 1] : undefined;
+  if (byNumber) return byNumber.value;
+  return options.find((option) => option.words.some((word) => normaliseTypedText(word) === typed))?.value;
+}

@@ -1,0 +1,75 @@
+import type { Dialog } from 'botbuilder-dialogs';
+import {
+  WaterfallDialog,
+  type DialogContext,
+  type DialogTurnResult,
+  type WaterfallStepContext,
+} from 'botbuilder-dialogs';
+import { recogniseCommand } from '../src/bot/commands';
+import { isQuestionSubmit } from './answers';
+import { DiagnosisDialog, DIAGNOSIS_DIALOG, startPosition, type DiagnosisResult } from './diagnosis-dialog';
+import { DialogTools, type DialogDependencies } from './dialog-dependencies';
+import { IntakeDialog, INTAKE_DIALOG } from './intake-dialog';
+import { InterruptibleDialog } from './interruptible-dialog';
+
+export const MAIN_DIALOG = 'main';
+const FLOW = 'main.flow';
+
+/** The 1:1 conversation: diagnosis first, then the request intake when the diagnosis calls for it. */
+export class MainDialog extends InterruptibleDialog {
+  constructor(tools: DialogTools) {
+    super(MAIN_DIALOG, tools);
+    this.addDialog(new DiagnosisDialog(tools));
+    this.addDialog(new IntakeDialog(tools));
+    this.addDialog(
+      new WaterfallDialog(FLOW, [
+        this.greet.bind(this),
+        this.afterDiagnosis.bind(this),
+        this.afterIntake.bind(this),
+      ]),
+    );
+    this.initialDialogId = FLOW;
+  }
+
+  protected restart(innerDc: DialogContext): Promise<DialogTurnResult> {
+    return innerDc.beginDialog(FLOW);
+  }
+
+  /** Handles a command or an old card that opened the conversation, then starts the diagnosis. */
+  private async greet(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { context } = step;
+    const command = recogniseCommand(context.activity);
+    switch (command?.kind) {
+      case 'help':
+        await this.sendHelp(context);
+        break;
+      case 'language':
+        await this.switchLanguage(context, command.locale);
+        break;
+      case 'status':
+        await this.sendStatus(context);
+        return step.endDialog();
+      case 'cancel':
+        await this.tools.say(context, 'dialog.cancelled');
+        return step.endDialog();
+      default:
+        if (isQuestionSubmit(context.activity)) await this.tools.say(context, 'dialog.alreadyAnswered');
+    }
+    return step.beginDialog(DIAGNOSIS_DIALOG, startPosition());
+  }
+
+  /** Files a request when the diagnosis found no way for the person to help themselves. */
+  private async afterDiagnosis(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const result = step.result as DiagnosisResult | undefined;
+    if (result?.outcome === 'file-request') return step.beginDialog(INTAKE_DIALOG, result);
+    return step.endDialog(result);
+  }
+
+  private async afterIntake(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    return step.endDialog();
+  }
+}
+
+export function createMainDialog(deps: DialogDependencies): Dialog {
+  return new MainDialog(new DialogTools(deps));
+}

@@ -1,0 +1,37 @@
+import { buildApp } from './app';
+import { loadConfigFromProcess } from './config';
+import { isAppError } from './errors';
+import { createLogger } from './log';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfigFromProcess();
+  } catch (error) {
+    // Before the logger exists; the message lists every problem and holds no secrets.
+    process.stderr.write(`${isAppError(error) ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+  const logger = createLogger({ level: config.logLevel, extraPatterns: config.sensitivePatterns });
+  const app = buildApp(config, { logger });
+  const port = await app.server.listen(config.port);
+  logger.info({ port, sandbox: config.sandbox, storage: config.storage.kind }, 'bot listening');
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal, inFlight: app.server.inFlight() }, 'shutting down after in-flight turns');
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+void main();

@@ -1,0 +1,108 @@
+import { loadConfig, parseOfficeHours } from '../src/config';
+import { isAppError } from '../src/errors';
+import { testEnvironment } from './support/test-config';
+
+function problemsOf(env: Record<string, string | undefined>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (isAppError(error, 'CONFIG_INVALID')) return [...error.details];
+    throw error;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('lists every missing setting at once', () => {
+    const problems = problemsOf({});
+    const named = problems.map((problem) => problem.split(' ')[0]);
+    expect(named).toEqual(
+      expect.arrayContaining([
+        'MicrosoftAppId',
+        'HELPDESK_ALLOWED_TENANT_IDS',
+        'HELPDESK_APPROVER_GROUP_ID',
+        'HELPDESK_REVIEWER_GROUP_ID',
+        'HELPDESK_APPROVALS_CHANNEL_ID',
+        'HELPDESK_CONTACT_PHONE',
+        'HELPDESK_CONTACT_EMAIL',
+        'HELPDESK_AUDIT_KEY',
+      ]),
+    );
+    expect(problems.length).toBeGreaterThanOrEqual(8);
+  });
+
+  it('lists every invalid value at once, naming the setting and the value', () => {
+    const problems = problemsOf(
+      testEnvironment({
+        PORT: 'eighty',
+        HELPDESK_TAP_MAX_LIFETIME_MINUTES: '5',
+        HELPDESK_ALLOWED_TENANT_IDS: 'not-a-guid',
+        HELPDESK_OFFICE_HOURS: 'whenever',
+        HELPDESK_TIME_ZONE: 'Mars/Olympus',
+        HELPDESK_DEFAULT_LOCALE: 'fr',
+        HELPDESK_AUDIT_KEY: 'short',
+        HELPDESK_REMINDER_LEAD_MINUTES: '90',
+        HELPDESK_CONTACT_EMAIL: 'nobody',
+      }),
+    );
+    expect(problems).toHaveLength(9);
+    expect(problems.join('\n')).toContain('PORT must be a whole number (got "eighty")');
+    expect(problems.join('\n')).toContain('HELPDESK_TAP_MAX_LIFETIME_MINUTES must be between 10 and 43200');
+    expect(problems.join('\n')).toContain('HELPDESK_DEFAULT_LOCALE must be one of ja, en (got "fr")');
+  });
+
+  it('applies safe defaults and freezes the result', () => {
+    const config = loadConfig(testEnvironment());
+    expect(config.port).toBe(3978);
+    expect(config.tapMaxLifetimeMinutes).toBe(60);
+    expect(config.requestExpiryMinutes).toBe(60);
+    expect(config.defaultLocale).toBe('ja');
+    expect(config.timeZone).toBe('Asia/Tokyo');
+    expect(config.graph.baseUrl).toBe('https://graph.microsoft.com');
+    expect(config.graph.credential).toEqual({ kind: 'managedIdentity', clientId: undefined });
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.helpdesk)).toBe(true);
+    expect(() => {
+      (config as { port: number }).port = 1;
+    }).toThrow();
+  });
+
+  it('allows anonymous Bot Framework auth only in the sandbox', () => {
+    expect(loadConfig(testEnvironment()).bot.anonymous).toBe(true);
+    expect(problemsOf(testEnvironment({ HELPDESK_SANDBOX: 'false' }))).toEqual([
+      expect.stringContaining('MicrosoftAppId is required'),
+    ]);
+  });
+
+  it('asks for the credential settings the chosen Graph credential needs', () => {
+    const problems = problemsOf(testEnvironment({ HELPDESK_GRAPH_CREDENTIAL: 'clientSecret' }));
+    expect(problems.map((problem) => problem.split(' ')[0])).toEqual([
+      'AZURE_TENANT_ID',
+      'AZURE_CLIENT_ID',
+      'AZURE_CLIENT_SECRET',
+    ]);
+  });
+
+  it('refuses a Graph base URL that is not https', () => {
+    expect(problemsOf(testEnvironment({ HELPDESK_GRAPH_BASE_URL: 'http://127.0.0.1:8443' }))).toEqual([
+      expect.stringContaining('HELPDESK_GRAPH_BASE_URL must be an https:// URL'),
+    ]);
+  });
+});
+
+describe('parseOfficeHours', () => {
+  it.each([
+    ['Mon-Fri 09:00-18:00', [1, 2, 3, 4, 5], 540, 1080],
+    ['Mon,Wed,Fri 10:00-16:30', [1, 3, 5], 600, 990],
+    ['Sat 08:00-12:00', [6], 480, 720],
+  ])('reads %s', (text, days, start, end) => {
+    expect(parseOfficeHours(text)).toEqual({ days, startMinute: start, endMinute: end, text });
+  });
+
+  it.each(['Fri-Mon 09:00-18:00', 'Mon-Fri 18:00-09:00', 'weekdays', 'Mon-Fri 09:60-18:00'])(
+    'refuses %s',
+    (text) => {
+      expect(parseOfficeHours(text)).toBeUndefined();
+    },
+  );
+});
