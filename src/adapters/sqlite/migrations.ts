@@ -59,4 +59,49 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX reset_requests_by_state_created ON reset_requests (state, created_at);
     `,
   },
+  {
+    version: 3,
+    name: 'audit_log',
+    // Append-only and hash-chained (src/domain/audit.ts). The triggers stop any code path, ours or a
+    // careless admin's, from changing history through SQLite; someone with the file can drop them,
+    // which is what the HMAC chain and the logged heads are for. The insert trigger keeps the chain
+    // linear even for a writer that forgot the IMMEDIATE transaction.
+    sql: `
+      CREATE TABLE audit_log (
+        seq INTEGER PRIMARY KEY CHECK (seq >= 1),
+        at TEXT NOT NULL,
+        type TEXT NOT NULL,
+        request_id TEXT,
+        actor_id TEXT,
+        actor_name TEXT,
+        data TEXT NOT NULL CHECK (json_valid(data) AND json_type(data) = 'object'),
+        prev_hash TEXT NOT NULL CHECK (length(prev_hash) = 64),
+        hash TEXT NOT NULL CHECK (length(hash) = 64),
+        CHECK ((actor_id IS NULL) = (actor_name IS NULL))
+      ) STRICT;
+
+      CREATE INDEX audit_log_by_request ON audit_log (request_id, seq) WHERE request_id IS NOT NULL;
+      CREATE INDEX audit_log_by_at ON audit_log (at);
+
+      CREATE TRIGGER audit_log_extends_head BEFORE INSERT ON audit_log
+      WHEN NEW.seq IS NOT COALESCE((SELECT MAX(seq) FROM audit_log), 0) + 1
+        OR NEW.prev_hash IS NOT COALESCE(
+          (SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1),
+          '${'0'.repeat(64)}'
+        )
+      BEGIN
+        SELECT RAISE(ABORT, 'audit_log: a new record must extend the chain head');
+      END;
+
+      CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+      BEGIN
+        SELECT RAISE(ABORT, 'audit_log is append-only');
+      END;
+
+      CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+      BEGIN
+        SELECT RAISE(ABORT, 'audit_log is append-only');
+      END;
+    `,
+  },
 ];
