@@ -46,3 +46,47 @@ export function isQuestionSubmit(activity: Partial<Activity>): boolean {
   const kind = (value as Record<string, unknown>).kind;
   return kind === 'diag' || kind === 'intake';
 }
+
+export interface Candidate<T extends string> {
+  value: T;
+  words: readonly string[];
+}
+
+const NEGATIVE = /ない|ません|なし|無い|(^|[^a-z])(no|not|never|none)($|[^a-z])|n't/;
+
+/**
+ * A sentence and a word inside it must agree on negation: 「管理者ではありません」 contains
+ * 「管理者」 but must not be read as "yes, I am an admin".
+ */
+function samePolarity(typed: string, word: string): boolean {
+  return NEGATIVE.test(typed) === NEGATIVE.test(word);
+}
+
+function containsWord(typed: string, word: string): boolean {
+  if (word.length < 2) return false;
+  // Latin words must stand alone ("no" is not inside "not sure"); Japanese has no spaces to look for.
+  if (/^[\x20-\x7e]+$/.test(word)) {
+    const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return new RegExp(`(^|[^a-z0-9])${escaped}($|[^a-z0-9])`).test(typed);
+  }
+  return typed.includes(word);
+}
+
+/**
+ * What a typed answer means: its number in the list, an exact word of one option, or else words of
+ * exactly one option inside a longer sentence ("電話番号が変わりました"). Text that names two
+ * options is not guessed at; the person is asked to choose.
+ */
+export function matchTyped<T extends string>(
+  typed: string,
+  candidates: ReadonlyArray<Candidate<T>>,
+): T | undefined {
+  if (/^\d{1,2}$/.test(typed)) return candidates[Number(typed) - 1]?.value;
+  const words = (candidate: Candidate<T>): string[] => candidate.words.map(normaliseTypedText);
+  const exact = candidates.find((candidate) => words(candidate).includes(typed));
+  if (exact) return exact.value;
+  const containing = candidates.filter((candidate) =>
+    words(candidate).some((word) => containsWord(typed, word) && samePolarity(typed, word)),
+  );
+  return containing.length === 1 ? containing[0]?.value : undefined;
+}

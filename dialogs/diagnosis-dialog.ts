@@ -20,8 +20,7 @@ import {
   type QuestionNode,
 } from '../src/domain/diagnosis-map';
 import { extractHexCodes, recogniseErrors } from '../src/domain/error-codes';
-import { normaliseTypedText } from '../src/bot/commands';
-import { readAnswer } from './answers';
+import { matchTyped, readAnswer } from './answers';
 import { activeWaterfallOptions, type DialogTools } from './dialog-dependencies';
 
 export const DIAGNOSIS_DIALOG = 'diagnosis';
@@ -139,12 +138,14 @@ export class DiagnosisDialog extends ComponentDialog {
 
   /** Typed answers: the option's listed words in either language, its label, or its number. */
   private matchTyped(node: QuestionNode, typed: string, context: TurnContext): ChoiceOption | undefined {
-    const byNumber = /^\d{1,2}$/.test(typed) ? node.options[Number(typed) - 1] : undefined;
-    if (byNumber) return byNumber;
-    return node.options.find((option) => {
-      const words = [...option.matches.ja, ...option.matches.en, this.tools.t(context, option.labelKey)];
-      return words.some((word) => normaliseTypedText(word) === typed);
-    });
+    const value = matchTyped(
+      typed,
+      node.options.map((option) => ({
+        value: option.value,
+        words: [...option.matches.ja, ...option.matches.en, this.tools.t(context, option.labelKey)],
+      })),
+    );
+    return node.options.find((option) => option.value === value);
   }
 
   private matchErrorCode(node: QuestionNode, text: string): ChoiceOption | undefined {

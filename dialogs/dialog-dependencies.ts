@@ -45,13 +45,18 @@ export class DialogTools {
   }
 
   /** A card with a title, text and the helpdesk contact: used wherever a human must be named. */
-  async sendContactCard(context: TurnContext, title: MessageKey, paragraphs: MessageKey[]): Promise<void> {
+  async sendContactCard(
+    context: TurnContext,
+    title: MessageKey,
+    paragraphs: MessageKey[],
+    params: Record<string, string | number> = {},
+  ): Promise<void> {
     const locale = this.locale(context);
     await this.sendCard(
       context,
       renderAdviceCard({
         title: this.deps.localizer.t(locale, title),
-        paragraphs: paragraphs.map((key) => this.deps.localizer.t(locale, key)),
+        paragraphs: paragraphs.map((key) => this.deps.localizer.t(locale, key, params)),
         steps: [],
         contactTitle: this.deps.localizer.t(locale, 'dialog.contactTitle'),
         contactLines: [

@@ -23,8 +23,7 @@ import { createPendingRequest } from '../src/domain/request-lifecycle';
 import { redactText } from '../src/domain/redaction';
 import type { VerificationMethod } from '../src/domain/reset-request';
 import { openRequestIdFromConflict, REQUEST_ID_TAKEN } from '../src/ports/request-store';
-import { normaliseTypedText } from '../src/bot/commands';
-import { readAnswer } from './answers';
+import { matchTyped, readAnswer } from './answers';
 import { activeWaterfallOptions, type DialogTools } from './dialog-dependencies';
 import type { DiagnosisResult } from './diagnosis-dialog';
 
@@ -56,6 +55,9 @@ const PHONE_REASONS: Record<PhoneRejectReason, MessageKey> = {
   INVALID: 'intake.phone.reason.INVALID',
   NOT_MOBILE: 'intake.phone.reason.NOT_MOBILE',
 };
+
+/** A run that looks like one phone number inside a sentence (after NFKC, so digits are ASCII). */
+const NUMBER_SPAN = /\+?\d[\d \-‐‑‒–—―−ー()]{6,}\d/g;
 
 const VERIFICATIONS: ReadonlyArray<{ value: VerificationMethod; words: readonly string[] }> = [
   { value: 'video_call', words: ['ビデオ', 'ビデオ通話', 'video', 'video call', 'teams', '通話', 'call'] },
@@ -138,7 +140,7 @@ export class IntakeDialog extends ComponentDialog {
           answer.type === 'choice'
             ? VERIFICATIONS.find((option) => option.value === answer.value)?.value
             : answer.type === 'text'
-              ? matchWords(VERIFICATIONS, answer.normalised)
+              ? matchTyped(answer.normalised, VERIFICATIONS)
               : undefined;
         if (!value) {
           await this.tools.say(step.context, 'dialog.chooseOption');
@@ -164,7 +166,7 @@ export class IntakeDialog extends ComponentDialog {
           answer.type === 'choice'
             ? CONFIRM_WORDS.find((option) => option.value === answer.value)?.value
             : answer.type === 'text'
-              ? matchWords(CONFIRM_WORDS, answer.normalised)
+              ? matchTyped(answer.normalised, CONFIRM_WORDS)
               : undefined;
         if (value === 'editPhone') return step.replaceDialog(STAGE, { ...draft, stage: 'phone' });
         if (value === 'cancel') {
@@ -193,7 +195,7 @@ export class IntakeDialog extends ComponentDialog {
   private async refusal(context: TurnContext): Promise<boolean> {
     const requesterId = context.activity.from?.aadObjectId;
     if (!requesterId || !context.activity.conversation?.tenantId) {
-      await this.tools.sendContactCard(context, 'intake.confirm.title', ['intake.noIdentity']);
+      await this.tools.sendContactCard(context, 'intake.refused.title', ['intake.noIdentity']);
       return true;
     }
     const open = await this.tools.deps.requests.findOpenByRequester(requesterId);
@@ -206,7 +208,7 @@ export class IntakeDialog extends ComponentDialog {
     const filed = await this.tools.deps.requests.countCreatedSince(requesterId, monthStart);
     const cap = this.tools.deps.config.monthlyRequestCap;
     if (filed >= cap) {
-      await this.tools.sendContactCard(context, 'intake.confirm.title', ['intake.monthlyCap']);
+      await this.tools.sendContactCard(context, 'intake.refused.title', ['intake.monthlyCap'], { cap });
       this.tools.deps.logger.info({ cap }, 'request refused: monthly cap reached');
       return true;
     }
@@ -218,6 +220,14 @@ export class IntakeDialog extends ComponentDialog {
    * activity en-US, and a Japanese number typed without +81 must still be read as Japanese.
    */
   private parsePhone(context: TurnContext, text: string): PhoneParseResult {
+    const first = this.parsePhoneIn(context, text);
+    if (first.ok || first.reason !== 'INVALID_CHARACTERS') return first;
+    // People answer in sentences ("新しい番号は 090-… です"): read the one number in it, if there is one.
+    const spans = text.normalize('NFKC').match(NUMBER_SPAN) ?? [];
+    return spans.length === 1 && spans[0] ? this.parsePhoneIn(context, spans[0]) : first;
+  }
+
+  private parsePhoneIn(context: TurnContext, text: string): PhoneParseResult {
     const region = defaultRegionFor(
       null,
       this.tools.locale(context) === 'ja' ? 'ja-JP' : context.activity.locale,
@@ -337,13 +347,4 @@ export class IntakeDialog extends ComponentDialog {
       }
     }
   }
-}
-
-function matchWords<T extends string>(
-  options: ReadonlyArray<{ value: T; words: readonly string[] }>,
-  typed: string,
-): T | undefined {
-  const byNumber = /^\d$/.test(typed) ? options[Number(typed) - 1] : undefined;
-  if (byNumber) return byNumber.value;
-  return options.find((option) => option.words.some((word) => normaliseTypedText(word) === typed))?.value;
 }

@@ -82,6 +82,7 @@ export const baseEn = {
     'An IT administrator will look at it during office hours ({officeHours}) and contact you for the identity check you chose. After approval I will reset your sign-in methods and send you a one-time Temporary Access Pass in this chat. You may be signed out, so keep this chat open.',
   'intake.alreadyOpen':
     'You already have a request in progress: {requestId}. You cannot send a second one until it is finished. Type "status" to see it.',
+  'intake.refused.title': 'I cannot send a request here',
   'intake.noIdentity':
     'I cannot confirm your account from Teams here, so I cannot send a request. Please contact the helpdesk.',
   'intake.monthlyCap':

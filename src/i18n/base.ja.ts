@@ -81,6 +81,7 @@ export const baseJa: Record<BaseKey, string> = {
     'IT 担当者が受付時間 ({officeHours}) 内に確認し、選んだ方法でご本人確認のご連絡をします。承認されると、サインイン方法をリセットし、このチャットで 1 回だけ使える一時アクセス パス (Temporary Access Pass) をお送りします。いったんサインアウトされることがあるため、このチャットを開いたままにしてください。',
   'intake.alreadyOpen':
     '処理中の申請 {requestId} があります。完了するまで新しい申請はできません。「状況」と入力すると内容を確認できます。',
+  'intake.refused.title': 'ここでは申請できません',
   'intake.noIdentity':
     'Teams からあなたのアカウントを確認できないため、ここでは申請できません。ヘルプデスクにご連絡ください。',
   'intake.monthlyCap': '今月の申請の上限 ({cap} 件) に達しました。ヘルプデスクに直接ご連絡ください。',

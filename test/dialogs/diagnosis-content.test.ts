@@ -1,0 +1,146 @@
+import type { App } from '../../src/app';
+import { diagnosisEn } from '../../src/i18n/diagnosis.en';
+import { diagnosisJa } from '../../src/i18n/diagnosis.ja';
+import { Conversation, conversationApp } from '../support/conversation';
+import { pathTo, submit } from '../support/diagnosis-paths';
+import { HANAKO } from '../support/teams-activity';
+
+let app: App;
+let counter = 0;
+beforeAll(() => {
+  app = conversationApp();
+});
+afterAll(() => app.close());
+
+function chat(activityLocale = 'ja-JP'): Conversation {
+  counter += 1;
+  return new Conversation(app, HANAKO, activityLocale, `a:content-${counter}`);
+}
+
+async function walkTo(conversation: Conversation, leaf: string): Promise<string> {
+  let seen = await conversation.text('こんにちは');
+  for (const choice of pathTo(leaf)) seen += '\n' + (await conversation.text(submit(choice)));
+  return seen;
+}
+
+function inOrder(text: string, parts: string[]): boolean {
+  let from = 0;
+  for (const part of parts) {
+    const at = text.indexOf(part, from);
+    if (at < 0) return false;
+    from = at + part.length;
+  }
+  return true;
+}
+
+describe('advice agrees with the seeds', () => {
+  it('work account: add the new number → verify → make it the default → then delete the old one', async () => {
+    const seen = await walkTo(chat(), 'work.selfService');
+    expect(
+      inOrder(seen, [
+        diagnosisJa['diag.work.selfService.step.add'],
+        diagnosisJa['diag.work.selfService.step.verify'],
+        diagnosisJa['diag.work.selfService.step.default'],
+        diagnosisJa['diag.work.selfService.step.delete'],
+      ]),
+    ).toBe(true);
+    expect(seen).toContain('https://mysignins.microsoft.com/security-info');
+    expect(seen).toContain('セキュリティ情報');
+  });
+
+  it('work account in English keeps the same order', async () => {
+    const conversation = chat('en-US');
+    let seen = await conversation.text('hello');
+    for (const choice of pathTo('work.selfService')) seen += '\n' + (await conversation.text(submit(choice)));
+    expect(
+      inOrder(seen, [
+        diagnosisEn['diag.work.selfService.step.add'],
+        diagnosisEn['diag.work.selfService.step.verify'],
+        diagnosisEn['diag.work.selfService.step.default'],
+        diagnosisEn['diag.work.selfService.step.delete'],
+      ]),
+    ).toBe(true);
+  });
+
+  it('personal account: the seed’s steps, with make-primary before removing the old number', async () => {
+    const seen = await walkTo(chat(), 'personal.steps');
+    expect(seen).toContain('https://account.microsoft.com/');
+    expect(
+      inOrder(seen, [
+        diagnosisJa['diag.personal.steps.step.add'],
+        diagnosisJa['diag.personal.steps.step.verify'],
+        diagnosisJa['diag.personal.steps.step.primary'],
+        diagnosisJa['diag.personal.steps.step.delete'],
+      ]),
+    ).toBe(true);
+  });
+
+  it('recovery: the form with the seed’s checklist of what to prepare', async () => {
+    const seen = await walkTo(chat(), 'personal.recovery');
+    expect(seen).toContain('https://account.live.com/acsr');
+    for (const item of ['パスワード', '作った', 'メール', '購入', 'Xbox のゲーマータグ'])
+      expect(seen).toContain(item);
+  });
+
+  it.each([
+    ['0x8019019a が出ます', ['キャッシュ', 'サインイン', 'セキュリティ情報']],
+    ['エラー 0X800704CF', ['ネットワーク', 'VPN', 'プロキシ']],
+    ['Something went wrong と出ました', ['時間をおいて', '別のブラウザー']],
+    ['「この国番号は対応していません」と表示されます', ['+81', 'Wi-Fi']],
+  ])('a typed error “%s” gets its cause and remedy', async (typed, remedies) => {
+    const conversation = chat();
+    await walkTo(conversation, 'error.which');
+    const seen = await conversation.text(typed);
+    for (const remedy of remedies) expect(seen).toContain(remedy);
+    expect(seen).not.toContain('ボタンを選ぶか');
+  });
+
+  it('an unknown error code is recorded and the generic error advice names the helpdesk', async () => {
+    const conversation = chat();
+    await walkTo(conversation, 'error.which');
+    const seen = await conversation.text(submit({ node: 'error.which', value: 'other' }));
+    expect(seen).toContain('03-1234-0000');
+  });
+
+  it('asking for a colleague ends with the helpdesk contact', async () => {
+    const seen = await walkTo(chat(), 'colleague.end');
+    expect(seen).toContain('03-1234-0000');
+    expect(seen).toContain('helpdesk@contoso.example');
+  });
+
+  it('an admin account is never reset by the bot: the manual procedure and the helpdesk', async () => {
+    const seen = await walkTo(chat(), 'work.admin.end');
+    expect(seen).toContain('MFA の再登録を要求');
+    expect(seen).toContain('03-1234-0000');
+  });
+});
+
+describe('typed answers', () => {
+  it.each([
+    ['電話番号が変わりました', 'changed.oldPhone'],
+    ['個人アカウント', undefined],
+  ])('understands typed words at the first question: %s', async (typed, expectedNode) => {
+    const conversation = chat();
+    await conversation.text('こんにちは');
+    const seen = await conversation.text(typed);
+    if (expectedNode) expect(seen).not.toContain('ボタンを選ぶか');
+    else expect(seen).toContain('ボタンを選ぶか');
+  });
+
+  it('understands 個人アカウント, work and いいえ at the questions that offer them', async () => {
+    const conversation = chat();
+    await conversation.text('こんにちは');
+    await conversation.text(submit({ node: 'start', value: 'changed' }));
+    const afterNo = await conversation.text('いいえ');
+    expect(afterNo).toContain(diagnosisJa['diag.account.prompt']);
+    const afterPersonal = await conversation.text('個人アカウント');
+    expect(afterPersonal).toContain(diagnosisJa['diag.personal.canSignIn.prompt']);
+
+    const english = chat();
+    await english.text('こんにちは');
+    await english.text(submit({ node: 'start', value: 'changed' }));
+    await english.text('no');
+    const afterWork = await english.text('work');
+    expect(afterWork).toContain(diagnosisJa['diag.work.otherMethod.prompt']);
+  });
+});
