@@ -104,4 +104,37 @@ export const MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 4,
+    name: 'transcripts',
+    // Entries arrive already redacted (src/bot/transcript-logging.ts). `seq` is the append order;
+    // AUTOINCREMENT keeps it growing after a purge, so "latest segment" stays the newest one.
+    // Links hold request ids only, never anything typed; the audit trail lives elsewhere and is
+    // never purged with these tables.
+    sql: `
+      CREATE TABLE transcript_entries (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        conversation_id TEXT NOT NULL CHECK (conversation_id <> ''),
+        segment_id TEXT NOT NULL CHECK (segment_id <> ''),
+        at TEXT NOT NULL,
+        direction TEXT NOT NULL CHECK (direction IN ('incoming', 'outgoing')),
+        activity_type TEXT NOT NULL,
+        activity TEXT NOT NULL CHECK (json_valid(activity) AND json_type(activity) = 'object')
+      ) STRICT;
+
+      CREATE INDEX transcript_entries_by_conversation ON transcript_entries (conversation_id, seq);
+      CREATE INDEX transcript_entries_by_segment ON transcript_entries (conversation_id, segment_id, seq);
+      CREATE INDEX transcript_entries_by_at ON transcript_entries (at);
+
+      CREATE TABLE transcript_links (
+        request_id TEXT NOT NULL,
+        conversation_id TEXT NOT NULL,
+        segment_id TEXT NOT NULL,
+        linked_at TEXT NOT NULL,
+        PRIMARY KEY (request_id, conversation_id, segment_id)
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE INDEX transcript_links_by_segment ON transcript_links (conversation_id, segment_id);
+    `,
+  },
 ];
