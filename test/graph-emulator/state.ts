@@ -501,8 +501,8 @@ export class EmulatorState {
       '@odata.type': ODATA.tap,
       id: randomUUID(),
       temporaryAccessPass: null,
-      createdDateTime: now.toISOString(),
-      startDateTime: start.toISOString(),
+      createdDateTime: graphDateTime(now),
+      startDateTime: graphDateTime(start),
       lifetimeInMinutes: lifetime,
       isUsableOnce,
     };
@@ -582,6 +582,11 @@ function checkPhoneNumber(phoneNumber: unknown): asserts phoneNumber is string {
       `Invalid phone number '${String(phoneNumber)}'. Use the format +{country code} {number}.`,
     );
   }
+}
+
+/** Graph writes whole-second times without a fraction (`2022-06-05T00:00:00Z`). */
+function graphDateTime(date: Date): string {
+  return date.toISOString().replace('.000Z', 'Z');
 }
 
 function generatePass(length: number): string {

@@ -453,7 +453,8 @@ export class GraphDirectory implements Directory {
     if (mail.cc !== undefined && mail.cc.length > 0) message.ccRecipients = recipients(mail.cc);
     const { requestId } = await this.http.call({
       method: 'POST',
-      path: `/users/${encodeURIComponent(mail.fromMailbox)}/sendMail`,
+      // Written as in the reference (`/users/kim@contoso.com/...`), everything else escaped.
+      path: `/users/${encodeURIComponent(mail.fromMailbox).replace(/%40/g, '@')}/sendMail`,
       body: { message },
       operation: 'send mail',
     });

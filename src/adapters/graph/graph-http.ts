@@ -67,26 +67,40 @@ class CredentialAuthProvider implements AuthenticationProvider {
   ) {}
 
   async getAccessToken(): Promise<string> {
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    // MSAL does not honour the abort signal for every request it makes, so the deadline is ours.
+    const deadline = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(new AppError('TIMEOUT', `No Microsoft Graph access token within ${this.timeoutMs} ms`));
+      }, this.timeoutMs);
+    });
     try {
-      const token = await this.credential.getToken(this.scope, {
-        abortSignal: AbortSignal.timeout(this.timeoutMs),
-      });
+      const token = await Promise.race([
+        this.credential.getToken(this.scope, { abortSignal: controller.signal }),
+        deadline,
+      ]);
       if (token === null) throw new Error('the credential returned no token');
       return token.token;
     } catch (error) {
+      if (isAppError(error)) throw carry(error);
       const name = error instanceof Error ? error.name : '';
-      const code: ErrorCode =
-        name === 'AbortError' || name === 'TimeoutError'
-          ? 'TIMEOUT'
-          : name === 'AuthenticationError'
-            ? 'FORBIDDEN'
-            : 'UNAVAILABLE';
+      // The token endpoint refused the app (unknown client, wrong secret or certificate, wrong
+      // tenant): a configuration problem, not an outage.
+      const refused = name === 'AuthenticationError' || name === 'AuthenticationRequiredError';
       throw carry(
-        new AppError(code, 'Could not obtain a Microsoft Graph access token', {
-          details: [name === '' ? 'unknown error' : name],
-          cause: error,
-        }),
+        new AppError(
+          refused ? 'FORBIDDEN' : 'UNAVAILABLE',
+          'Could not obtain a Microsoft Graph access token',
+          {
+            details: [name === '' ? 'unknown error' : name],
+            cause: error,
+          },
+        ),
       );
+    } finally {
+      clearTimeout(timer);
     }
   }
 }
