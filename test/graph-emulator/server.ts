@@ -342,7 +342,10 @@ export class GraphEmulator {
       req.socket.destroy();
       return;
     }
-    if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
+    if (fault?.kind === 'delay') {
+      // Unref'd: a delayed answer must not keep a test process alive after the emulator closed.
+      await new Promise((resolve) => setTimeout(resolve, fault.ms).unref());
+    }
     if (fault?.kind === 'gate') await fault.gate.pass();
     if (req.socket.destroyed) return;
 

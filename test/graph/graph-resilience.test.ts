@@ -135,25 +135,26 @@ describe('GraphDirectory under faults', () => {
     });
 
     it('a slow create yields TIMEOUT and exactly one POST', async () => {
-      const impatient = directoryFor(emulator, { timeoutMs: 300 });
-      emulator.inject('createTemporaryAccessPass', { kind: 'delay', ms: 1_000 });
+      const impatient = directoryFor(emulator, { timeoutMs: 1_000 });
+      await impatient.listMethods(HANAKO); // token first, so the deadline below is the POST's own
+      emulator.inject('createTemporaryAccessPass', { kind: 'delay', ms: 2_500 });
       expect(
         (await appError(impatient.createTemporaryAccessPass(HANAKO, { lifetimeInMinutes: 60 }))).code,
       ).toBe('TIMEOUT');
-      await sleep(900);
+      await sleep(500);
       expect(emulator.requestsFor('createTemporaryAccessPass')).toHaveLength(1);
     });
   });
 
   describe('timeouts and connections', () => {
     it('times out a slow answer', async () => {
-      const impatient = directoryFor(emulator, { timeoutMs: 300 });
+      const impatient = directoryFor(emulator, { timeoutMs: 1_000 });
       await impatient.getUser(HANAKO); // token first, so only the Graph call is timed below
-      emulator.inject('getUser', { kind: 'delay', ms: 1_500 });
+      emulator.inject('getUser', { kind: 'delay', ms: 3_000 });
       const started = Date.now();
       const error = await appError(impatient.getUser(HANAKO));
       expect(error.code).toBe('TIMEOUT');
-      expect(Date.now() - started).toBeLessThan(1_200);
+      expect(Date.now() - started).toBeLessThan(2_500);
     });
 
     it('holds a call at a gate until the test opens it, and times it out if it is held too long', async () => {
@@ -170,9 +171,11 @@ describe('GraphDirectory under faults', () => {
       await expect(pending).resolves.toMatchObject({ id: HANAKO });
 
       emulator.reset();
+      const impatient = directoryFor(emulator, { timeoutMs: 1_000 });
+      await impatient.listMethods(HANAKO);
       emulator.gate('getUser');
-      const impatient = directoryFor(emulator, { timeoutMs: 300 });
       expect((await appError(impatient.getUser(HANAKO))).code).toBe('TIMEOUT');
+      expect(emulator.requestsFor('getUser')).toHaveLength(1);
     });
 
     it('reports a dropped connection as UNAVAILABLE without retrying it', async () => {
@@ -225,10 +228,12 @@ describe('GraphDirectory under faults', () => {
     });
 
     it('times out a token endpoint that does not answer', async () => {
-      emulator.inject('token', { kind: 'delay', ms: 3_000 });
+      emulator.inject('token', { kind: 'delay', ms: 1_500 });
       const error = await appError(directoryFor(emulator, { timeoutMs: 300 }).getUser(HANAKO));
       expect(error.code).toBe('TIMEOUT');
       expect(calls(emulator)).toEqual([]);
+      // Let the abandoned token request finish rather than leave it retrying after teardown.
+      await sleep(1_500);
     });
 
     it('authenticates with a client certificate (ClientCertificateCredential)', async () => {
