@@ -86,8 +86,8 @@ class CredentialAuthProvider implements AuthenticationProvider {
     } catch (error) {
       if (isAppError(error)) throw carry(error);
       const name = error instanceof Error ? error.name : '';
-      // The token endpoint refused the app (unknown client, wrong secret or certificate, wrong
-      // tenant): a configuration problem, not an outage.
+      // The token endpoint refused the app (unknown client, wrong secret or certificate): a
+      // configuration problem, not an outage. An unreachable or unknown authority is UNAVAILABLE.
       const refused = name === 'AuthenticationError' || name === 'AuthenticationRequiredError';
       throw carry(
         new AppError(
