@@ -381,6 +381,8 @@ export type ExpectedHeads = ChainHead | readonly ChainHead[];
 export class ChainVerifier {
   private readonly key: AuditKey;
   private readonly expected = new Map<number, string>();
+  /** Seqs for which the log holds two different heads: the chain was forked or rebuilt there. */
+  private readonly conflicting = new Set<number>();
   private readonly expectedTop: number;
   private nextSeq = 1;
   private prevHash = GENESIS_HASH;
@@ -397,10 +399,7 @@ export class ChainVerifier {
         throw new AppError('BAD_REQUEST', `${JSON.stringify(head)} is not an audit chain head.`);
       }
       const known = this.expected.get(head.seq);
-      if (known !== undefined && known !== head.hash) {
-        // The log itself saw two different records at one seq: the chain was forked or rebuilt.
-        this.fail(head.seq, 'head_mismatch');
-      }
+      if (known !== undefined && known !== head.hash) this.conflicting.add(head.seq);
       this.expected.set(head.seq, head.hash);
       top = Math.max(top, head.seq);
     }
@@ -423,7 +422,9 @@ export class ChainVerifier {
     if (record.prevHash !== this.prevHash) return this.fail(seq, 'prev_mismatch');
     if (!this.hashMatches(record)) return this.fail(seq, 'hash_mismatch');
     const logged = this.expected.get(seq);
-    if (logged !== undefined && logged !== record.hash) return this.fail(seq, 'head_mismatch');
+    if (this.conflicting.has(seq) || (logged !== undefined && logged !== record.hash)) {
+      return this.fail(seq, 'head_mismatch');
+    }
     this.prevHash = record.hash;
     this.nextSeq = seq + 1;
     this.count += 1;

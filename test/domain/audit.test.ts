@@ -402,9 +402,11 @@ describe('verifyChain', () => {
     expect(verifyChain(extended, key, lastHead)).toEqual({ ok: false, brokenAt: 6, reason: 'head_mismatch' });
   });
 
-  it('reports a log that holds two different heads for one seq', () => {
+  it('reports a log that holds two different heads for one seq, at that seq unless a break comes first', () => {
     const forked = [...allHeads, { seq: 4, hash: 'a'.repeat(64) }];
     expect(verifyChain(chain, key, forked)).toEqual({ ok: false, brokenAt: 4, reason: 'head_mismatch' });
+    const editedAt2 = chain.map((r) => (r.seq === 2 ? { ...r, data: {} } : r));
+    expect(verifyChain(editedAt2, key, forked)).toEqual({ ok: false, brokenAt: 2, reason: 'hash_mismatch' });
   });
 
   it('refuses a head that is not one', () => {
