@@ -1,5 +1,5 @@
 import { expandCard, type AdaptiveCardJson } from './render';
-import template from './advice.json';
+import template from './advice.card.json';
 
 export interface AdviceCardData {
   title: string;

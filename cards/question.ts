@@ -1,5 +1,5 @@
 import { expandCard, type AdaptiveCardJson } from './render';
-import template from './question.json';
+import template from './question.card.json';
 
 /** Which dialog a submit belongs to; the dialog checks it before reading the value. */
 export type QuestionKind = 'diag' | 'intake';

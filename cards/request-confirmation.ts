@@ -1,5 +1,5 @@
 import { expandCard, type AdaptiveCardJson } from './render';
-import template from './request-confirmation.json';
+import template from './request-confirmation.card.json';
 
 export interface RequestConfirmationCardData {
   node: string;

@@ -1,5 +1,5 @@
 import { expandCard, type AdaptiveCardJson } from './render';
-import template from './request-status.json';
+import template from './request-status.card.json';
 
 export interface RequestStatusCardData {
   title: string;

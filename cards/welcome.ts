@@ -1,7 +1,7 @@
 import type { Locale } from '../src/config';
 import type { Localizer } from '../src/i18n/localizer';
 import { expandCard, type AdaptiveCardJson } from './render';
-import template from './welcome.json';
+import template from './welcome.card.json';
 
 export interface WelcomeCardData {
   title: string;

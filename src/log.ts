@@ -47,6 +47,8 @@ export function createLogger(settings: LoggerSettings): Logger {
   const options: LoggerOptions = {
     level: settings.level ?? 'info',
     base: { service: 'mfa-helpdesk-bot' },
+    // Errors are already plain, redacted objects (see plainErrors); pino must not serialise them again.
+    serializers: { err: (value: unknown) => value },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: {
       level: (label) => ({ level: label }),

@@ -9,8 +9,8 @@ import { cardFixtures } from './fixtures';
 const AdaptiveCards = require('adaptivecards/dist/adaptivecards.js');
 
 const templates = readdirSync(join(__dirname, '../../cards'))
-  .filter((file) => file.endsWith('.json'))
-  .map((file) => file.replace(/\.json$/, ''));
+  .filter((file) => file.endsWith('.card.json'))
+  .map((file) => file.replace(/\.card\.json$/, ''));
 
 function parseWarnings(card: object): string[] {
   const adaptiveCard = new AdaptiveCards.AdaptiveCard();
