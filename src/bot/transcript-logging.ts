@@ -1,0 +1,343 @@
+import { randomUUID } from 'node:crypto';
+import {
+  ActivityEventNames,
+  ActivityTypes,
+  TurnContext,
+  type Activity,
+  type Middleware,
+  type ResourceResponse,
+} from 'botbuilder';
+import { isRequestId } from '../domain/reset-request';
+import { redactDeep } from '../domain/redaction';
+import type { Logger } from '../log';
+import type {
+  JsonObject,
+  TranscriptDirection,
+  TranscriptEntry,
+  TranscriptStore,
+} from '../ports/transcript-store';
+
+// ---------------------------------------------------------------------------------------------------
+// What the code running in a turn tells the transcript. Kept in turn state, so dialogs only need the
+// context, and calling these without the middleware installed is harmless.
+
+const NOTES_KEY = Symbol('transcriptNotes');
+
+class TurnNotes {
+  readonly secrets = new Set<string>();
+  startsSegment = false;
+  readonly requestIds: string[] = [];
+}
+
+function notesOf(context: TurnContext): TurnNotes {
+  const found: unknown = context.turnState.get(NOTES_KEY);
+  if (found instanceof TurnNotes) return found;
+  const notes = new TurnNotes();
+  context.turnState.set(NOTES_KEY, notes);
+  return notes;
+}
+
+/**
+ * Values that must not reach the transcript from anywhere in this turn, incoming activity included:
+ * an issued Temporary Access Pass, or the raw text typed at the phone prompt (national numbers shorter
+ * than eight digits look like any other number to the pattern rules). Register before sending the
+ * activity that shows the value. Values shorter than six characters are ignored by the redaction, as
+ * they would match inside ordinary words and numbers.
+ */
+export function registerTurnSecret(context: TurnContext, ...values: readonly string[]): void {
+  const notes = notesOf(context);
+  for (const value of values) {
+    if (typeof value !== 'string' || value.trim() === '') continue;
+    notes.secrets.add(value);
+    notes.secrets.add(value.trim());
+  }
+}
+
+/**
+ * This turn begins a new diagnosis: the whole turn, its incoming activity included, goes to a new
+ * segment, and so does every later turn until the next call.
+ */
+export function startTranscriptSegment(context: TurnContext): void {
+  notesOf(context).startsSegment = true;
+}
+
+/** A request was filed in this turn: its id is linked to the turn's segment. */
+export function linkTranscriptToRequest(context: TurnContext, requestId: string): void {
+  notesOf(context).requestIds.push(requestId);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The middleware
+
+export interface TranscriptLoggingOptions {
+  store: TranscriptStore;
+  /** The redacting application logger; failed writes are reported here. */
+  logger: Logger;
+  /** HELPDESK_SENSITIVE_PATTERNS: every match becomes `[REDACTED]`. */
+  extraPatterns?: readonly RegExp[];
+  now?: () => Date;
+  newSegmentId?: () => string;
+}
+
+interface Captured {
+  readonly direction: TranscriptDirection;
+  readonly at: Date;
+  /** A deep copy taken at capture time; it holds clear text until the end of the turn. */
+  readonly copy: object;
+}
+
+/** One turn of one conversation, from the first capture to the last write. */
+class TurnTranscript {
+  readonly pending: Captured[] = [];
+  ended = false;
+  /** Settled on the conversation's write queue, so every write of the turn uses the same one. */
+  segmentId: string | undefined;
+
+  constructor(
+    readonly conversationId: string,
+    readonly notes: TurnNotes,
+  ) {}
+}
+
+/**
+ * Writes every activity into and out of the bot (messages, cards, invokes, invoke responses, updates,
+ * deletes) to the transcript store, redacted. Install it first with `adapter.use(...)`, so that it sees
+ * what the other middleware and the bot send.
+ *
+ * It follows botbuilder's TranscriptLoggerMiddleware (same hooks, same `messageUpdate` and
+ * `messageDelete` entries, same skipped ContinueConversation event) but does not use it, because that
+ * middleware (4.23) sets `from.role` on the live incoming activity, copies activities one level deep and
+ * reads them only at the end of the turn, and drops the whole turn when the bot throws — the turns a
+ * reviewer most needs. Here:
+ * - each activity is deep-copied when it is seen; the live activity is never touched;
+ * - the copies are redacted when the turn ends, with every secret registered during the turn, so a
+ *   value registered after the incoming activity arrived is still removed from it;
+ * - the turn is written even when the bot throws, and activities sent after that (the error message of
+ *   `onTurnError`) are written as they come;
+ * - writes run after the turn on a queue per conversation, so they keep their order and never delay or
+ *   break the conversation: a failure is logged and counted in `failedWrites`.
+ */
+export class TranscriptLoggingMiddleware implements Middleware {
+  private readonly store: TranscriptStore;
+  private readonly logger: Logger;
+  private readonly extraPatterns: readonly RegExp[];
+  private readonly now: () => Date;
+  private readonly newSegmentId: () => string;
+  private readonly queues = new Map<string, Promise<void>>();
+  private failed = 0;
+  private dropped = 0;
+
+  constructor(options: TranscriptLoggingOptions) {
+    this.store = options.store;
+    this.logger = options.logger;
+    this.extraPatterns = options.extraPatterns ?? [];
+    this.now = options.now ?? (() => new Date());
+    this.newSegmentId = options.newSegmentId ?? (() => `seg-${randomUUID()}`);
+  }
+
+  /** Store calls (appends, segment look-ups, links) that failed since start. */
+  get failedWrites(): number {
+    return this.failed;
+  }
+
+  /** Activities that never reached the store. */
+  get droppedEntries(): number {
+    return this.dropped;
+  }
+
+  async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
+    const conversationId = context.activity.conversation?.id;
+    if (typeof conversationId !== 'string' || conversationId === '') {
+      // Nothing to file it under; the turn itself is none of this middleware's business.
+      await next();
+      return;
+    }
+    const turn = new TurnTranscript(conversationId, notesOf(context));
+    this.capture(turn, 'incoming', context.activity);
+
+    context.onSendActivities(async (_context, activities, sendNext) => {
+      const responses = await sendNext();
+      // Some adapters answer without resource responses, whatever the type says.
+      const sent: readonly ResourceResponse[] = responses ?? [];
+      activities.forEach((activity, index) => {
+        // The channel's id, so a later update or delete can be matched to this entry.
+        const id = sent[index]?.id ?? activity.id;
+        this.capture(turn, 'outgoing', activity, id === undefined ? {} : { id });
+      });
+      return responses;
+    });
+    context.onUpdateActivity(async (_context, activity, updateNext) => {
+      await updateNext();
+      this.capture(turn, 'outgoing', activity, { type: ActivityTypes.MessageUpdate });
+    });
+    context.onDeleteActivity(async (_context, reference, deleteNext) => {
+      await deleteNext();
+      const deletion = TurnContext.applyConversationReference(
+        { type: ActivityTypes.MessageDelete, id: reference.activityId },
+        reference,
+        false,
+      );
+      this.capture(turn, 'outgoing', deletion);
+    });
+
+    try {
+      await next();
+    } finally {
+      turn.ended = true;
+      this.flush(turn);
+    }
+  }
+
+  /** Resolves once every write queued so far has settled; for shutdown and tests. */
+  async drain(): Promise<void> {
+    while (this.queues.size > 0) {
+      await Promise.all([...this.queues.values()]);
+    }
+  }
+
+  private capture(
+    turn: TurnTranscript,
+    direction: TranscriptDirection,
+    activity: Partial<Activity>,
+    overrides: Partial<Activity> = {},
+  ): void {
+    // Skills and proactive sends start their turn with this synthetic event; it is nobody's words.
+    if (activity.type === ActivityTypes.Event && activity.name === ActivityEventNames.ContinueConversation) {
+      return;
+    }
+    try {
+      const copy = Object.assign(this.deepCopy(activity), overrides);
+      turn.pending.push({ direction, at: this.now(), copy });
+    } catch (error) {
+      this.dropped += 1;
+      this.logger.error({ err: error, direction }, 'transcript: could not copy an activity');
+    }
+    if (turn.ended) this.flush(turn);
+  }
+
+  /** Plain JSON, detached from the live activity and everything it refers to. */
+  private deepCopy(activity: Partial<Activity>): object {
+    try {
+      return JSON.parse(JSON.stringify(activity, jsonSafe)) as object;
+    } catch {
+      // A cycle: redactDeep copies those too, and the final redaction at the end of the turn still runs.
+      return redactDeep(activity, { extraPatterns: this.extraPatterns });
+    }
+  }
+
+  /** Redacts what the turn captured so far and queues it for writing, with the turn's request links. */
+  private flush(turn: TurnTranscript): void {
+    const captured = turn.pending.splice(0);
+    const requestIds = turn.notes.requestIds.splice(0);
+    if (captured.length === 0 && requestIds.length === 0) return;
+    const knownSecrets = [...turn.notes.secrets];
+    const entries: Array<Omit<TranscriptEntry, 'segmentId'>> = [];
+    for (const item of captured) {
+      try {
+        entries.push(this.redact(turn.conversationId, item, knownSecrets));
+      } catch (error) {
+        this.dropped += 1;
+        this.logger.error({ err: error }, 'transcript: could not redact an activity');
+      }
+    }
+    this.enqueue(turn.conversationId, () => this.write(turn, entries, requestIds));
+  }
+
+  private redact(
+    conversationId: string,
+    item: Captured,
+    knownSecrets: readonly string[],
+  ): Omit<TranscriptEntry, 'segmentId'> {
+    const redacted = redactDeep(item.copy, { knownSecrets, extraPatterns: this.extraPatterns });
+    const activity = toJsonObject(redacted);
+    const type = activity.type;
+    return {
+      conversationId,
+      at: item.at,
+      direction: item.direction,
+      activityType: typeof type === 'string' && type !== '' ? type : 'unknown',
+      activity,
+    };
+  }
+
+  private async write(
+    turn: TurnTranscript,
+    entries: ReadonlyArray<Omit<TranscriptEntry, 'segmentId'>>,
+    requestIds: readonly string[],
+  ): Promise<void> {
+    const { conversationId } = turn;
+    let segmentId: string;
+    try {
+      segmentId = turn.segmentId ?? (await this.settleSegment(turn));
+    } catch (error) {
+      this.reportFailure(error, conversationId, entries.length, 'finding the transcript segment');
+      return;
+    }
+    if (entries.length > 0) {
+      try {
+        await this.store.append(...entries.map((entry) => ({ ...entry, segmentId })));
+      } catch (error) {
+        this.reportFailure(error, conversationId, entries.length, 'appending to the transcript');
+      }
+    }
+    for (const requestId of requestIds) {
+      try {
+        if (!isRequestId(requestId)) {
+          // Only ids that can never be mistaken for a phone number are linked.
+          throw new Error('not a request id');
+        }
+        await this.store.linkRequest(conversationId, segmentId, requestId);
+      } catch (error) {
+        this.reportFailure(error, conversationId, 0, 'linking the transcript to a request');
+      }
+    }
+  }
+
+  /**
+   * Runs on the conversation's queue, after the previous turn's entries are stored, so "the latest
+   * segment" is the one that turn used.
+   */
+  private async settleSegment(turn: TurnTranscript): Promise<string> {
+    const segmentId = turn.notes.startsSegment
+      ? this.newSegmentId()
+      : ((await this.store.latestSegmentId(turn.conversationId)) ?? this.newSegmentId());
+    turn.segmentId = segmentId;
+    return segmentId;
+  }
+
+  private enqueue(conversationId: string, task: () => Promise<void>): void {
+    const previous = this.queues.get(conversationId) ?? Promise.resolve();
+    const queued = previous.then(task).catch((error: unknown) => {
+      this.reportFailure(error, conversationId, 0, 'writing the transcript');
+    });
+    this.queues.set(conversationId, queued);
+    void queued.then(() => {
+      if (this.queues.get(conversationId) === queued) this.queues.delete(conversationId);
+    });
+  }
+
+  private reportFailure(error: unknown, conversationId: string, entries: number, doing: string): void {
+    this.failed += 1;
+    this.dropped += entries;
+    try {
+      this.logger.error(
+        { err: error, conversationId, entries, failedWrites: this.failed },
+        `transcript: ${doing} failed; the conversation goes on`,
+      );
+    } catch {
+      // A broken logger must not turn a lost transcript line into a broken conversation.
+    }
+  }
+}
+
+function toJsonObject(value: unknown): JsonObject {
+  const json: unknown = JSON.parse(JSON.stringify(value, jsonSafe));
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new Error('a transcript activity must be a JSON object');
+  }
+  return json as JsonObject;
+}
+
+function jsonSafe(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
+}
