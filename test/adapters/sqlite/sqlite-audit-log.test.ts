@@ -146,7 +146,7 @@ describe('SqliteAuditLog: append, list, head', () => {
     expect(appended[1]?.prevHash).toBe(appended[0]?.hash);
     expect(appended[4]?.actor).toBeNull();
     expect(appended[1]?.data).toEqual({});
-    expect('requestId' in (appended[2])).toBe(false);
+    expect('requestId' in appended[2]).toBe(false);
     await expect(log.list()).resolves.toEqual(appended);
     await expect(log.head()).resolves.toEqual({ seq: 6, hash: appended[5]?.hash });
   });
