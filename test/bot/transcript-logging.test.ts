@@ -13,8 +13,8 @@ import type { TranscriptEntry, TranscriptStore } from '../../src/ports/transcrip
 import { DelayedTranscriptStore } from '../fakes/delayed-transcript-store';
 import { FailingTranscriptStore } from '../fakes/failing-transcript-store';
 import { Conversation, conversationApp } from '../support/conversation';
-import { visibleText } from '../support/running-bot';
-import { HANAKO } from '../support/teams-activity';
+import { LoopbackConnector, startBot, tempDatabase, visibleText } from '../support/running-bot';
+import { HANAKO, teamsMessage } from '../support/teams-activity';
 
 /** How people type the same Japanese mobile number; all of it must stay out of the transcript. */
 const TYPED_NUMBERS = ['090-1234-5678', '０９０－１２３４－５６７８', '+81 90 1234 5678', '090ー1234ー5678'];
@@ -462,5 +462,56 @@ describe('transcript logging when things fail', () => {
     const stored = await store.list(CONVERSATION_ID);
     expect(stored.map((e) => e.activity.text)).toEqual(texts);
     expect(new Set(stored.map((e) => e.segmentId))).toEqual(new Set(['seg-1']));
+  });
+});
+
+describe('transcript logging on the real CloudAdapter over HTTP', () => {
+  it('records a Teams message, the replies with their channel ids, and an invoke response', async () => {
+    const connector = new LoopbackConnector();
+    const serviceUrl = await connector.start();
+    const db = tempDatabase();
+    const bot = await startBot(db.path, SENSITIVE_ENV);
+    try {
+      const store = new SqliteTranscriptStore(bot.app.db);
+      const transcripts = new TranscriptLoggingMiddleware({
+        store,
+        logger: bot.app.logger,
+        extraPatterns: bot.app.config.sensitivePatterns,
+      });
+      // The line src/app.ts needs, right after createAdapter().
+      bot.app.adapter.use(transcripts);
+
+      const conversationId = 'a:personal-http';
+      expect(
+        (await bot.post(teamsMessage({ serviceUrl, conversationId, text: '090-1234-5678' }))).status,
+      ).toBe(200);
+      const invoke = await bot.post({
+        ...teamsMessage({ serviceUrl, conversationId }),
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        value: { action: { type: 'Action.Execute', verb: 'unknown', data: { tap: TAP } } },
+      });
+      await transcripts.drain();
+
+      const replies = connector.sentTo(conversationId);
+      expect(replies.length).toBeGreaterThan(0);
+      const entries = await store.list(conversationId);
+      expect(entries[0]).toMatchObject({ direction: 'incoming', activity: { text: '[phone •••78]' } });
+      const outgoingMessages = entries.filter(
+        (e) => e.direction === 'outgoing' && e.activityType === 'message',
+      );
+      expect(outgoingMessages.map((e) => e.activity.id)).toEqual(replies.map((r) => r.id));
+      const last = entries[entries.length - 1];
+      expect(last).toMatchObject({ direction: 'outgoing', activityType: 'invokeResponse' });
+      expect(last?.activity.value).toMatchObject({ status: invoke.status });
+      const dump = rawRows(bot.app).join('\n');
+      expect(dump).not.toContain('090-1234-5678');
+      expect(dump).not.toContain(TAP);
+      expect(transcripts.failedWrites).toBe(0);
+    } finally {
+      await bot.stop();
+      db.cleanup();
+      await connector.stop();
+    }
   });
 });
