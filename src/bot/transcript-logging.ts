@@ -12,6 +12,7 @@ import { redactDeep } from '../domain/redaction';
 import type { Logger } from '../log';
 import type {
   JsonObject,
+  JsonValue,
   TranscriptDirection,
   TranscriptEntry,
   TranscriptStore,
@@ -25,6 +26,7 @@ const NOTES_KEY = Symbol('transcriptNotes');
 
 class TurnNotes {
   readonly secrets = new Set<string>();
+  readonly phones = new Set<string>();
   startsSegment = false;
   readonly requestIds: string[] = [];
 }
@@ -38,18 +40,32 @@ function notesOf(context: TurnContext): TurnNotes {
 }
 
 /**
- * Values that must not reach the transcript from anywhere in this turn, incoming activity included:
- * an issued Temporary Access Pass, or the raw text typed at the phone prompt (national numbers shorter
- * than eight digits look like any other number to the pattern rules). Register before sending the
- * activity that shows the value. Values shorter than six characters are ignored by the redaction, as
- * they would match inside ordinary words and numbers.
+ * Values that must not reach the transcript from anywhere in this turn, incoming activity included,
+ * such as an issued Temporary Access Pass; each becomes `[REDACTED]`. Values shorter than six
+ * characters are ignored, as they would match inside ordinary words and numbers.
  */
 export function registerTurnSecret(context: TurnContext, ...values: readonly string[]): void {
-  const notes = notesOf(context);
+  addValues(notesOf(context).secrets, values);
+}
+
+/**
+ * Phone numbers typed or shown in this turn, incoming activity included: the raw text typed at the
+ * phone prompt and the forms the bot shows back. The pattern rules already mask most numbers; this
+ * catches the ones they cannot tell from other numbers (national numbers of fewer than eight digits),
+ * with the same `[phone •••78]` mark so the transcript reads alike for every number. Values shorter
+ * than six characters are ignored.
+ */
+export function registerTurnPhoneNumber(context: TurnContext, ...values: readonly string[]): void {
+  addValues(notesOf(context).phones, values);
+}
+
+const MIN_REGISTERED_LENGTH = 6;
+
+function addValues(target: Set<string>, values: readonly string[]): void {
   for (const value of values) {
-    if (typeof value !== 'string' || value.trim() === '') continue;
-    notes.secrets.add(value);
-    notes.secrets.add(value.trim());
+    if (typeof value !== 'string' || value.trim().length < MIN_REGISTERED_LENGTH) continue;
+    target.add(value);
+    target.add(value.trim());
   }
 }
 
@@ -231,10 +247,11 @@ export class TranscriptLoggingMiddleware implements Middleware {
     const requestIds = turn.notes.requestIds.splice(0);
     if (captured.length === 0 && requestIds.length === 0) return;
     const knownSecrets = [...turn.notes.secrets];
+    const phones = longestFirst(turn.notes.phones);
     const entries: Array<Omit<TranscriptEntry, 'segmentId'>> = [];
     for (const item of captured) {
       try {
-        entries.push(this.redact(turn.conversationId, item, knownSecrets));
+        entries.push(this.redact(turn.conversationId, item, knownSecrets, phones));
       } catch (error) {
         this.dropped += 1;
         this.logger.error({ err: error }, 'transcript: could not redact an activity');
@@ -247,9 +264,11 @@ export class TranscriptLoggingMiddleware implements Middleware {
     conversationId: string,
     item: Captured,
     knownSecrets: readonly string[],
+    phones: readonly string[],
   ): Omit<TranscriptEntry, 'segmentId'> {
     const redacted = redactDeep(item.copy, { knownSecrets, extraPatterns: this.extraPatterns });
-    const activity = toJsonObject(redacted);
+    const activity =
+      phones.length > 0 ? maskPhonesIn(toJsonObject(redacted), phones) : toJsonObject(redacted);
     const type = activity.type;
     return {
       conversationId,
@@ -328,6 +347,38 @@ export class TranscriptLoggingMiddleware implements Middleware {
       // A broken logger must not turn a lost transcript line into a broken conversation.
     }
   }
+}
+
+/** The mark redactText gives a phone number; the transcript tests hold the two together. */
+function phoneMark(phone: string): string {
+  return `[phone •••${phone
+    .normalize('NFKC')
+    .replace(/[^0-9]/g, '')
+    .slice(-2)}]`;
+}
+
+function longestFirst(values: ReadonlySet<string>): string[] {
+  // A number that contains another (the raw text around a national form) is replaced whole.
+  return [...values].sort((a, b) => b.length - a.length);
+}
+
+/** Runs after the pattern rules, so it only meets the numbers they left in clear. */
+function maskPhonesIn(activity: JsonObject, phones: readonly string[]): JsonObject {
+  const mask = (value: JsonValue): JsonValue => {
+    if (typeof value === 'string') {
+      let out = value;
+      for (const phone of phones) {
+        if (out.includes(phone)) out = out.split(phone).join(phoneMark(phone));
+      }
+      return out;
+    }
+    if (Array.isArray(value)) return value.map(mask);
+    if (value !== null && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, mask(child)]));
+    }
+    return value;
+  };
+  return mask(activity) as JsonObject;
 }
 
 function toJsonObject(value: unknown): JsonObject {

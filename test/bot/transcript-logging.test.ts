@@ -3,6 +3,7 @@ import { SqliteTranscriptStore } from '../../src/adapters/sqlite/sqlite-transcri
 import type { App } from '../../src/app';
 import {
   linkTranscriptToRequest,
+  registerTurnPhoneNumber,
   registerTurnSecret,
   startTranscriptSegment,
   TranscriptLoggingMiddleware,
@@ -146,12 +147,16 @@ describe('transcript logging through the real bot', () => {
 
     // Each spelling is accepted and shown back in both forms; "edit the number" asks again.
     const [first, ...others] = TYPED_NUMBERS as [string, ...string[]];
-    const accepted = [await say(first)];
+    // As the intake dialog does at its phone prompt: what was typed and the forms it shows back.
+    const typedPhone = (typed: string) => ({
+      after: (context: TurnContext) => registerTurnPhoneNumber(context, typed, ...SHOWN_NUMBERS),
+    });
+    const accepted = [await say(first, typedPhone(first))];
     await say(intake('verification', 'video_call'));
     await say(`機種変更しました。${EMPLOYEE_NUMBER} です`);
     for (const typed of others) {
       await say(intake('confirm', 'editPhone'));
-      accepted.push(await say(typed));
+      accepted.push(await say(typed, typedPhone(typed)));
     }
     for (const reply of accepted) {
       for (const shown of SHOWN_NUMBERS) expect(reply).toContain(shown);
@@ -286,17 +291,33 @@ describe('transcript logging through the real bot', () => {
     expect(segments[0]?.entryCount).toBeGreaterThanOrEqual(4);
   });
 
-  it('removes a value registered late in the turn from the incoming activity too', async () => {
+  it('masks a short phone number registered late in the turn, in what was typed and what was shown', async () => {
     const { app, chat, transcripts } = setup();
-    // Seven digits without a country code: the pattern rules cannot tell this from a count.
-    const shortNumber = '560 1234';
-    await turn(chat, shortNumber, { after: (context) => registerTurnSecret(context, shortNumber) });
-    await turn(chat, 'unregistered 560 1234');
+    // Seven digits without a country code (Aruba): the pattern rules cannot tell this from a count.
+    const typed = ' ５６０ １２３４ ';
+    const national = '560 1234';
+    await chat.adapter.processActivity({ type: 'message', text: typed }, async (context) => {
+      await context.sendActivity(`New number: ${national} (+297 ${national})`);
+      registerTurnPhoneNumber(context, typed, national);
+    });
+    await chat.adapter.processActivity({ type: 'message', text: `unregistered ${national}` }, async () => {});
     await transcripts.drain();
-    const rows = rawRows(app);
-    expect(rows[0]).toContain('"text":"[REDACTED]"');
-    // The registration lasts one turn: the gap the dialogs close by registering where they show it.
-    expect(rows.some((row) => row.includes('unregistered 560 1234'))).toBe(true);
+
+    const mark = redactText(`+297 ${national}`);
+    expect(mark).toBe('[phone •••34]');
+    const texts = rawRows(app).map((row) => (JSON.parse(row) as { text?: string }).text);
+    expect(texts).toEqual([mark, `New number: ${mark} (${mark})`, `unregistered ${national}`]);
+    // A registration lasts one turn: the dialogs register wherever they type or show the number.
+  });
+
+  it('removes a secret registered late in the turn from the incoming activity too', async () => {
+    const { app, chat, transcripts } = setup();
+    await chat.adapter.processActivity({ type: 'message', text: `is ${TAP} right?` }, (context) => {
+      registerTurnSecret(context, TAP, 'short');
+      return Promise.resolve();
+    });
+    await transcripts.drain();
+    expect(rawRows(app)).toEqual([expect.stringContaining('"text":"is [REDACTED] right?"')]);
   });
 
   it('never changes the live incoming activity', async () => {
