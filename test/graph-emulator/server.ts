@@ -399,18 +399,20 @@ export class GraphEmulator {
       'client-request-id': clientRequestId ?? requestId,
       ...answer.headers,
     };
+    // Never chain writeHead(...).end(): restify, loaded in the same process by the bot and its tests,
+    // replaces ServerResponse.prototype.writeHead with one that returns undefined.
     if (answer.body === undefined) {
-      res.writeHead(answer.status, headers).end();
+      res.writeHead(answer.status, headers);
+      res.end();
       return;
     }
     const payload = JSON.stringify(answer.body);
-    res
-      .writeHead(answer.status, {
-        'Content-Type': headers['Content-Type'] ?? JSON_CONTENT_TYPE,
-        'Content-Length': Buffer.byteLength(payload),
-        ...headers,
-      })
-      .end(payload);
+    res.writeHead(answer.status, {
+      'Content-Type': headers['Content-Type'] ?? JSON_CONTENT_TYPE,
+      'Content-Length': Buffer.byteLength(payload),
+      ...headers,
+    });
+    res.end(payload);
   }
 
   private sendError(
