@@ -20,6 +20,7 @@ import {
   type QuestionNode,
 } from '../src/domain/diagnosis-map';
 import { extractHexCodes, recogniseErrors } from '../src/domain/error-codes';
+import { startTranscriptSegment } from '../src/bot/transcript-logging';
 import { matchTyped, readAnswer } from './answers';
 import { activeWaterfallOptions, type DialogTools } from './dialog-dependencies';
 
@@ -115,6 +116,7 @@ export class DiagnosisDialog extends ComponentDialog {
       await this.tools.say(step.context, 'dialog.chooseOption');
       return step.replaceDialog(WALK, { ...position, errorCodes });
     }
+    if (option.next === ROOT_NODE) startTranscriptSegment(step.context);
     return step.replaceDialog(WALK, this.moveTo({ ...position, errorCodes }, option.next, option.sets ?? {}));
   }
 

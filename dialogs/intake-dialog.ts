@@ -21,6 +21,7 @@ import {
 } from '../src/domain/phone';
 import { createPendingRequest } from '../src/domain/request-lifecycle';
 import { redactText } from '../src/domain/redaction';
+import { linkTranscriptToRequest, registerTurnPhoneNumber } from '../src/bot/transcript-logging';
 import type { VerificationMethod } from '../src/domain/reset-request';
 import { openRequestIdFromConflict, REQUEST_ID_TAKEN } from '../src/ports/request-store';
 import { matchTyped, readAnswer } from './answers';
@@ -122,11 +123,14 @@ export class IntakeDialog extends ComponentDialog {
           );
           return step.replaceDialog(STAGE, draft);
         }
+        // Short national numbers escape the pattern rules; the transcript must not keep them either.
+        registerTurnPhoneNumber(step.context, answer.text);
         const parsed = this.parsePhone(step.context, answer.text);
         if (!parsed.ok) {
           await this.tools.say(step.context, PHONE_REASONS[parsed.reason]);
           return step.replaceDialog(STAGE, draft);
         }
+        registerTurnPhoneNumber(step.context, parsed.phone.national, parsed.phone.international);
         await this.tools.say(step.context, 'intake.phone.accepted', {
           national: parsed.phone.national,
           international: parsed.phone.international,
@@ -272,6 +276,7 @@ export class IntakeDialog extends ComponentDialog {
           createPendingRequest(input, this.tools.deps.now()),
         );
         this.tools.deps.logger.info({ requestId: stored.request.id }, 'request filed');
+        linkTranscriptToRequest(context, stored.request.id);
         await this.tools.say(context, 'intake.created', { requestId: stored.request.id });
         await this.tools.say(context, 'intake.next');
         return;
@@ -316,6 +321,7 @@ export class IntakeDialog extends ComponentDialog {
       case 'confirm': {
         const { phone, verification, reason } = draft;
         if (!phone || !verification || reason === undefined) return;
+        registerTurnPhoneNumber(context, phone.national, phone.international);
         await this.tools.sendCard(
           context,
           renderRequestConfirmationCard({

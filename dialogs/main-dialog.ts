@@ -6,6 +6,7 @@ import {
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import { recogniseCommand } from '../src/bot/commands';
+import { startTranscriptSegment } from '../src/bot/transcript-logging';
 import { isQuestionSubmit } from './answers';
 import { DiagnosisDialog, DIAGNOSIS_DIALOG, startPosition, type DiagnosisResult } from './diagnosis-dialog';
 import { DialogTools, type DialogDependencies } from './dialog-dependencies';
@@ -38,6 +39,8 @@ export class MainDialog extends InterruptibleDialog {
   /** Handles a command or an old card that opened the conversation, then starts the diagnosis. */
   private async greet(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { context } = step;
+    // Each diagnosis is its own transcript segment, so a reviewer reads one conversation per request.
+    startTranscriptSegment(context);
     const command = recogniseCommand(context.activity);
     switch (command?.kind) {
       case 'help':

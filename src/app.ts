@@ -10,6 +10,10 @@ import { openDatabase, type SqliteDatabase } from './adapters/sqlite/database';
 import { SqliteStorage } from './adapters/sqlite/sqlite-storage';
 import { SqliteRequestStore } from './adapters/sqlite/sqlite-request-store';
 import type { RequestStore } from './ports/request-store';
+import { SqliteTranscriptStore } from './adapters/sqlite/sqlite-transcript-store';
+import type { TranscriptStore } from './ports/transcript-store';
+import { TranscriptLoggingMiddleware } from './bot/transcript-logging';
+import { TranscriptRetention } from './bot/transcript-retention';
 import { createServer, type HelpdeskServer } from './server';
 
 export interface App {
@@ -18,6 +22,9 @@ export interface App {
   readonly db: SqliteDatabase;
   readonly storage: SqliteStorage;
   readonly requests: RequestStore;
+  readonly transcripts: TranscriptStore;
+  readonly transcriptLogging: TranscriptLoggingMiddleware;
+  readonly transcriptRetention: TranscriptRetention;
   readonly localizer: Localizer;
   readonly adapter: HelpdeskAdapter;
   readonly bot: HelpdeskBot;
@@ -42,6 +49,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
   const db = openDatabase(config.storage.path);
   const storage = new SqliteStorage(db);
   const requests = new SqliteRequestStore(db);
+  const transcripts = new SqliteTranscriptStore(db);
   const conversationState = new ConversationState(storage);
   const userState = new UserState(storage);
   const localizer = new Localizer({
@@ -50,6 +58,18 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
     timeZone: config.timeZone,
   });
   const now = overrides.now ?? (() => new Date());
+  const transcriptLogging = new TranscriptLoggingMiddleware({
+    store: transcripts,
+    logger,
+    extraPatterns: config.sensitivePatterns,
+    now,
+  });
+  const transcriptRetention = new TranscriptRetention({
+    store: transcripts,
+    retentionDays: config.transcriptRetentionDays,
+    logger,
+    now,
+  });
 
   const rootDialog = createMainDialog({ localizer, requests, config, logger, now, userState });
   const bot = new HelpdeskBot({
@@ -63,6 +83,8 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
   });
 
   const adapter = createAdapter(config);
+  // First middleware, so the transcript sees every activity in and out, including error replies.
+  adapter.use(transcriptLogging);
   adapter.onTurnError = async (context: TurnContext, error: unknown) => {
     // Log ids only; the error text may quote what the person typed.
     logger.error(
@@ -92,12 +114,17 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
     db,
     storage,
     requests,
+    transcripts,
+    transcriptLogging,
+    transcriptRetention,
     localizer,
     adapter,
     bot,
     server,
     async close() {
       await server.close();
+      await transcriptRetention.stop();
+      await transcriptLogging.drain();
       db.close();
     },
   };

@@ -16,6 +16,7 @@ async function main(): Promise<void> {
   const app = buildApp(config, { logger });
   const port = await app.server.listen(config.port);
   logger.info({ port, sandbox: config.sandbox, storage: config.storage.kind }, 'bot listening');
+  app.transcriptRetention.start();
 
   let stopping = false;
   const stop = (signal: string): void => {

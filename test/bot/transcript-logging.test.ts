@@ -493,14 +493,9 @@ describe('transcript logging on the real CloudAdapter over HTTP', () => {
     const db = tempDatabase();
     const bot = await startBot(db.path, SENSITIVE_ENV);
     try {
-      const store = new SqliteTranscriptStore(bot.app.db);
-      const transcripts = new TranscriptLoggingMiddleware({
-        store,
-        logger: bot.app.logger,
-        extraPatterns: bot.app.config.sensitivePatterns,
-      });
-      // The line src/app.ts needs, right after createAdapter().
-      bot.app.adapter.use(transcripts);
+      // The composition root installs the middleware; this test reads what it stored.
+      const store = bot.app.transcripts;
+      const transcripts = bot.app.transcriptLogging;
 
       const conversationId = 'a:personal-http';
       expect(
