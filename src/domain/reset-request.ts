@@ -105,6 +105,22 @@ export interface ExecutionStep {
 
 export interface Execution {
   steps: ExecutionStep[];
+  /**
+   * Which worker runs the request and until when: a crashed worker's lease runs out and another
+   * worker (or the restarted one) resumes from the last recorded step.
+   */
+  lease?: { owner: string; until: string };
+  /** Changed phone: when the requester said they had noted the pass (sessions are revoked then). */
+  tapNotedAt?: string;
+  /** The pass's method id and expiry (never its value), for closing the loop later. */
+  tap?: { methodId: string; expiresAt: string; lifetimeMinutes: number };
+  /** Method types found after the reset that should not be there (the reason for PARTIAL). */
+  remaining?: string[];
+}
+
+/** Where the approval card was posted, so every later change updates the same message. */
+export interface Delivery {
+  approvals?: { conversationId: string; activityId: string };
 }
 
 interface ResetRequestBase {
@@ -123,6 +139,7 @@ interface ResetRequestBase {
   claimedBy?: Claim;
   decision?: RequestDecision;
   execution?: Execution;
+  delivery?: Delivery;
 }
 
 export interface OpenResetRequest extends ResetRequestBase {
