@@ -8,6 +8,7 @@ import type { Localizer } from '../src/i18n/localizer';
 import type { MessageKey } from '../src/i18n/catalogues';
 import type { Logger } from '../src/log';
 import type { RequestStore } from '../src/ports/request-store';
+import type { ResetRequest } from '../src/domain/reset-request';
 import { turnLocale, type UserProfile } from '../src/bot/turn-locale';
 
 /** Everything the dialogs need, built once in the composition root. */
@@ -18,6 +19,8 @@ export interface DialogDependencies {
   logger: Logger;
   now: () => Date;
   userState: UserState;
+  /** After a request was stored: audit it and deliver its approval card; false if no approver was reached. */
+  onRequestFiled: (request: ResetRequest) => Promise<boolean>;
 }
 
 /** Small helpers shared by the dialogs, so each dialog file only holds its own conversation. */

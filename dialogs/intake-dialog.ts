@@ -278,7 +278,13 @@ export class IntakeDialog extends ComponentDialog {
         this.tools.deps.logger.info({ requestId: stored.request.id }, 'request filed');
         linkTranscriptToRequest(context, stored.request.id);
         await this.tools.say(context, 'intake.created', { requestId: stored.request.id });
-        await this.tools.say(context, 'intake.next');
+        const delivered = await this.tools.deps.onRequestFiled(stored.request);
+        if (delivered) await this.tools.say(context, 'intake.next');
+        else {
+          await this.tools.sendContactCard(context, 'approval.undeliverable.title', ['approval.undeliverable'], {
+            requestId: stored.request.id,
+          });
+        }
         return;
       } catch (error) {
         const openId = openRequestIdFromConflict(error);

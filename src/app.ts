@@ -15,6 +15,15 @@ import type { TranscriptStore } from './ports/transcript-store';
 import { TranscriptLoggingMiddleware } from './bot/transcript-logging';
 import { TranscriptRetention } from './bot/transcript-retention';
 import { createServer, type HelpdeskServer } from './server';
+import { createGraphDirectory } from './adapters/graph/graph-directory';
+import { SqliteAuditLog } from './adapters/sqlite/sqlite-audit-log';
+import { SqliteConversationReferences } from './adapters/sqlite/sqlite-conversation-references';
+import type { AuditLog } from './ports/audit-log';
+import type { ConversationReferences } from './ports/conversation-references';
+import type { Directory } from './ports/directory';
+import type { ResetRequest } from './domain/reset-request';
+import { ApprovalHandler } from './bot/approval-actions';
+import { TeamsNotifier } from './bot/teams-notifier';
 
 export interface App {
   readonly config: Config;
@@ -22,6 +31,11 @@ export interface App {
   readonly db: SqliteDatabase;
   readonly storage: SqliteStorage;
   readonly requests: RequestStore;
+  readonly audit: AuditLog;
+  readonly directory: Directory;
+  readonly references: ConversationReferences;
+  readonly notifier: TeamsNotifier;
+  readonly worker: ResetWorker | undefined;
   readonly transcripts: TranscriptStore;
   readonly transcriptLogging: TranscriptLoggingMiddleware;
   readonly transcriptRetention: TranscriptRetention;
@@ -33,10 +47,34 @@ export interface App {
   close(): Promise<void>;
 }
 
+/** The background worker that carries out approved requests (src/bot/reset-executor.ts). */
+export interface ResetWorker {
+  /** Look for work now instead of at the next poll. */
+  kick(): void;
+  notePassSeen(requestId: string, requesterId: string): Promise<boolean>;
+  start(): void;
+  stop(): Promise<void>;
+}
+
 export interface AppOverrides {
   logger?: Logger;
   /** Clock for request timestamps; tests pass a fixed one. */
   now?: () => Date;
+  /** Tests pass the real Graph adapter pointed at the emulator, or a directory double. */
+  directory?: Directory;
+  /** Builds the executor; without it approved requests wait (used by tests of the click alone). */
+  createWorker?: (parts: WorkerParts) => ResetWorker;
+}
+
+/** What an executor needs from the composition root. */
+export interface WorkerParts {
+  config: Config;
+  logger: Logger;
+  requests: RequestStore;
+  audit: AuditLog;
+  directory: Directory;
+  notifier: TeamsNotifier;
+  now: () => Date;
 }
 
 /** The composition root: everything is built here, in order, and handed in through constructors. */
@@ -50,6 +88,15 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
   const storage = new SqliteStorage(db);
   const requests = new SqliteRequestStore(db);
   const transcripts = new SqliteTranscriptStore(db);
+  const references = new SqliteConversationReferences(db);
+  const directory =
+    overrides.directory ??
+    createGraphDirectory({
+      graphBaseUrl: config.graph.baseUrl,
+      ...(config.graph.authorityHost ? { authorityHost: config.graph.authorityHost } : {}),
+      credential: config.graph.credential,
+      timeoutMs: config.graph.timeoutMs,
+    });
   const conversationState = new ConversationState(storage);
   const userState = new UserState(storage);
   const localizer = new Localizer({
@@ -71,7 +118,51 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
     now,
   });
 
-  const rootDialog = createMainDialog({ localizer, requests, config, logger, now, userState });
+  const audit = new SqliteAuditLog(db, { key: config.auditKey, logger, now });
+  const adapter = createAdapter(config);
+  const notifier = new TeamsNotifier({
+    adapter,
+    references,
+    audit,
+    directory,
+    requests,
+    localizer,
+    config,
+    logger,
+  });
+  const worker = overrides.createWorker?.({ config, logger, requests, audit, directory, notifier, now });
+  const approvals = new ApprovalHandler({
+    directory,
+    requests,
+    localizer,
+    config,
+    logger,
+    audit,
+    approverGroupId: config.approverGroupId,
+    now,
+    onApproved: () => worker?.kick(),
+  });
+
+  /** A new request: audited, then its card goes to the approvals channel; the requester hears if it could not. */
+  const onRequestFiled = async (request: ResetRequest): Promise<boolean> => {
+    await audit.append({
+      type: 'request.created',
+      requestId: request.id,
+      actor: { id: request.requester.aadObjectId, name: request.requester.name },
+      data: { situation: request.diagnosis.situation, lostOrStolen: request.diagnosis.lostOrStolen },
+    });
+    return notifier.postApprovalCard(request);
+  };
+
+  const rootDialog = createMainDialog({
+    localizer,
+    requests,
+    config,
+    logger,
+    now,
+    userState,
+    onRequestFiled,
+  });
   const bot = new HelpdeskBot({
     conversationState,
     userState,
@@ -80,9 +171,13 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
     locale: { override: config.localeOverride, fallback: config.defaultLocale },
     transcriptRetentionDays: config.transcriptRetentionDays,
     logger,
+    references,
+    channels: { approvals: config.approvalsChannelId, security: config.securityChannelId },
+    onCardAction: (context, value) => approvals.handle(context, value),
+    onPassNoted: (requestId, requesterId) =>
+      worker?.notePassSeen(requestId, requesterId) ?? Promise.resolve(false),
   });
 
-  const adapter = createAdapter(config);
   // First middleware, so the transcript sees every activity in and out, including error replies.
   adapter.use(transcriptLogging);
   adapter.onTurnError = async (context: TurnContext, error: unknown) => {
@@ -114,6 +209,11 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
     db,
     storage,
     requests,
+    audit,
+    directory,
+    references,
+    notifier,
+    worker,
     transcripts,
     transcriptLogging,
     transcriptRetention,
@@ -123,6 +223,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
     server,
     async close() {
       await server.close();
+      await worker?.stop();
       await transcriptRetention.stop();
       await transcriptLogging.drain();
       db.close();

@@ -52,7 +52,16 @@ describe('loadConfig', () => {
   });
 
   it('applies safe defaults and freezes the result', () => {
-    const config = loadConfig(testEnvironment());
+    const config = loadConfig(
+      testEnvironment({
+        HELPDESK_GRAPH_CREDENTIAL: undefined,
+        AZURE_TENANT_ID: undefined,
+        AZURE_CLIENT_ID: undefined,
+        AZURE_CLIENT_SECRET: undefined,
+        AZURE_AUTHORITY_HOST: undefined,
+        HELPDESK_GRAPH_BASE_URL: undefined,
+      }),
+    );
     expect(config.port).toBe(3978);
     expect(config.tapMaxLifetimeMinutes).toBe(60);
     expect(config.requestExpiryMinutes).toBe(60);
@@ -75,7 +84,13 @@ describe('loadConfig', () => {
   });
 
   it('asks for the credential settings the chosen Graph credential needs', () => {
-    const problems = problemsOf(testEnvironment({ HELPDESK_GRAPH_CREDENTIAL: 'clientSecret' }));
+    const problems = problemsOf(
+      testEnvironment({
+        AZURE_TENANT_ID: undefined,
+        AZURE_CLIENT_ID: undefined,
+        AZURE_CLIENT_SECRET: undefined,
+      }),
+    );
     expect(problems.map((problem) => problem.split(' ')[0])).toEqual([
       'AZURE_TENANT_ID',
       'AZURE_CLIENT_ID',

@@ -1,6 +1,9 @@
 import {
   MessageFactory,
   TeamsActivityHandler,
+  TurnContext as BotTurnContext,
+  type AdaptiveCardInvokeResponse,
+  type AdaptiveCardInvokeValue,
   type ChannelAccount,
   type ConversationState,
   type StatePropertyAccessor,
@@ -12,6 +15,8 @@ import { renderWelcomeCard, welcomeCardData } from '../../cards/welcome';
 import { toAttachment } from '../../cards/render';
 import type { Localizer } from '../i18n/localizer';
 import type { Logger } from '../log';
+import { isRequestId } from '../domain/reset-request';
+import { channelKey, userKey, type ConversationReferences } from '../ports/conversation-references';
 import { resolveTurnLocale, turnLocale, type LocaleSettings, type UserProfile } from './turn-locale';
 
 export interface HelpdeskBotDependencies {
@@ -23,6 +28,13 @@ export interface HelpdeskBotDependencies {
   locale: LocaleSettings;
   transcriptRetentionDays: number;
   logger: Logger;
+  references: ConversationReferences;
+  /** Channels whose references are kept when the bot is added to their team. */
+  channels: { approvals: string; security: string | undefined };
+  /** Clicks on approval cards (Universal Actions). */
+  onCardAction: (context: TurnContext, value: AdaptiveCardInvokeValue) => Promise<AdaptiveCardInvokeResponse>;
+  /** The requester pressed "I have noted it" under their pass; true if that moved the request on. */
+  onPassNoted: (requestId: string, requesterId: string) => Promise<boolean>;
 }
 
 export class HelpdeskBot extends TeamsActivityHandler {
@@ -43,9 +55,70 @@ export class HelpdeskBot extends TeamsActivityHandler {
     });
 
     this.onMessage(async (context, next) => {
-      await this.runDialogs(context);
+      if (context.activity.conversation.conversationType !== 'personal') {
+        // The diagnosis is private: it never runs in a channel or a group chat.
+        await context.sendActivity(deps.localizer.t(turnLocale(context), 'channel.hint'));
+      } else if (!(await this.handlePassNoted(context))) {
+        await this.runDialogs(context);
+      }
       await next();
     });
+  }
+
+  /** Keeps where each person and the configured channels can be reached proactively. */
+  override async onTurnActivity(context: TurnContext): Promise<void> {
+    await this.rememberReferences(context);
+    await super.onTurnActivity(context);
+  }
+
+  protected override async onAdaptiveCardInvoke(
+    context: TurnContext,
+    invokeValue: AdaptiveCardInvokeValue,
+  ): Promise<AdaptiveCardInvokeResponse> {
+    return this.deps.onCardAction(context, invokeValue);
+  }
+
+  private async handlePassNoted(context: TurnContext): Promise<boolean> {
+    const value = context.activity.value as { kind?: unknown; requestId?: unknown } | undefined;
+    if (value?.kind !== 'passNoted') return false;
+    const requester = context.activity.from.aadObjectId;
+    const moved =
+      isRequestId(value.requestId) && requester !== undefined
+        ? await this.deps.onPassNoted(value.requestId, requester)
+        : false;
+    await context.sendActivity(
+      this.deps.localizer.t(turnLocale(context), moved ? 'pass.notedThanks' : 'dialog.alreadyAnswered'),
+    );
+    return true;
+  }
+
+  private async rememberReferences(context: TurnContext): Promise<void> {
+    const { activity } = context;
+    const reference = BotTurnContext.getConversationReference(activity);
+    if (activity.conversation?.conversationType === 'personal' && activity.from?.aadObjectId) {
+      await this.deps.references.save(userKey(activity.from.aadObjectId), reference);
+      return;
+    }
+    const channelData = activity.channelData as
+      { team?: { id?: string }; channel?: { id?: string } } | undefined;
+    if (!channelData?.team) return;
+    // When the bot joins a team it hears from one channel only; the configured channels belong to the
+    // same team (same service URL and tenant), so their references are derived from this one.
+    const botAdded = (activity.membersAdded ?? []).some((member) => member.id === activity.recipient?.id);
+    for (const channelId of [this.deps.channels.approvals, this.deps.channels.security]) {
+      if (!channelId) continue;
+      if (botAdded || channelData.channel?.id === channelId || activity.conversation?.id === channelId) {
+        await this.deps.references.save(channelKey(channelId), {
+          ...reference,
+          conversation: {
+            ...reference.conversation,
+            id: channelId,
+            isGroup: true,
+            conversationType: 'channel',
+          },
+        } as typeof reference);
+      }
+    }
   }
 
   /** Locale first, so that everything in the turn (including errors) speaks the same language. */

@@ -6,9 +6,117 @@ import { renderRequestConfirmationCard } from '../../cards/request-confirmation'
 import { renderRequestStatusCard } from '../../cards/request-status';
 import { renderWelcomeCard, welcomeCardData } from '../../cards/welcome';
 import { diagnosisMap } from '../../src/domain/diagnosis-map';
-import { testLocalizer } from '../support/test-config';
+import { testConfig, testLocalizer } from '../support/test-config';
+import { renderApprovalCard } from '../../cards/approval';
+import { renderPassCard } from '../../cards/pass';
+import { approvalCardData, type TargetFacts } from '../../src/bot/approval-view';
+import { createPendingRequest, transition } from '../../src/domain/request-lifecycle';
+import type { ResetRequest } from '../../src/domain/reset-request';
 
 const localizer = testLocalizer();
+
+const pending = createPendingRequest(
+  {
+    tenantId: '9a3b5c7d-1e2f-4a6b-8c9d-0e1f2a3b4c5d',
+    requester: {
+      aadObjectId: '6f1c2a9e-3b4d-4e8f-9a01-0c2d3e4f5a01',
+      teamsUserId: '29:hanako',
+      name: '山田 花子',
+    },
+    locale: 'ja',
+    newPhone: { graph: '+81 9012345678', international: '+81 90-1234-5678', national: '090-1234-5678' },
+    verification: 'video_call',
+    reason: '機種変更で番号が変わりました',
+    diagnosis: {
+      path: 'start>changed.oldPhone>work.request',
+      situation: 'S1b',
+      errorCodes: ['0x8019019a'],
+      workingMethods: ['none'],
+      lostOrStolen: true,
+    },
+  },
+  new Date('2026-11-22T23:30:00Z'),
+);
+const approver = { id: '6f1c2a9e-3b4d-4e8f-9a01-0c2d3e4f5a05', name: '佐藤 健' };
+const executing: ResetRequest = {
+  ...transition(
+    {
+      ...pending,
+      decision: {
+        approver,
+        at: '2026-11-23T00:10:00Z',
+        verificationMethod: 'video_call',
+        action: 're_register',
+        methodTypes: ['phone'],
+        tapLifetimeMinutes: 60,
+      },
+    },
+    'APPROVED',
+    approver,
+    new Date('2026-11-23T00:10:00Z'),
+  ),
+};
+const running = {
+  ...transition(executing, 'EXECUTING', approver, new Date('2026-11-23T00:10:01Z')),
+  execution: {
+    steps: [
+      { name: 'revokeSessions', status: 'succeeded' as const, at: '2026-11-23T00:10:02Z' },
+      { name: 'deleteMethods', status: 'started' as const, at: '2026-11-23T00:10:03Z' },
+    ],
+  },
+};
+const partial = {
+  ...transition(running, 'PARTIAL', approver, new Date('2026-11-23T00:11:00Z')),
+  execution: { ...running.execution, remaining: ['alternateMobile'] },
+};
+const facts: TargetFacts = {
+  user: {
+    id: pending.requester.aadObjectId,
+    displayName: '山田 花子',
+    userPrincipalName: 'hanako.yamada@contoso.onmicrosoft.com',
+    mail: 'hanako.yamada@contoso.onmicrosoft.com',
+    department: '営業部',
+    usageLocation: 'JP',
+    accountEnabled: false,
+    userType: 'Guest',
+  },
+  manager: undefined,
+  methods: [
+    {
+      type: 'mobile',
+      id: 'm1',
+      maskedDetail: '+81 ********78',
+      displayName: undefined,
+      createdDateTime: undefined,
+      odataType: '',
+    },
+    {
+      type: 'microsoftAuthenticator',
+      id: 'a1',
+      maskedDetail: undefined,
+      displayName: 'iPhone 15',
+      createdDateTime: undefined,
+      odataType: '',
+    },
+  ],
+  privilege: { privileged: false, grants: [] },
+  monthlyCount: 2,
+};
+const privilegedFacts: TargetFacts = {
+  ...facts,
+  privilege: {
+    privileged: true,
+    grants: [
+      {
+        assignment: 'eligible',
+        roleDefinitionId: 'r',
+        roleName: 'User Administrator',
+        via: { kind: 'direct' },
+      },
+    ],
+  },
+};
+const approvalDeps = { localizer, config: testConfig() };
 
 /**
  * One entry per template in cards/: how to render it with realistic data in a given language.
@@ -16,6 +124,28 @@ const localizer = testLocalizer();
  * diagnosis map, every node of the real map is rendered, so all shipped text is parsed.
  */
 export const cardFixtures: Record<string, (locale: Locale) => AdaptiveCardJson[]> = {
+  // The approval card is shown in the approvers' language (the configured default), whatever the locale.
+  approval: () => [
+    renderApprovalCard(approvalCardData(approvalDeps, pending, facts)),
+    renderApprovalCard(approvalCardData(approvalDeps, pending, privilegedFacts, '特権アカウントです')),
+    renderApprovalCard(approvalCardData(approvalDeps, running, facts)),
+    renderApprovalCard(approvalCardData(approvalDeps, partial, facts)),
+    renderApprovalCard(
+      approvalCardData(approvalDeps, pending, { ...facts, methods: undefined, privilege: undefined }),
+    ),
+  ],
+  pass: (locale) =>
+    [true, false].map((forRequester) =>
+      renderPassCard({
+        requestId: pending.id,
+        title: localizer.t(locale, 'pass.title'),
+        body: localizer.t(locale, 'pass.body', { expiresAt: '2026/11/23 10:10' }),
+        passLine: localizer.t(locale, 'pass.value', { pass: 'Xk7!p2Qd9Lm#' }),
+        showNoted: forRequester,
+        afterNoted: localizer.t(locale, 'pass.afterNoted'),
+        notedLabel: localizer.t(locale, 'pass.noted'),
+      }),
+    ),
   welcome: (locale) => [renderWelcomeCard(welcomeCardData(localizer, locale, 30))],
 
   question: (locale) =>

@@ -5,6 +5,7 @@ import { testConfig } from './test-config';
 import { BOT, HANAKO, type TeamsUser } from './teams-activity';
 import { DEMO } from './test-config';
 import { visibleText } from './running-bot';
+import { FakeDirectory } from '../fakes/fake-directory';
 
 /**
  * A 1:1 chat with the real bot (real dialogs, real SQLite in memory) through botbuilder's
@@ -49,6 +50,13 @@ export class Conversation {
   }
 }
 
-export function conversationApp(env: Environment = {}, now?: () => Date): App {
-  return buildApp(testConfig({ HELPDESK_SQLITE_PATH: ':memory:', ...env }), now ? { now } : {});
+export function conversationApp(
+  env: Environment = {},
+  now?: () => Date,
+  directory = new FakeDirectory(),
+): App {
+  return buildApp(testConfig({ HELPDESK_SQLITE_PATH: ':memory:', ...env }), {
+    directory,
+    ...(now ? { now } : {}),
+  });
 }

@@ -6,6 +6,7 @@ import { buildApp, type App, type AppOverrides } from '../../src/app';
 import type { Environment } from '../../src/config';
 import { LoopbackConnector } from './loopback-connector';
 import { testConfig } from './test-config';
+import { FakeDirectory } from '../fakes/fake-directory';
 
 export interface RunningBot {
   app: App;
@@ -21,7 +22,10 @@ export async function startBot(
   env: Environment = {},
   overrides: AppOverrides = {},
 ): Promise<RunningBot> {
-  const app = buildApp(testConfig({ HELPDESK_SQLITE_PATH: dbPath, ...env }), overrides);
+  const app = buildApp(testConfig({ HELPDESK_SQLITE_PATH: dbPath, ...env }), {
+    directory: new FakeDirectory(),
+    ...overrides,
+  });
   const port = await app.server.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}`;
   const postRaw = (body: string, headers: Record<string, string> = {}): Promise<Response> =>

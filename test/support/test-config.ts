@@ -32,6 +32,14 @@ export function testEnvironment(overrides: Environment = {}): Environment {
     HELPDESK_CONTACT_LOCATION: '本社 3F IT カウンター',
     HELPDESK_AUDIT_KEY: 'test-audit-key-0123456789abcdef0123456789',
     HELPDESK_SQLITE_PATH: ':memory:',
+    // Never the managed-identity default in tests: an accidental Graph call goes to a dead loopback
+    // port and fails at once, instead of probing the instance metadata address off this machine.
+    HELPDESK_GRAPH_CREDENTIAL: 'clientSecret',
+    AZURE_TENANT_ID: DEMO.tenantId,
+    AZURE_CLIENT_ID: '00000000-0000-4000-8000-00000000c1d0',
+    AZURE_CLIENT_SECRET: 'not-a-secret',
+    AZURE_AUTHORITY_HOST: 'https://127.0.0.1:9',
+    HELPDESK_GRAPH_BASE_URL: 'https://127.0.0.1:9',
     ...overrides,
   };
 }

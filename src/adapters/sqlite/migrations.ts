@@ -137,4 +137,17 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX transcript_links_by_segment ON transcript_links (conversation_id, segment_id);
     `,
   },
+  {
+    version: 5,
+    name: 'conversation_references',
+    // Where proactive messages go: the approvals and security channels, and each person's 1:1 chat
+    // (recorded when they install the bot or write to it). Keys are 'channel:<id>' or 'user:<aadObjectId>'.
+    sql: `
+      CREATE TABLE conversation_references (
+        key TEXT PRIMARY KEY CHECK (key <> ''),
+        reference TEXT NOT NULL CHECK (json_valid(reference) AND json_type(reference) = 'object'),
+        updated_at TEXT NOT NULL
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];

@@ -1,0 +1,54 @@
+import { expandCard, type AdaptiveCardJson } from './render';
+import template from './approval.card.json';
+
+/** The verbs an approval card sends; anything else in an invoke is refused. */
+export const APPROVAL_VERBS = ['approve', 'deny', 'claim', 'refresh'] as const;
+export type ApprovalVerb = (typeof APPROVAL_VERBS)[number];
+
+export function isApprovalVerb(value: unknown): value is ApprovalVerb {
+  return typeof value === 'string' && (APPROVAL_VERBS as readonly string[]).includes(value);
+}
+
+interface Choice {
+  title: string;
+  value: string;
+}
+
+export interface ApprovalCardData {
+  requestId: string;
+  title: string;
+  stateText: string;
+  stateColor: 'default' | 'good' | 'warning' | 'attention' | 'accent';
+  statusLines: string[];
+  facts: Array<{ label: string; value: string }>;
+  methodsTitle: string;
+  methods: Array<{ label: string; detail: string }>;
+  methodsNote: string;
+  flagsTitle: string;
+  flags: string[];
+  links: Array<{ title: string; url: string }>;
+  /** The request can still be decided (PENDING): inputs, Deny and Claim are shown. */
+  actionable: boolean;
+  /** Actionable and not blocked by a risk flag (privileged, unknown privilege). */
+  canApprove: boolean;
+  inputs: {
+    verificationLabel: string;
+    verificationChoices: Choice[];
+    actionLabel: string;
+    actionDefault: string;
+    actionChoices: Choice[];
+    methodsLabel: string;
+    methodsDefault: string;
+    methodChoices: Choice[];
+    tapLifetimeLabel: string;
+    tapLifetimeDefault: number;
+    tapLifetimeMax: number;
+    callbackLabel: string;
+    denyReasonLabel: string;
+  };
+  buttons: { approve: string; deny: string; claim: string; refresh: string };
+}
+
+export function renderApprovalCard(data: ApprovalCardData): AdaptiveCardJson {
+  return expandCard(template, data);
+}

@@ -1,0 +1,271 @@
+import type { AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue, TurnContext } from 'botbuilder';
+import { isApprovalVerb, renderApprovalCard, type ApprovalVerb } from '../../cards/approval';
+import { isAppError } from '../errors';
+import type { AuditActor } from '../domain/audit';
+import { transition } from '../domain/request-lifecycle';
+import {
+  isRequestId,
+  type RequestDecision,
+  type ResetAction,
+  type ResetMethodType,
+  type VerificationMethod,
+} from '../domain/reset-request';
+import type { MessageKey } from '../i18n/catalogues';
+import type { AuditLog } from '../ports/audit-log';
+import type { StoredRequest } from '../ports/request-store';
+import {
+  approvalCardData,
+  blocksApproval,
+  loadTargetFacts,
+  type ApprovalViewDependencies,
+  type TargetFacts,
+} from './approval-view';
+
+export interface ApprovalHandlerDependencies extends ApprovalViewDependencies {
+  audit: AuditLog;
+  approverGroupId: string;
+  now: () => Date;
+  /** Called after a request was approved, so the executor starts without waiting for its next poll. */
+  onApproved: (requestId: string) => void;
+}
+
+const VERIFICATIONS: readonly VerificationMethod[] = ['video_call', 'in_person', 'manager'];
+const ACTIONS: readonly ResetAction[] = ['re_register', 'replace_phone', 're_register_without_tap'];
+const METHOD_TYPES: readonly ResetMethodType[] = [
+  'phone',
+  'microsoftAuthenticator',
+  'softwareOath',
+  'windowsHelloForBusiness',
+  'fido2',
+];
+const MAX_DENY_REASON = 500;
+const MIN_TAP_MINUTES = 10;
+
+type Inputs = Record<string, unknown>;
+
+/** The approver's own inputs, checked against allow-lists; everything else in the card data is ignored. */
+export function readDecisionInputs(
+  data: Inputs,
+  verb: 'approve' | 'deny',
+  tapMaxLifetimeMinutes: number,
+): { ok: true; decision: Omit<RequestDecision, 'approver' | 'at'> } | { ok: false; problems: MessageKey[] } {
+  const problems: MessageKey[] = [];
+  const text = (key: string): string => (typeof data[key] === 'string' ? (data[key]).trim() : '');
+  const verification = VERIFICATIONS.find((value) => value === text('verificationMethod'));
+  if (verb === 'deny') {
+    const reason = text('denyReason');
+    if (reason === '' || reason.length > MAX_DENY_REASON) problems.push('approval.problem.denyReason');
+    return problems.length > 0
+      ? { ok: false, problems }
+      : {
+          ok: true,
+          decision: { denyReason: reason, ...(verification ? { verificationMethod: verification } : {}) },
+        };
+  }
+  if (!verification) problems.push('approval.problem.verification');
+  const action = ACTIONS.find((value) => value === text('action'));
+  if (!action) problems.push('approval.problem.action');
+  const requested = text('methodTypes')
+    .split(',')
+    .map((value) => value.trim())
+    .filter((value) => value !== '');
+  const methodTypes = METHOD_TYPES.filter((value) => requested.includes(value));
+  if (requested.length !== methodTypes.length || (action !== 'replace_phone' && methodTypes.length === 0)) {
+    problems.push('approval.problem.methods');
+  }
+  const lifetimeText = text('tapLifetimeMinutes');
+  const lifetime = lifetimeText === '' ? Math.min(60, tapMaxLifetimeMinutes) : Number(lifetimeText);
+  if (!Number.isInteger(lifetime) || lifetime < MIN_TAP_MINUTES)
+    problems.push('approval.problem.tapLifetime');
+  const confirmedByCallback = text('confirmedByCallback') === 'true';
+  if (action === 'replace_phone' && !confirmedByCallback) problems.push('approval.problem.callback');
+  if (problems.length > 0 || !verification || !action) return { ok: false, problems };
+  return {
+    ok: true,
+    decision: {
+      verificationMethod: verification,
+      action,
+      methodTypes,
+      // Clamped rather than refused above the maximum: the configured ceiling always wins.
+      tapLifetimeMinutes: Math.min(lifetime, tapMaxLifetimeMinutes),
+      confirmedByCallback,
+    },
+  };
+}
+
+/**
+ * Handles clicks on approval cards (Universal Actions). The request is identified by its id only;
+ * the clicker's rights are checked live; every change is a compare-and-swap; the answer is the
+ * current card, whatever happened, so a stale or repeated click never shows an error.
+ */
+export class ApprovalHandler {
+  constructor(private readonly deps: ApprovalHandlerDependencies) {}
+
+  async handle(context: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+    const from = context.activity.from;
+    const actor: AuditActor | null = from?.aadObjectId
+      ? { id: from.aadObjectId, name: from.name ?? '' }
+      : null;
+    const data = (
+      typeof value.action?.data === 'object' && value.action.data !== null ? value.action.data : {}
+    ) as Inputs;
+    const verb: unknown = value.action?.verb;
+    const requestId = data.requestId;
+
+    if (!isRequestId(requestId)) {
+      await this.refuse(undefined, actor, 'unknown request id', verb);
+      return this.message('approval.refused.unknown');
+    }
+    const stored = await this.deps.requests.get(requestId);
+    if (!stored) {
+      await this.refuse(undefined, actor, 'no such request', verb, { requestId });
+      return this.message('approval.refused.unknown');
+    }
+    if (!isApprovalVerb(verb)) {
+      await this.refuse(requestId, actor, 'unknown verb', verb);
+      return this.card(stored);
+    }
+    // Automatic refreshes run without a click; they may show the card, never change it.
+    // botbuilder's type lacks `trigger`, which Teams sends as 'manual' or 'automatic'.
+    const trigger = (value as { trigger?: unknown }).trigger;
+    if (trigger === 'automatic' || verb === 'refresh') {
+      if (verb !== 'refresh') await this.refuse(requestId, actor, 'automatic invoke', verb);
+      return this.card(stored);
+    }
+    if (!actor) {
+      await this.refuse(requestId, actor, 'no clicker identity', verb);
+      return this.card(stored, 'approval.refused.notApprover');
+    }
+    let member: boolean;
+    try {
+      member = (await this.deps.directory.memberOfGroups(actor.id, [this.deps.approverGroupId])).has(
+        this.deps.approverGroupId,
+      );
+    } catch (error) {
+      this.deps.logger.warn({ err: error, requestId }, 'approver check failed');
+      await this.refuse(requestId, actor, 'approver check unavailable', verb);
+      return this.card(stored, 'approval.refused.unavailable');
+    }
+    if (!member) {
+      await this.refuse(requestId, actor, 'not an approver', verb);
+      return this.card(stored, 'approval.refused.notApprover');
+    }
+    if (actor.id.toLowerCase() === stored.request.requester.aadObjectId.toLowerCase()) {
+      await this.refuse(requestId, actor, 'own request', verb);
+      return this.card(stored, 'approval.refused.own');
+    }
+    if (stored.request.state !== 'PENDING') return this.card(stored, 'approval.refused.notPending');
+    return this.decide(stored, verb, data, actor);
+  }
+
+  private async decide(
+    stored: StoredRequest,
+    verb: Exclude<ApprovalVerb, 'refresh'>,
+    data: Inputs,
+    actor: AuditActor,
+  ): Promise<AdaptiveCardInvokeResponse> {
+    const { request } = stored;
+    const at = this.deps.now();
+    if (verb === 'claim') {
+      const claimed = { ...request, claimedBy: { id: actor.id, name: actor.name, at: at.toISOString() } };
+      const saved = await this.save(claimed, stored.eTag);
+      if (!saved) return this.card(await this.reload(request.id), 'approval.refused.notPending');
+      await this.deps.audit.append({ type: 'request.claimed', requestId: request.id, actor });
+      return this.card(saved);
+    }
+    const facts = await loadTargetFacts(this.deps, request);
+    if (verb === 'approve' && blocksApproval(facts, request, this.deps.config.breakGlassUserIds)) {
+      await this.refuse(request.id, actor, facts.privilege ? 'privileged target' : 'privilege unknown', verb);
+      return this.card(stored, 'approval.refused.privileged', facts);
+    }
+    const inputs = readDecisionInputs(data, verb, this.deps.config.tapMaxLifetimeMinutes);
+    if (!inputs.ok) {
+      await this.refuse(request.id, actor, 'disallowed inputs', verb, { problems: inputs.problems });
+      const problems = inputs.problems
+        .map((key) =>
+          this.deps.localizer.t(this.deps.config.defaultLocale, key, {
+            max: this.deps.config.tapMaxLifetimeMinutes,
+          }),
+        )
+        .join(' / ');
+      return this.card(stored, { key: 'approval.refused.input', params: { problems } }, facts);
+    }
+    const decision: RequestDecision = {
+      approver: { id: actor.id, name: actor.name },
+      at: at.toISOString(),
+      ...inputs.decision,
+    };
+    const next = transition({ ...request, decision }, verb === 'approve' ? 'APPROVED' : 'DENIED', actor, at);
+    const saved = await this.save(next, stored.eTag);
+    if (!saved) return this.card(await this.reload(request.id), 'approval.refused.notPending', facts);
+    await this.deps.audit.append({
+      type: verb === 'approve' ? 'request.approved' : 'request.denied',
+      requestId: request.id,
+      actor,
+      data: { ...inputs.decision },
+    });
+    if (verb === 'approve') this.deps.onApproved(request.id);
+    return this.card(saved, undefined, facts);
+  }
+
+  /** CAS write; undefined when someone else changed the request first. */
+  private async save(request: StoredRequest['request'], eTag: string): Promise<StoredRequest | undefined> {
+    try {
+      return await this.deps.requests.update(request, eTag);
+    } catch (error) {
+      if (isAppError(error, 'CONFLICT')) return undefined;
+      throw error;
+    }
+  }
+
+  private async reload(id: string): Promise<StoredRequest> {
+    const stored = await this.deps.requests.get(id);
+    if (!stored) throw new Error(`request ${id} vanished`);
+    return stored;
+  }
+
+  private async refuse(
+    requestId: string | undefined,
+    actor: AuditActor | null,
+    reason: string,
+    verb: unknown,
+    extra: Record<string, unknown> = {},
+  ): Promise<void> {
+    this.deps.logger.info({ requestId, reason }, 'approval action refused');
+    await this.deps.audit.append({
+      type: 'request.refused',
+      ...(requestId ? { requestId } : {}),
+      actor,
+      data: { reason, verb: typeof verb === 'string' ? verb.slice(0, 40) : typeof verb, ...extra },
+    });
+  }
+
+  private async card(
+    stored: StoredRequest,
+    notice?: MessageKey | { key: MessageKey; params: Record<string, string | number> },
+    facts?: TargetFacts,
+  ): Promise<AdaptiveCardInvokeResponse> {
+    const locale = this.deps.config.defaultLocale;
+    const text =
+      notice === undefined
+        ? undefined
+        : typeof notice === 'string'
+          ? this.deps.localizer.t(locale, notice)
+          : this.deps.localizer.t(locale, notice.key, notice.params);
+    const known = facts ?? (await loadTargetFacts(this.deps, stored.request));
+    return {
+      statusCode: 200,
+      type: 'application/vnd.microsoft.card.adaptive',
+      value: renderApprovalCard(approvalCardData(this.deps, stored.request, known, text)),
+    };
+  }
+
+  private message(key: MessageKey): AdaptiveCardInvokeResponse {
+    return {
+      statusCode: 200,
+      type: 'application/vnd.microsoft.activity.message',
+      // Teams takes a plain string for this response type; botbuilder types `value` as an object.
+      value: this.deps.localizer.t(this.deps.config.defaultLocale, key) as unknown as Record<string, unknown>,
+    };
+  }
+}

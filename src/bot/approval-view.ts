@@ -1,0 +1,299 @@
+import type { ApprovalCardData } from '../../cards/approval';
+import type { Config, Locale } from '../config';
+import type { ResetRequest } from '../domain/reset-request';
+import { isOpenRequest } from '../domain/request-lifecycle';
+import { catalogues, type MessageKey } from '../i18n/catalogues';
+import { formatDateTime } from '../i18n/format';
+import type { Localizer } from '../i18n/localizer';
+import type { Logger } from '../log';
+import type { AuthMethod, Directory, DirectoryUser, PrivilegeReport } from '../ports/directory';
+import type { RequestStore } from '../ports/request-store';
+
+export type ApprovalViewConfig = Pick<
+  Config,
+  'defaultLocale' | 'timeZone' | 'officeHours' | 'tapMaxLifetimeMinutes' | 'breakGlassUserIds'
+>;
+
+export interface ApprovalViewDependencies {
+  directory: Directory;
+  requests: RequestStore;
+  localizer: Localizer;
+  config: ApprovalViewConfig;
+  logger: Logger;
+}
+
+/** What Graph says about the target right now. Each part is undefined when Graph could not say. */
+export interface TargetFacts {
+  user: DirectoryUser | undefined;
+  manager: DirectoryUser | undefined;
+  methods: AuthMethod[] | undefined;
+  privilege: PrivilegeReport | undefined;
+  monthlyCount: number;
+}
+
+const DEFAULT_METHOD_TYPES = ['phone', 'microsoftAuthenticator', 'softwareOath'];
+const METHOD_CHOICES = [
+  'phone',
+  'microsoftAuthenticator',
+  'softwareOath',
+  'windowsHelloForBusiness',
+  'fido2',
+] as const;
+
+/**
+ * Looks the target up live. A lookup that fails leaves its part empty rather than failing the
+ * card: approvers still see the request, and an unknown privilege blocks approval (see `blocksApproval`).
+ */
+export async function loadTargetFacts(
+  deps: ApprovalViewDependencies,
+  request: ResetRequest,
+): Promise<TargetFacts> {
+  const id = request.requester.aadObjectId;
+  const attempt = async <T>(what: string, work: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await work();
+    } catch (error) {
+      deps.logger.warn({ err: error, requestId: request.id, lookup: what }, 'directory lookup failed');
+      return undefined;
+    }
+  };
+  const monthStart = new Date(request.createdAt);
+  monthStart.setUTCDate(1);
+  monthStart.setUTCHours(0, 0, 0, 0);
+  const [user, manager, methods, privilege, monthlyCount] = await Promise.all([
+    attempt('user', () => deps.directory.getUser(id)),
+    attempt('manager', () => deps.directory.getManager(id)),
+    attempt('methods', () => deps.directory.listMethods(id)),
+    attempt('privilege', () => deps.directory.getPrivilege(id)),
+    deps.requests.countCreatedSince(id, monthStart),
+  ]);
+  return { user, manager, methods, privilege, monthlyCount };
+}
+
+/** Privileged, break-glass, or not known to be unprivileged: never approvable here. */
+export function blocksApproval(
+  facts: TargetFacts,
+  request: ResetRequest,
+  breakGlass: readonly string[],
+): boolean {
+  return (
+    facts.privilege === undefined ||
+    facts.privilege.privileged ||
+    breakGlass.includes(request.requester.aadObjectId.toLowerCase())
+  );
+}
+
+function minutesIntoDay(date: Date, timeZone: string): { day: number; minute: number } {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(date);
+  const value = (type: string): string => parts.find((part) => part.type === type)?.value ?? '';
+  const day = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(value('weekday')) + 1;
+  return { day, minute: Number(value('hour')) * 60 + Number(value('minute')) };
+}
+
+export function isOutsideOfficeHours(date: Date, config: Pick<Config, 'officeHours' | 'timeZone'>): boolean {
+  const { day, minute } = minutesIntoDay(date, config.timeZone);
+  const hours = config.officeHours;
+  return !hours.days.includes(day) || minute < hours.startMinute || minute >= hours.endMinute;
+}
+
+/** A message key that may not exist (step names come from the executor); falls back to the raw text. */
+function optionalText(localizer: Localizer, locale: Locale, key: string, fallback: string): string {
+  return key in catalogues[locale] ? localizer.t(locale, key as MessageKey) : fallback;
+}
+
+const STATE_COLOR: Record<ResetRequest['state'], ApprovalCardData['stateColor']> = {
+  PENDING: 'accent',
+  APPROVED: 'accent',
+  EXECUTING: 'accent',
+  DONE: 'good',
+  PARTIAL: 'warning',
+  FAILED: 'attention',
+  DENIED: 'default',
+  CANCELLED: 'default',
+  EXPIRED: 'default',
+};
+
+/**
+ * Everything the approval card shows, in the approvers' language. Facts about the request come
+ * from the stored record and live lookups only, never from anything a card sent back.
+ */
+export function approvalCardData(
+  deps: Pick<ApprovalViewDependencies, 'localizer' | 'config'>,
+  request: ResetRequest,
+  facts: TargetFacts,
+  notice?: string,
+): ApprovalCardData {
+  const { localizer, config } = deps;
+  const locale = config.defaultLocale;
+  const t = (key: MessageKey, params?: Record<string, string | number>): string =>
+    localizer.t(locale, key, params);
+  const when = (iso: string): string => formatDateTime(new Date(iso), locale, config.timeZone);
+  const unknown = t('approval.fact.unknown');
+
+  const facts_: Array<{ label: string; value: string }> = [
+    { label: t('approval.fact.requester'), value: facts.user?.displayName ?? request.requester.name },
+    { label: t('approval.fact.upn'), value: facts.user?.userPrincipalName ?? unknown },
+    { label: t('approval.fact.department'), value: facts.user?.department ?? unknown },
+    { label: t('approval.fact.manager'), value: facts.manager?.displayName ?? unknown },
+    { label: t('approval.fact.created'), value: when(request.createdAt) },
+    {
+      label: t('approval.fact.newPhone'),
+      value: isOpenRequest(request)
+        ? `${request.newPhone.national} (${request.newPhone.international})`
+        : t('approval.fact.newPhoneGone', { lastTwo: request.newPhone.lastTwo }),
+    },
+    { label: t('approval.fact.offeredCheck'), value: t(`approval.verification.${request.verification}`) },
+    {
+      label: t('approval.fact.situation'),
+      value: optionalText(localizer, locale, `approval.situation.${request.diagnosis.situation}`, unknown),
+    },
+    {
+      label: t('approval.fact.stillWorks'),
+      value:
+        request.diagnosis.workingMethods
+          .map((method) => optionalText(localizer, locale, `approval.workingMethod.${method}`, method))
+          .join(', ') || unknown,
+    },
+  ];
+  if (request.diagnosis.errorCodes.length > 0) {
+    facts_.push({ label: t('approval.fact.errorCodes'), value: request.diagnosis.errorCodes.join(', ') });
+  }
+  facts_.push({ label: t('approval.fact.reason'), value: request.reason || unknown });
+
+  const methods = (facts.methods ?? []).filter((method) => method.type !== 'password');
+  const methodsNote =
+    facts.methods === undefined
+      ? t('approval.methods.unavailable')
+      : methods.length === 0
+        ? t('approval.methods.none')
+        : '';
+
+  const flags: string[] = [];
+  const breakGlass = config.breakGlassUserIds.includes(request.requester.aadObjectId.toLowerCase());
+  if (facts.privilege === undefined) flags.push(t('approval.flag.privilegeUnknown'));
+  else if (facts.privilege.privileged) {
+    const roles = [
+      ...new Set(facts.privilege.grants.map((grant) => grant.roleName ?? grant.roleDefinitionId)),
+    ];
+    flags.push(t('approval.flag.privileged', { roles: roles.join(', ') }));
+  }
+  if (breakGlass) flags.push(t('approval.flag.breakGlass'));
+  if (request.diagnosis.lostOrStolen) flags.push(t('approval.flag.lost'));
+  if (isOutsideOfficeHours(new Date(request.createdAt), config)) flags.push(t('approval.flag.outsideHours'));
+  if (facts.monthlyCount > 1) flags.push(t('approval.flag.monthly', { count: facts.monthlyCount }));
+  if (facts.user && !facts.user.accountEnabled) flags.push(t('approval.flag.disabled'));
+  if (facts.user?.userType === 'Guest') flags.push(t('approval.flag.guest'));
+
+  const upn = facts.user?.userPrincipalName;
+  const links = upn
+    ? [
+        {
+          title: t('approval.link.chat'),
+          url: `https://teams.microsoft.com/l/chat/0/0?users=${encodeURIComponent(upn)}`,
+        },
+        {
+          title: t('approval.link.call'),
+          url: `https://teams.microsoft.com/l/call/0/0?users=${encodeURIComponent(upn)}`,
+        },
+      ]
+    : [];
+
+  const statusLines: string[] = [];
+  if (notice) statusLines.push(notice);
+  if (request.claimedBy && request.state === 'PENDING') {
+    statusLines.push(
+      t('approval.claimedBy', { name: request.claimedBy.name, at: when(request.claimedBy.at) }),
+    );
+  }
+  const decision = request.decision;
+  if (decision && request.state !== 'PENDING') {
+    statusLines.push(
+      t('approval.decidedBy', {
+        name: decision.approver.name,
+        at: when(decision.at),
+        verification: decision.verificationMethod
+          ? t(`approval.verification.${decision.verificationMethod}`)
+          : unknown,
+      }),
+    );
+    if (decision.denyReason) statusLines.push(t('approval.deniedReason', { reason: decision.denyReason }));
+  }
+  // The latest status of each step, in the order the steps were first recorded.
+  const latest = new Map<string, string>();
+  for (const step of request.execution?.steps ?? []) latest.set(step.name, step.status);
+  for (const [name, status] of latest) {
+    statusLines.push(
+      t('approval.step.line', {
+        step: optionalText(localizer, locale, `approval.step.name.${name}`, name),
+        status: t(`approval.step.status.${status}` as MessageKey),
+      }),
+    );
+  }
+  const remaining = request.execution?.remaining ?? [];
+  if (remaining.length > 0) {
+    statusLines.push(
+      t('approval.remaining', {
+        methods: remaining
+          .map((type) => optionalText(localizer, locale, `approval.methodType.${type}`, type))
+          .join(', '),
+      }),
+    );
+  }
+
+  const actionable = request.state === 'PENDING';
+  return {
+    requestId: request.id,
+    title: t('approval.title', { requestId: request.id }),
+    stateText: t(`approval.state.${request.state}`),
+    stateColor: STATE_COLOR[request.state],
+    statusLines,
+    facts: facts_,
+    methodsTitle: t('approval.methods.title'),
+    methods: methods.map((method) => ({
+      label: optionalText(localizer, locale, `approval.methodType.${method.type}`, method.type),
+      detail:
+        [method.maskedDetail, method.displayName]
+          .filter((part) => part !== undefined && part !== '')
+          .join(' / ') || '—',
+    })),
+    methodsNote,
+    flagsTitle: t('approval.flags.title'),
+    flags,
+    links,
+    actionable,
+    canApprove: actionable && !blocksApproval(facts, request, config.breakGlassUserIds),
+    inputs: {
+      verificationLabel: t('approval.input.verification'),
+      verificationChoices: (['video_call', 'in_person', 'manager'] as const).map((value) => ({
+        title: t(`approval.verification.${value}`),
+        value,
+      })),
+      actionLabel: t('approval.input.action'),
+      actionDefault: 're_register',
+      actionChoices: (['re_register', 'replace_phone', 're_register_without_tap'] as const).map((value) => ({
+        title: t(`approval.action.${value}`),
+        value,
+      })),
+      methodsLabel: t('approval.input.methods'),
+      methodsDefault: DEFAULT_METHOD_TYPES.join(','),
+      methodChoices: METHOD_CHOICES.map((value) => ({ title: t(`approval.method.${value}`), value })),
+      tapLifetimeLabel: t('approval.input.tapLifetime', { max: config.tapMaxLifetimeMinutes }),
+      tapLifetimeDefault: Math.min(60, config.tapMaxLifetimeMinutes),
+      tapLifetimeMax: config.tapMaxLifetimeMinutes,
+      callbackLabel: t('approval.input.callback'),
+      denyReasonLabel: t('approval.input.denyReason'),
+    },
+    buttons: {
+      approve: t('approval.button.approve'),
+      deny: t('approval.button.deny'),
+      claim: t('approval.button.claim'),
+      refresh: t('approval.button.refresh'),
+    },
+  };
+}

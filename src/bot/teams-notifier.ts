@@ -1,0 +1,274 @@
+import { MessageFactory, type Activity, type TurnContext } from 'botbuilder';
+import { renderApprovalCard } from '../../cards/approval';
+import { renderPassCard } from '../../cards/pass';
+import { toAttachment } from '../../cards/render';
+import type { HelpdeskAdapter } from '../bot-adapter';
+import type { Config, Locale } from '../config';
+import { isAppError } from '../errors';
+import type { ResetRequest } from '../domain/reset-request';
+import { formatDateTime } from '../i18n/format';
+import type { MessageKey } from '../i18n/catalogues';
+import type { AuditLog } from '../ports/audit-log';
+import { channelKey, userKey, type ConversationReferences } from '../ports/conversation-references';
+import type { PassForDisplay, RequestNotifier } from '../ports/request-notifier';
+import { approvalCardData, loadTargetFacts, type ApprovalViewDependencies } from './approval-view';
+import { registerTurnSecret } from './transcript-logging';
+
+export interface TeamsNotifierDependencies extends ApprovalViewDependencies {
+  adapter: HelpdeskAdapter;
+  references: ConversationReferences;
+  audit: AuditLog;
+  config: ApprovalViewDependencies['config'] &
+    Pick<Config, 'approvalsChannelId' | 'securityChannelId' | 'senderMailbox' | 'bot'>;
+}
+
+/**
+ * Reaches people and channels proactively through the conversation references the bot recorded.
+ * Nothing here throws for an undeliverable message: it is audited and reported to the caller.
+ */
+export class TeamsNotifier implements RequestNotifier {
+  constructor(private readonly deps: TeamsNotifierDependencies) {}
+
+  /** Posts a new request's approval card to the approvals channel and remembers where it went. */
+  async postApprovalCard(request: ResetRequest): Promise<boolean> {
+    const target = `channel:${this.deps.config.approvalsChannelId}`;
+    if (!(await this.deps.references.get(channelKey(this.deps.config.approvalsChannelId)))) {
+      await this.undeliverable(request, target, 'no conversation reference');
+      return false;
+    }
+    const card = await this.renderCard(request);
+    const activityId = await this.send(
+      request,
+      target,
+      channelKey(this.deps.config.approvalsChannelId),
+      async (context) => {
+        const response = await context.sendActivity(MessageFactory.attachment(toAttachment(card)));
+        return response?.id;
+      },
+    );
+    if (activityId === undefined) return false;
+    // Remember the message so every later state updates the same card (CAS: retry on a race).
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const stored = await this.deps.requests.get(request.id);
+      if (!stored) return true;
+      const delivery = { approvals: { conversationId: this.deps.config.approvalsChannelId, activityId } };
+      try {
+        await this.deps.requests.update({ ...stored.request, delivery }, stored.eTag);
+        return true;
+      } catch (error) {
+        if (!isAppError(error, 'CONFLICT')) throw error;
+      }
+    }
+    return true;
+  }
+
+  async updateApprovalCard(request: ResetRequest): Promise<boolean> {
+    const posted = request.delivery?.approvals;
+    if (!posted) return false;
+    const card = await this.renderCard(request);
+    const done = await this.send(
+      request,
+      `channel:${posted.conversationId}`,
+      channelKey(posted.conversationId),
+      async (context) => {
+        const update: Partial<Activity> = {
+          id: posted.activityId,
+          type: 'message',
+          attachments: [toAttachment(card)],
+        };
+        await context.updateActivity(update);
+        return true;
+      },
+    );
+    return done === true;
+  }
+
+  async showPassToRequester(request: ResetRequest, pass: PassForDisplay): Promise<boolean> {
+    const locale = request.locale;
+    const done = await this.send(
+      request,
+      'requester',
+      userKey(request.requester.aadObjectId),
+      async (context) => {
+        registerTurnSecret(context, pass.value);
+        await context.sendActivity(
+          MessageFactory.attachment(toAttachment(this.passCard(request, pass, locale, true))),
+        );
+        return true;
+      },
+    );
+    return done === true;
+  }
+
+  async showPassToApprover(request: ResetRequest, pass: PassForDisplay): Promise<boolean> {
+    const approver = request.decision?.approver;
+    if (!approver) return false;
+    const locale = this.deps.config.defaultLocale;
+    const done = await this.send(request, 'approver', userKey(approver.id), async (context) => {
+      registerTurnSecret(context, pass.value);
+      await context.sendActivity(
+        MessageFactory.attachment(toAttachment(this.passCard(request, pass, locale, false))),
+      );
+      return true;
+    });
+    return done === true;
+  }
+
+  async tellRequesterOutcome(request: ResetRequest): Promise<boolean> {
+    const locale = request.locale;
+    const t = (key: MessageKey): string => this.deps.localizer.t(locale, key, { requestId: request.id });
+    const lines: string[] = [];
+    if (request.state === 'DONE' || request.state === 'PARTIAL' || request.state === 'FAILED') {
+      lines.push(t(`outcome.${request.state}`));
+      if (request.state !== 'FAILED') {
+        lines.push(t(request.decision?.action === 'replace_phone' ? 'outcome.nextReplace' : 'outcome.next'));
+      }
+    } else {
+      lines.push(t(`status.state.${request.state}` as MessageKey));
+    }
+    return this.tellRequester(request, lines);
+  }
+
+  /** Tells the requester a sentence or two in their 1:1 chat. */
+  async tellRequester(request: ResetRequest, lines: string[]): Promise<boolean> {
+    const done = await this.send(
+      request,
+      'requester',
+      userKey(request.requester.aadObjectId),
+      async (context) => {
+        await context.sendActivity(lines.join('\n\n'));
+        return true;
+      },
+    );
+    return done === true;
+  }
+
+  async sendResetNotices(request: ResetRequest): Promise<{ channel: boolean; mail: boolean }> {
+    const locale = this.deps.config.defaultLocale;
+    const params = {
+      requestId: request.id,
+      name: request.requester.name,
+      state: this.deps.localizer.t(locale, `approval.state.${request.state}`),
+      approver: request.decision?.approver.name ?? '',
+    };
+    let channel = false;
+    const security = this.deps.config.securityChannelId;
+    if (security) {
+      channel =
+        (await this.send(request, `channel:${security}`, channelKey(security), async (context) => {
+          await context.sendActivity(this.deps.localizer.t(locale, 'notice.channel', params));
+          return true;
+        })) === true;
+    }
+    let mail = false;
+    const sender = this.deps.config.senderMailbox;
+    if (sender) {
+      mail = await this.mailNotice(request, sender, params);
+    }
+    return { channel, mail };
+  }
+
+  private async mailNotice(
+    request: ResetRequest,
+    sender: string,
+    params: Record<string, string>,
+  ): Promise<boolean> {
+    const locale = request.locale;
+    try {
+      const id = request.requester.aadObjectId;
+      const [user, manager] = await Promise.all([
+        this.deps.directory.getUser(id),
+        this.deps.directory.getManager(id).catch(() => undefined),
+      ]);
+      const to = [user.mail, manager?.mail].filter(
+        (address): address is string => address !== undefined && address !== '',
+      );
+      if (to.length === 0) return false;
+      await this.deps.directory.sendMail({
+        fromMailbox: sender,
+        to,
+        subject: this.deps.localizer.t(locale, 'notice.mail.subject'),
+        textBody: this.deps.localizer.t(locale, 'notice.mail.body', params),
+      });
+      await this.deps.audit.append({
+        type: 'notice.sent',
+        requestId: request.id,
+        actor: null,
+        data: { to: 'mail', count: to.length },
+      });
+      return true;
+    } catch (error) {
+      this.deps.logger.warn({ err: error, requestId: request.id }, 'notice mail failed');
+      await this.deps.audit.append({
+        type: 'notice.undeliverable',
+        requestId: request.id,
+        actor: null,
+        data: { to: 'mail' },
+      });
+      return false;
+    }
+  }
+
+  private passCard(request: ResetRequest, pass: PassForDisplay, locale: Locale, forRequester: boolean) {
+    const t = (key: MessageKey, params: Record<string, string | number> = {}): string =>
+      this.deps.localizer.t(locale, key, params);
+    const expiresAt = formatDateTime(new Date(pass.expiresAt), locale, this.deps.config.timeZone);
+    return renderPassCard({
+      requestId: request.id,
+      title: forRequester
+        ? t('pass.title')
+        : t('pass.forApprover.title', { name: request.requester.name, requestId: request.id }),
+      body: forRequester ? t('pass.body', { expiresAt }) : t('pass.forApprover.body', { expiresAt }),
+      passLine: t('pass.value', { pass: pass.value }),
+      showNoted: forRequester,
+      afterNoted: t('pass.afterNoted'),
+      notedLabel: t('pass.noted'),
+    });
+  }
+
+  private async renderCard(request: ResetRequest) {
+    const facts = await loadTargetFacts(this.deps, request);
+    return renderApprovalCard(approvalCardData(this.deps, request, facts));
+  }
+
+  /**
+   * Runs `work` in a proactive turn on the stored reference. Undefined (and an audit record) when
+   * there is no reference or the channel refuses the message.
+   */
+  private async send<T>(
+    request: ResetRequest,
+    recipient: string,
+    key: string,
+    work: (context: TurnContext) => Promise<T>,
+  ): Promise<T | undefined> {
+    const reference = await this.deps.references.get(key);
+    if (!reference) {
+      await this.undeliverable(request, recipient, 'no conversation reference');
+      return undefined;
+    }
+    let result: T | undefined;
+    try {
+      await this.deps.adapter.continueConversationAsync(
+        this.deps.config.bot.appId,
+        reference,
+        async (context) => {
+          result = await work(context);
+        },
+      );
+      return result;
+    } catch (error) {
+      this.deps.logger.warn({ err: error, requestId: request.id, recipient }, 'proactive message failed');
+      await this.undeliverable(request, recipient, 'channel refused the message');
+      return undefined;
+    }
+  }
+
+  private async undeliverable(request: ResetRequest, recipient: string, reason: string): Promise<void> {
+    await this.deps.audit.append({
+      type: 'notice.undeliverable',
+      requestId: request.id,
+      actor: null,
+      data: { to: recipient, reason },
+    });
+  }
+}
