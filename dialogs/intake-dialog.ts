@@ -281,9 +281,14 @@ export class IntakeDialog extends ComponentDialog {
         const delivered = await this.tools.deps.onRequestFiled(stored.request);
         if (delivered) await this.tools.say(context, 'intake.next');
         else {
-          await this.tools.sendContactCard(context, 'approval.undeliverable.title', ['approval.undeliverable'], {
-            requestId: stored.request.id,
-          });
+          await this.tools.sendContactCard(
+            context,
+            'approval.undeliverable.title',
+            ['approval.undeliverable'],
+            {
+              requestId: stored.request.id,
+            },
+          );
         }
         return;
       } catch (error) {

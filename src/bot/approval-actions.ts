@@ -50,7 +50,7 @@ export function readDecisionInputs(
   tapMaxLifetimeMinutes: number,
 ): { ok: true; decision: Omit<RequestDecision, 'approver' | 'at'> } | { ok: false; problems: MessageKey[] } {
   const problems: MessageKey[] = [];
-  const text = (key: string): string => (typeof data[key] === 'string' ? (data[key]).trim() : '');
+  const text = (key: string): string => (typeof data[key] === 'string' ? data[key].trim() : '');
   const verification = VERIFICATIONS.find((value) => value === text('verificationMethod'));
   if (verb === 'deny') {
     const reason = text('denyReason');
