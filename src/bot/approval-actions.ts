@@ -126,8 +126,10 @@ export class ApprovalHandler {
       return this.card(stored);
     }
     // Automatic refreshes run without a click; they may show the card, never change it.
-    // botbuilder's type lacks `trigger`, which Teams sends as 'manual' or 'automatic'.
-    const trigger = (value as { trigger?: unknown }).trigger;
+    // Teams sends `trigger` ('manual' | 'automatic') on the invoke's value; botbuilder rebuilds the
+    // value it hands us without it, so it is read from the activity itself.
+    const raw = context.activity.value as { trigger?: unknown } | undefined;
+    const trigger = raw?.trigger ?? (value as { trigger?: unknown }).trigger;
     if (trigger === 'automatic' || verb === 'refresh') {
       if (verb !== 'refresh') await this.refuse(requestId, actor, 'automatic invoke', verb);
       return this.card(stored);

@@ -1,0 +1,195 @@
+import type { Activity } from 'botbuilder';
+import type { AppOverrides } from '../../src/app';
+import type { Environment } from '../../src/config';
+import { createPendingRequest } from '../../src/domain/request-lifecycle';
+import type { OpenResetRequest } from '../../src/domain/reset-request';
+import type { GraphEmulator } from '../graph-emulator';
+import { directoryFor, startEmulator } from '../graph/graph-test-kit';
+import { pathTo, submit } from './diagnosis-paths';
+import { LoopbackConnector, startBot, tempDatabase, type RunningBot } from './running-bot';
+import { BOT, HANAKO, teamsMessage, type TeamsUser } from './teams-activity';
+import { DEMO } from './test-config';
+
+export const APPROVALS = DEMO.approvalsChannelId;
+export const TEAM = { id: '19:it-team-general@thread.tacv2', name: 'IT 部門' };
+
+export const KEN: TeamsUser = { id: '29:ken', name: '佐藤 健', aadObjectId: DEMO.users.ken };
+export const EMILY: TeamsUser = { id: '29:emily', name: 'Emily Clark', aadObjectId: DEMO.users.emily };
+export const MAKOTO: TeamsUser = { id: '29:makoto', name: '高橋 誠', aadObjectId: DEMO.users.makoto };
+export const OLIVIA: TeamsUser = { id: '29:olivia', name: 'Olivia Brown', aadObjectId: DEMO.users.olivia };
+export const ICHIRO: TeamsUser = { id: '29:ichiro', name: '鈴木 一郎', aadObjectId: DEMO.users.ichiro };
+
+/** Graph calls that change the directory (reads and the membership check are not changes). */
+export function graphChanges(emulator: GraphEmulator): string[] {
+  return emulator
+    .graphRequests()
+    .filter((request) => request.method !== 'GET' && !request.path.endsWith('/checkMemberGroups'))
+    .map((request) => `${request.method} ${request.path}`);
+}
+
+/**
+ * The real bot over HTTP, the real Graph adapter against the HTTPS emulator, real SQLite, and a
+ * loopback connector standing in for Teams. The bot has been added to the IT team, so it knows
+ * the approvals channel.
+ */
+export class ApprovalHarness {
+  private constructor(
+    readonly emulator: GraphEmulator,
+    readonly connector: LoopbackConnector,
+    readonly serviceUrl: string,
+    readonly bot: RunningBot,
+    private readonly db: { path: string; cleanup: () => void },
+  ) {}
+
+  static async start(env: Environment = {}, overrides: AppOverrides = {}): Promise<ApprovalHarness> {
+    const emulator = await startEmulator();
+    const connector = new LoopbackConnector();
+    const serviceUrl = await connector.start();
+    const db = tempDatabase();
+    const bot = await startBot(db.path, env, { directory: directoryFor(emulator), ...overrides });
+    const harness = new ApprovalHarness(emulator, connector, serviceUrl, bot, db);
+    await harness.addBotToTeam();
+    return harness;
+  }
+
+  async stop(): Promise<void> {
+    await this.bot.stop();
+    await this.connector.stop();
+    await this.emulator.close();
+    this.db.cleanup();
+  }
+
+  get app() {
+    return this.bot.app;
+  }
+
+  /** Teams tells the bot it was added to the team (this is how it learns the channel's reference). */
+  async addBotToTeam(): Promise<void> {
+    const response = await this.bot.post({
+      ...this.channelActivity(KEN),
+      type: 'conversationUpdate',
+      membersAdded: [{ id: BOT.id, name: BOT.name }],
+      conversation: {
+        id: TEAM.id,
+        conversationType: 'channel',
+        isGroup: true,
+        tenantId: DEMO.tenantId,
+        name: '',
+      },
+      channelData: {
+        tenant: { id: DEMO.tenantId },
+        team: TEAM,
+        channel: { id: TEAM.id },
+        eventType: 'teamMemberAdded',
+      },
+    });
+    if (response.status !== 200) throw new Error(`adding the bot to the team failed: ${response.status}`);
+  }
+
+  /** The person writes to the bot in their 1:1 chat (Teams records the chat on first contact). */
+  async say(user: TeamsUser, input: { text?: string; value?: unknown }): Promise<Response> {
+    return this.bot.post(teamsMessage({ serviceUrl: this.serviceUrl, user, ...input }));
+  }
+
+  /** Walks the diagnosis to the intake and files a request with the given number; returns its id. */
+  async fileRequest(
+    user: TeamsUser = HANAKO,
+    phone = '090-1234-5678',
+    leaf = 'work.request',
+  ): Promise<string> {
+    await this.say(user, { text: 'こんにちは' });
+    for (const choice of pathTo(leaf)) await this.say(user, submit(choice));
+    await this.say(user, { text: phone });
+    await this.say(user, { value: { kind: 'intake', node: 'verification', value: 'video_call' } });
+    await this.say(user, { text: '機種変更で番号が変わりました' });
+    await this.say(user, { value: { kind: 'intake', node: 'confirm', value: 'submit' } });
+    const open = await this.app.requests.findOpenByRequester(user.aadObjectId);
+    if (!open) throw new Error('no request was filed');
+    return open.request.id;
+  }
+
+  /** A request stored directly (for refusal tests that need a particular requester). */
+  async storeRequest(user: TeamsUser, lostOrStolen = false): Promise<OpenResetRequest> {
+    const request = createPendingRequest(
+      {
+        tenantId: DEMO.tenantId,
+        requester: { aadObjectId: user.aadObjectId, teamsUserId: user.id, name: user.name },
+        locale: 'ja',
+        newPhone: { graph: '+81 9012345678', international: '+81 90-1234-5678', national: '090-1234-5678' },
+        verification: 'video_call',
+        reason: 'test',
+        diagnosis: {
+          path: 'start',
+          situation: lostOrStolen ? 'S1b' : 'S1a',
+          errorCodes: [],
+          workingMethods: [],
+          lostOrStolen,
+        },
+      },
+      new Date(),
+    );
+    await this.app.requests.create(request);
+    return request;
+  }
+
+  channelActivity(user: TeamsUser): Partial<Activity> {
+    return {
+      ...teamsMessage({ serviceUrl: this.serviceUrl, user }),
+      conversation: {
+        id: APPROVALS,
+        conversationType: 'channel',
+        isGroup: true,
+        tenantId: DEMO.tenantId,
+        name: '',
+      },
+      channelData: { tenant: { id: DEMO.tenantId }, team: TEAM, channel: { id: APPROVALS } },
+    };
+  }
+
+  /** An approver's click on an approval card, as Teams sends it (Universal Actions invoke). */
+  async click(
+    user: TeamsUser,
+    verb: string,
+    data: Record<string, unknown>,
+    options: { trigger?: 'manual' | 'automatic'; tenantId?: string } = {},
+  ): Promise<{ status: number; body: { statusCode?: number; type?: string; value?: unknown } }> {
+    const base = this.channelActivity(user);
+    const tenantId = options.tenantId ?? DEMO.tenantId;
+    const response = await this.bot.post({
+      ...base,
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      text: undefined,
+      conversation: { ...base.conversation, tenantId },
+      channelData: { ...(base.channelData as object), tenant: { id: tenantId } },
+      value: { action: { type: 'Action.Execute', verb, data }, trigger: options.trigger ?? 'manual' },
+    });
+    const text = await response.text();
+    return {
+      status: response.status,
+      body: text === '' ? {} : (JSON.parse(text) as { statusCode?: number }),
+    };
+  }
+
+  /** What the approvals channel received: new cards and updates, oldest first. */
+  approvalsActivities(): Array<Partial<Activity>> {
+    return this.connector.sentTo(APPROVALS);
+  }
+}
+
+/** The inputs an approver normally sends with "Approve". */
+export function approveInputs(
+  requestId: string,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    requestId,
+    verificationMethod: 'video_call',
+    action: 're_register',
+    methodTypes: 'phone,microsoftAuthenticator,softwareOath',
+    tapLifetimeMinutes: '60',
+    confirmedByCallback: 'false',
+    denyReason: '',
+    ...overrides,
+  };
+}
