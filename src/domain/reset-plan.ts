@@ -1,0 +1,256 @@
+import type { AuthMethod, AuthMethodType, PhoneNumber } from '../ports/directory';
+import type {
+  Diagnosis,
+  FullPhone,
+  RedactedPhone,
+  RequestDecision,
+  ResetAction,
+  ResetMethodType,
+} from './reset-request';
+
+/**
+ * What the executor does for an approved request, in order (DESIGN.md section 3). Pure: the
+ * executor records each step on the request and resumes from those records after a crash.
+ */
+
+export const STEP_NAMES = [
+  /** Re-reads the target's roles right before the first change: a role granted after approval counts. */
+  'checkPrivilege',
+  'revokeSessions',
+  'deleteMethods',
+  'setMobile',
+  'createPass',
+  /**
+   * Not planned: a repair taken when a pass exists whose value no running worker holds (a crash
+   * after the create), so that only the pass created next is valid.
+   */
+  'deletePass',
+  'verifyEndState',
+  'showPassToRequester',
+  'showPassToApprover',
+  /** Changed phone: waits for "I have noted it" (or a timeout) before sessions are revoked. */
+  'awaitPassNoted',
+  'notices',
+] as const;
+
+export type StepName = (typeof STEP_NAMES)[number];
+
+/** Steps that change the directory; the others only read it or talk to people. */
+export const DIRECTORY_CHANGING_STEPS: ReadonlySet<StepName> = new Set<StepName>([
+  'revokeSessions',
+  'deleteMethods',
+  'setMobile',
+  'createPass',
+  'deletePass',
+]);
+
+export type PassAudience = 'requester' | 'approver';
+
+export interface ResetPlan {
+  action: ResetAction;
+  lostOrStolen: boolean;
+  steps: readonly StepName[];
+  /** What `deleteMethods` removes, in the port's terms; empty when the plan deletes nothing. */
+  deleteTypes: readonly AuthMethodType[];
+  /** Set when the plan issues a Temporary Access Pass. */
+  pass?: { audience: PassAudience; lifetimeMinutes: number };
+  /** Replace phone: the number the mobile method must hold afterwards. */
+  newMobile?: PhoneNumber;
+}
+
+export type PlanRefusal =
+  | 'NO_DECISION'
+  | 'UNKNOWN_ACTION'
+  | 'UNKNOWN_METHOD_TYPE'
+  | 'NO_METHOD_TYPES'
+  | 'NOT_CONFIRMED_BY_CALLBACK'
+  | 'NO_PHONE_NUMBER';
+
+export type PlanResult = { ok: true; plan: ResetPlan } | { ok: false; refusal: PlanRefusal };
+
+export interface PlanInput {
+  decision: RequestDecision | undefined;
+  diagnosis: Pick<Diagnosis, 'lostOrStolen'>;
+  newPhone: FullPhone | RedactedPhone;
+}
+
+export interface PlanOptions {
+  /** HELPDESK_TAP_MAX_LIFETIME_MINUTES. */
+  tapMaxLifetimeMinutes: number;
+}
+
+/** DESIGN.md section 3: Windows Hello and FIDO2 keys only when ticked, because they are PC sign-in. */
+export const DEFAULT_METHOD_TYPES: readonly ResetMethodType[] = [
+  'phone',
+  'microsoftAuthenticator',
+  'softwareOath',
+];
+
+const AUTH_TYPES_BY_RESET_TYPE: Readonly<Record<ResetMethodType, readonly AuthMethodType[]>> = {
+  phone: ['mobile', 'alternateMobile', 'office'],
+  microsoftAuthenticator: ['microsoftAuthenticator'],
+  softwareOath: ['softwareOath'],
+  windowsHelloForBusiness: ['windowsHelloForBusiness'],
+  fido2: ['fido2'],
+};
+
+const ACTIONS: readonly ResetAction[] = ['re_register', 'replace_phone', 're_register_without_tap'];
+
+/** Graph's floor for a pass lifetime. */
+export const TAP_MIN_LIFETIME_MINUTES = 10;
+
+export function isResetMethodType(value: unknown): value is ResetMethodType {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(AUTH_TYPES_BY_RESET_TYPE, value);
+}
+
+/**
+ * The port's method types for the approver's ticks. A pass from before the reset is deleted too: the
+ * end state allows only the new one, and an older pass may be in someone else's hands.
+ */
+export function authMethodTypesFor(types: readonly ResetMethodType[]): AuthMethodType[] {
+  const wanted = new Set<AuthMethodType>(['temporaryAccessPass']);
+  for (const type of types) {
+    for (const authType of AUTH_TYPES_BY_RESET_TYPE[type]) wanted.add(authType);
+  }
+  return [...wanted];
+}
+
+/** min(requested, configured maximum), whole minutes, never under Graph's 10-minute floor. */
+export function tapLifetimeMinutes(requested: number | undefined, maximum: number): number {
+  const cap = Math.max(TAP_MIN_LIFETIME_MINUTES, Math.floor(maximum));
+  const wanted = requested === undefined || !Number.isFinite(requested) ? cap : Math.floor(requested);
+  return Math.min(cap, Math.max(TAP_MIN_LIFETIME_MINUTES, wanted));
+}
+
+/** `+81 9012345678` (the record's `graph` form) → `{ countryCode: '81', nationalNumber: '9012345678' }`. */
+export function toPhoneNumber(graph: string): PhoneNumber | undefined {
+  const match = /^\+([1-9]\d{0,2}) (\d{4,15})$/.exec(graph.trim());
+  if (match === null) return undefined;
+  return { countryCode: match[1] as string, nationalNumber: match[2] as string };
+}
+
+export function planReset(input: PlanInput, options: PlanOptions): PlanResult {
+  const decision = input.decision;
+  if (decision === undefined) return { ok: false, refusal: 'NO_DECISION' };
+  const action = decision.action ?? 're_register';
+  if (!ACTIONS.includes(action)) return { ok: false, refusal: 'UNKNOWN_ACTION' };
+  const lostOrStolen = input.diagnosis.lostOrStolen;
+
+  if (action === 'replace_phone') {
+    if (decision.confirmedByCallback !== true) return { ok: false, refusal: 'NOT_CONFIRMED_BY_CALLBACK' };
+    const newMobile = input.newPhone.graph === undefined ? undefined : toPhoneNumber(input.newPhone.graph);
+    if (newMobile === undefined) return { ok: false, refusal: 'NO_PHONE_NUMBER' };
+    return {
+      ok: true,
+      plan: {
+        action,
+        lostOrStolen,
+        steps: lostOrStolen
+          ? ['checkPrivilege', 'revokeSessions', 'setMobile', 'verifyEndState', 'notices']
+          : ['checkPrivilege', 'setMobile', 'verifyEndState', 'notices'],
+        deleteTypes: [],
+        newMobile,
+      },
+    };
+  }
+
+  const ticked = decision.methodTypes ?? DEFAULT_METHOD_TYPES;
+  if (!ticked.every(isResetMethodType)) return { ok: false, refusal: 'UNKNOWN_METHOD_TYPE' };
+  if (ticked.length === 0) return { ok: false, refusal: 'NO_METHOD_TYPES' };
+  const deleteTypes = authMethodTypesFor(ticked);
+
+  if (action === 're_register_without_tap') {
+    return {
+      ok: true,
+      plan: {
+        action,
+        lostOrStolen,
+        steps: lostOrStolen
+          ? ['checkPrivilege', 'revokeSessions', 'deleteMethods', 'verifyEndState', 'notices']
+          : ['checkPrivilege', 'deleteMethods', 'revokeSessions', 'verifyEndState', 'notices'],
+        deleteTypes,
+      },
+    };
+  }
+
+  const lifetimeMinutes = tapLifetimeMinutes(decision.tapLifetimeMinutes, options.tapMaxLifetimeMinutes);
+  // The methods are read back right after the pass is created and before anyone sees it: once the
+  // person holds the pass they register new methods with it, which a later read would count as
+  // leftovers. Revoking sessions does not change the methods, so checking before it loses nothing.
+  return {
+    ok: true,
+    plan: lostOrStolen
+      ? {
+          action,
+          lostOrStolen,
+          steps: [
+            'checkPrivilege',
+            'revokeSessions',
+            'deleteMethods',
+            'createPass',
+            'verifyEndState',
+            'showPassToApprover',
+            'notices',
+          ],
+          deleteTypes,
+          pass: { audience: 'approver', lifetimeMinutes },
+        }
+      : {
+          action,
+          lostOrStolen,
+          steps: [
+            'checkPrivilege',
+            'deleteMethods',
+            'createPass',
+            'verifyEndState',
+            'showPassToRequester',
+            'awaitPassNoted',
+            'revokeSessions',
+            'notices',
+          ],
+          deleteTypes,
+          pass: { audience: 'requester', lifetimeMinutes },
+        },
+  };
+}
+
+export interface EndStateReading {
+  methods: readonly Pick<AuthMethod, 'type' | 'id'>[];
+  /** From `readBackEndState` with `expectMobile`; undefined for the other actions. */
+  mobileMatchesExpected: boolean | undefined;
+  /** The pass this request created, if any. */
+  passMethodId: string | undefined;
+}
+
+/**
+ * What should not be there after the plan ran (the `remaining` of a PARTIAL request); empty when the
+ * end state is right. After a re-register only the password, the kept types and this request's own
+ * pass may remain; after replace phone the mobile method must hold the new number.
+ */
+export function endStateProblems(plan: ResetPlan, reading: EndStateReading): string[] {
+  if (plan.action === 'replace_phone') {
+    return reading.mobileMatchesExpected === true ? [] : ['mobile'];
+  }
+  const deleted = new Set(plan.deleteTypes);
+  const problems: string[] = [];
+  for (const method of reading.methods) {
+    if (!deleted.has(method.type)) continue;
+    if (
+      method.type === 'temporaryAccessPass' &&
+      plan.pass !== undefined &&
+      method.id === reading.passMethodId
+    ) {
+      continue;
+    }
+    if (!problems.includes(method.type)) problems.push(method.type);
+  }
+  if (
+    plan.pass !== undefined &&
+    reading.passMethodId !== undefined &&
+    !reading.methods.some((m) => m.type === 'temporaryAccessPass' && m.id === reading.passMethodId)
+  ) {
+    // Our pass is gone or was replaced: the person would be handed a value that no longer works.
+    if (!problems.includes('temporaryAccessPass')) problems.push('temporaryAccessPass');
+  }
+  return problems;
+}
