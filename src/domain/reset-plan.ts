@@ -126,7 +126,7 @@ export function tapLifetimeMinutes(requested: number | undefined, maximum: numbe
 export function toPhoneNumber(graph: string): PhoneNumber | undefined {
   const match = /^\+([1-9]\d{0,2}) (\d{4,15})$/.exec(graph.trim());
   if (match === null) return undefined;
-  return { countryCode: match[1] as string, nationalNumber: match[2] as string };
+  return { countryCode: match[1], nationalNumber: match[2] };
 }
 
 export function planReset(input: PlanInput, options: PlanOptions): PlanResult {
