@@ -101,6 +101,12 @@ export interface ExecutionStep {
   at: string;
   graphRequestId?: string;
   error?: string;
+  /**
+   * On the outcome of a step that can change the directory: whether it may have changed something.
+   * A failed step can still have changed some of it (two of three methods deleted, or a call that
+   * timed out after Graph may have applied it), which is the difference between PARTIAL and FAILED.
+   */
+  changed?: boolean;
 }
 
 export interface Execution {

@@ -1,0 +1,267 @@
+/**
+ * Shared set-up for the executor tests: a real SQLite file (requests and audit), a logger whose
+ * lines the test can read, the recording notifier, and approved requests made through the store.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { openDatabase, type SqliteDatabase } from '../../src/adapters/sqlite/database';
+import { SqliteAuditLog } from '../../src/adapters/sqlite/sqlite-audit-log';
+import { SqliteRequestStore } from '../../src/adapters/sqlite/sqlite-request-store';
+import { ResetExecutor, type ResetExecutorOptions } from '../../src/bot/reset-executor';
+import { createPendingRequest, transition } from '../../src/domain/request-lifecycle';
+import type { RequestDecision, ResetRequest } from '../../src/domain/reset-request';
+import { createLogger, type Logger } from '../../src/log';
+import type { Directory } from '../../src/ports/directory';
+import type { StoredRequest } from '../../src/ports/request-store';
+import { RecordingNotifier } from '../fakes/recording-notifier';
+import type { SeedDirectory } from '../graph-emulator';
+import { demoSeed } from '../graph/graph-test-kit';
+
+export const AUDIT_SECRET = 'executor-test-audit-secret-0123456789abcdef';
+export const TENANT_ID = '9a3b5c7d-1e2f-4a6b-8c9d-0e1f2a3b4c5d';
+/** Ken (an approver in the demo directory). */
+export const APPROVER = { id: '6f1c2a9e-3b4d-4e8f-9a01-0c2d3e4f5a05', name: '佐藤 健' };
+
+/** Nobody in the demo directory has this number, so finding it anywhere means we leaked it. */
+export const NEW_PHONE = {
+  graph: '+81 8098765432',
+  international: '+81 80-9876-5432',
+  national: '080-9876-5432',
+};
+/** Every way the full number could be written down. */
+export const NEW_PHONE_FORMS = [
+  '8098765432',
+  '+81 8098765432',
+  '80-9876-5432',
+  '080-9876-5432',
+  '+818098765432',
+];
+
+/**
+ * Taro: an ordinary employee (no role, active or eligible) with a mobile phone as his default and a
+ * software OATH token.
+ */
+export const TARO = '6f1c2a9e-3b4d-4e8f-9a01-0c2d3e4f5a21';
+export const TARO_OATH_ID = 'c283904f-904f-c283-4f90-83c24f9083c2';
+
+/** The demo directory plus Taro. */
+export function executorSeed(): SeedDirectory {
+  const seed = demoSeed();
+  seed.users.push({
+    id: TARO,
+    displayName: '小林 太郎',
+    userPrincipalName: 'taro.kobayashi@contoso.onmicrosoft.com',
+    mail: 'taro.kobayashi@contoso.onmicrosoft.com',
+    usageLocation: 'JP',
+    managerId: '6f1c2a9e-3b4d-4e8f-9a01-0c2d3e4f5a08',
+    methods: [
+      {
+        '@odata.type': '#microsoft.graph.phoneAuthenticationMethod',
+        id: '3179e48a-750b-4051-897c-87b9720928f7',
+        phoneNumber: '+81 9011112222',
+        phoneType: 'mobile',
+        smsSignInState: 'notAllowedByPolicy',
+      },
+      {
+        '@odata.type': '#microsoft.graph.softwareOathAuthenticationMethod',
+        id: TARO_OATH_ID,
+        secretKey: null,
+      },
+    ],
+    defaultMethodId: '3179e48a-750b-4051-897c-87b9720928f7',
+  });
+  return seed;
+}
+
+const PROJECT_ROOT = resolve(__dirname, '../..');
+
+/** A clock that starts at the real time and jumps forward on demand, so no test waits for real. */
+export class TestClock {
+  private offsetMs = 0;
+
+  readonly now = (): Date => new Date(Date.now() + this.offsetMs);
+
+  advance(ms: number): void {
+    this.offsetMs += ms;
+  }
+}
+
+export interface Harness {
+  file: string;
+  db: SqliteDatabase;
+  requests: SqliteRequestStore;
+  audit: SqliteAuditLog;
+  logger: Logger;
+  /** Every line the logger wrote. */
+  logText: () => string;
+  notifier: RecordingNotifier;
+  clock: TestClock;
+  close: () => void;
+}
+
+export function tempFolder(): { path: (name: string) => string; cleanup: () => void } {
+  const folder = mkdtempSync(join(tmpdir(), 'helpdesk-executor-'));
+  return {
+    path: (name) => join(folder, name),
+    cleanup: () => rmSync(folder, { recursive: true, force: true }),
+  };
+}
+
+export function openHarness(file: string): Harness {
+  const db = openDatabase(file);
+  const lines: string[] = [];
+  const logger = createLogger({ level: 'debug', destination: { write: (line: string) => lines.push(line) } });
+  const clock = new TestClock();
+  return {
+    file,
+    db,
+    requests: new SqliteRequestStore(db),
+    audit: new SqliteAuditLog(db, { key: AUDIT_SECRET, logger, now: clock.now }),
+    logger,
+    logText: () => lines.join(''),
+    notifier: new RecordingNotifier(),
+    clock,
+    close: () => db.close(),
+  };
+}
+
+export function executorFor(
+  harness: Harness,
+  directory: Directory,
+  overrides: Partial<ResetExecutorOptions> = {},
+): ResetExecutor {
+  return new ResetExecutor({
+    requests: harness.requests,
+    audit: harness.audit,
+    directory,
+    notifier: harness.notifier,
+    logger: harness.logger,
+    now: harness.clock.now,
+    workerId: 'worker-1',
+    tapMaxLifetimeMinutes: 60,
+    ...overrides,
+  });
+}
+
+export interface ApproveOptions {
+  requester: { aadObjectId: string; name: string };
+  lostOrStolen?: boolean;
+  decision?: Partial<Omit<RequestDecision, 'approver' | 'at'>>;
+  newPhone?: typeof NEW_PHONE;
+  at?: Date;
+}
+
+/** Files a request as the intake would and approves it as the approval card would, through the store. */
+export async function approvedRequest(
+  requests: SqliteRequestStore,
+  options: ApproveOptions,
+): Promise<StoredRequest> {
+  const at = options.at ?? new Date();
+  const lost = options.lostOrStolen ?? false;
+  const pending = createPendingRequest(
+    {
+      tenantId: TENANT_ID,
+      requester: { ...options.requester, teamsUserId: `29:${options.requester.aadObjectId}` },
+      locale: 'ja',
+      newPhone: options.newPhone ?? NEW_PHONE,
+      verification: 'video_call',
+      reason: lost ? 'Phone lost on the train' : 'New phone, new number',
+      diagnosis: {
+        path: lost ? 'start>S1b>work>noMfa' : 'start>S1a>work>noMfa',
+        situation: lost ? 'S1b' : 'S1a',
+        errorCodes: [],
+        workingMethods: [],
+        lostOrStolen: lost,
+      },
+    },
+    at,
+  );
+  const created = await requests.create(pending);
+  const approved = transition(created.request, 'APPROVED', APPROVER, at);
+  return requests.update(
+    {
+      ...approved,
+      decision: {
+        approver: APPROVER,
+        at: at.toISOString(),
+        verificationMethod: 'video_call',
+        action: 're_register',
+        ...options.decision,
+      },
+    },
+    created.eTag,
+  );
+}
+
+export async function load(requests: SqliteRequestStore, id: string): Promise<ResetRequest> {
+  const stored = await requests.get(id);
+  if (stored === undefined) throw new Error(`${id} is not stored`);
+  return stored.request;
+}
+
+/** The database file with its WAL and shared-memory files, as raw bytes. */
+export function rawDatabaseBytes(file: string): Buffer {
+  return Buffer.concat(
+    [file, `${file}-wal`, `${file}-shm`].filter((path) => existsSync(path)).map((path) => readFileSync(path)),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Child processes (test/bot/executor-child.ts)
+
+export type ChildEvent = Record<string, unknown>;
+
+export interface Child {
+  readonly process: ChildProcess;
+  next(): Promise<ChildEvent>;
+  /** Resolves with the exit code or signal once the child is gone. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
+}
+
+export function startExecutorChild(args: readonly string[]): Child {
+  const child = spawn(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', join(__dirname, 'executor-child.ts'), ...args],
+    { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const events: ChildEvent[] = [];
+  const waiters: Array<(event: ChildEvent) => void> = [];
+  let buffered = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => {
+    buffered += chunk;
+    let newline = buffered.indexOf('\n');
+    while (newline >= 0) {
+      const event = JSON.parse(buffered.slice(0, newline)) as ChildEvent;
+      buffered = buffered.slice(newline + 1);
+      const waiter = waiters.shift();
+      if (waiter) waiter(event);
+      else events.push(event);
+      newline = buffered.indexOf('\n');
+    }
+  });
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>(
+    (resolveExit) => child.on('exit', (code, signal) => resolveExit({ code, signal, stderr })),
+  );
+  return {
+    process: child,
+    next: () => {
+      const queued = events.shift();
+      if (queued) return Promise.resolve(queued);
+      return Promise.race([
+        new Promise<ChildEvent>((resolveEvent) => waiters.push(resolveEvent)),
+        exited.then((exit) => {
+          throw new Error(
+            `executor child exited (${exit.code ?? exit.signal}) before printing: ${exit.stderr}`,
+          );
+        }),
+      ]);
+    },
+    exited,
+  };
+}
