@@ -21,7 +21,8 @@ import {
 } from '../src/domain/diagnosis-map';
 import { extractHexCodes, recogniseErrors } from '../src/domain/error-codes';
 import { startTranscriptSegment } from '../src/bot/transcript-logging';
-import { matchTyped, readAnswer } from './answers';
+import { MAX_ANSWER_LENGTH, matchTyped, readAnswer } from './answers';
+import { normaliseTypedText } from '../src/bot/commands';
 import { activeWaterfallOptions, type DialogTools } from './dialog-dependencies';
 
 export const DIAGNOSIS_DIALOG = 'diagnosis';
@@ -118,6 +119,18 @@ export class DiagnosisDialog extends ComponentDialog {
     }
     if (option.next === ROOT_NODE) startTranscriptSegment(step.context);
     return step.replaceDialog(WALK, this.moveTo({ ...position, errorCodes }, option.next, option.sets ?? {}));
+  }
+
+  /**
+   * Where a conversation opened with `text` starts: people often open with what happened
+   * ("電話番号が変わりました"), and answering the first question for them spares a repeat.
+   */
+  openingPosition(context: TurnContext, text: string | undefined): DiagnosisPosition {
+    const start = startPosition();
+    const root = getNode(ROOT_NODE);
+    if (root.kind !== 'question' || text === undefined || text.length > MAX_ANSWER_LENGTH) return start;
+    const option = this.matchTyped(root, normaliseTypedText(text), context);
+    return option ? this.moveTo(start, option.next, option.sets ?? {}) : start;
   }
 
   /** Re-sends the current question, e.g. after `help` or a language switch. */

@@ -18,9 +18,12 @@ const FLOW = 'main.flow';
 
 /** The 1:1 conversation: diagnosis first, then the request intake when the diagnosis calls for it. */
 export class MainDialog extends InterruptibleDialog {
+  private readonly diagnosis: DiagnosisDialog;
+
   constructor(tools: DialogTools) {
     super(MAIN_DIALOG, tools);
-    this.addDialog(new DiagnosisDialog(tools));
+    this.diagnosis = new DiagnosisDialog(tools);
+    this.addDialog(this.diagnosis);
     this.addDialog(new IntakeDialog(tools));
     this.addDialog(
       new WaterfallDialog(FLOW, [
@@ -57,6 +60,11 @@ export class MainDialog extends InterruptibleDialog {
         return step.endDialog();
       default:
         if (isQuestionSubmit(context.activity)) await this.tools.say(context, 'dialog.alreadyAnswered');
+        else
+          return step.beginDialog(
+            DIAGNOSIS_DIALOG,
+            this.diagnosis.openingPosition(context, context.activity.text),
+          );
     }
     return step.beginDialog(DIAGNOSIS_DIALOG, startPosition());
   }

@@ -24,6 +24,8 @@ import type { Directory } from './ports/directory';
 import type { ResetRequest } from './domain/reset-request';
 import { ApprovalHandler } from './bot/approval-actions';
 import { TeamsNotifier } from './bot/teams-notifier';
+import { ResetExecutor } from './bot/reset-executor';
+import { hostname } from 'node:os';
 
 export interface App {
   readonly config: Config;
@@ -50,7 +52,7 @@ export interface App {
 /** The background worker that carries out approved requests (src/bot/reset-executor.ts). */
 export interface ResetWorker {
   /** Look for work now instead of at the next poll. */
-  kick(): void;
+  kick(): Promise<void>;
   notePassSeen(requestId: string, requesterId: string): Promise<boolean>;
   start(): void;
   stop(): Promise<void>;
@@ -62,8 +64,11 @@ export interface AppOverrides {
   now?: () => Date;
   /** Tests pass the real Graph adapter pointed at the emulator, or a directory double. */
   directory?: Directory;
-  /** Builds the executor; without it approved requests wait (used by tests of the click alone). */
-  createWorker?: (parts: WorkerParts) => ResetWorker;
+  /**
+   * Builds the executor (default: the real one). `null` leaves approved requests waiting, for tests
+   * that are about the click alone.
+   */
+  createWorker?: ((parts: WorkerParts) => ResetWorker) | null;
 }
 
 /** What an executor needs from the composition root. */
@@ -75,6 +80,21 @@ export interface WorkerParts {
   directory: Directory;
   notifier: TeamsNotifier;
   now: () => Date;
+}
+
+/** The real executor: one per process, named so leases and history say which process did what. */
+function defaultWorker(parts: WorkerParts): ResetWorker {
+  return new ResetExecutor({
+    requests: parts.requests,
+    audit: parts.audit,
+    directory: parts.directory,
+    notifier: parts.notifier,
+    logger: parts.logger,
+    now: parts.now,
+    workerId: `${hostname()}:${process.pid}`,
+    tapMaxLifetimeMinutes: parts.config.tapMaxLifetimeMinutes,
+    breakGlassUserIds: parts.config.breakGlassUserIds,
+  });
 }
 
 /** The composition root: everything is built here, in order, and handed in through constructors. */
@@ -130,7 +150,8 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
     config,
     logger,
   });
-  const worker = overrides.createWorker?.({ config, logger, requests, audit, directory, notifier, now });
+  const createWorker = overrides.createWorker === undefined ? defaultWorker : overrides.createWorker;
+  const worker = createWorker?.({ config, logger, requests, audit, directory, notifier, now });
   const approvals = new ApprovalHandler({
     directory,
     requests,
@@ -140,7 +161,9 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
     audit,
     approverGroupId: config.approverGroupId,
     now,
-    onApproved: () => worker?.kick(),
+    onApproved: () => {
+      worker?.kick().catch((error: unknown) => logger.error({ err: error }, 'executor run failed'));
+    },
   });
 
   /** A new request: audited, then its card goes to the approvals channel; the requester hears if it could not. */
@@ -174,8 +197,13 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
     references,
     channels: { approvals: config.approvalsChannelId, security: config.securityChannelId },
     onCardAction: (context, value) => approvals.handle(context, value),
-    onPassNoted: (requestId, requesterId) =>
-      worker?.notePassSeen(requestId, requesterId) ?? Promise.resolve(false),
+    onPassNoted: async (requestId, requesterId) => {
+      const moved = (await worker?.notePassSeen(requestId, requesterId)) ?? false;
+      // The parked request goes on now (sessions are revoked) instead of at the next poll.
+      if (moved)
+        worker?.kick().catch((error: unknown) => logger.error({ err: error }, 'executor run failed'));
+      return moved;
+    },
   });
 
   // First middleware, so the transcript sees every activity in and out, including error replies.

@@ -17,6 +17,7 @@ async function main(): Promise<void> {
   const port = await app.server.listen(config.port);
   logger.info({ port, sandbox: config.sandbox, storage: config.storage.kind }, 'bot listening');
   app.transcriptRetention.start();
+  app.worker?.start();
 
   let stopping = false;
   const stop = (signal: string): void => {

@@ -1,16 +1,28 @@
 /**
- * `npm run dev`: the bot on the embedded SQLite default plus the Microsoft 365 Agents Playground,
- * both on loopback. Stops both on Ctrl+C.
+ * `npm run dev`: the bot on the embedded SQLite default, the Graph emulator with its demo directory
+ * (standing in for Microsoft Graph and Entra ID), and the Microsoft 365 Agents Playground, all on
+ * loopback. Stops everything on Ctrl+C.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { SANDBOX_BOT_PORT, SANDBOX_PLAYGROUND_PORT, sandboxEnvironment } from './sandbox';
+import {
+  CERT_PATH,
+  DEMO_DIRECTORY_PATH,
+  ensureEmulatorCertificate,
+  startGraphEmulator,
+} from '../../test/graph-emulator';
+import {
+  SANDBOX_APPROVER_PLAYGROUND_PORT,
+  SANDBOX_BOT_PORT,
+  SANDBOX_PLAYGROUND_PORT,
+  sandboxEnvironment,
+} from './sandbox';
 
 const root = join(__dirname, '..', '..');
 const children: ChildProcess[] = [];
 
-function start(name: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
+function start(name: string, args: string[], env: NodeJS.ProcessEnv, cwd = root): ChildProcess {
+  const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'inherit', 'inherit'] });
   child.on('exit', (code, signal) => {
     console.log(`[dev] ${name} stopped (${signal ?? code})`);
     shutdown(code ?? 0);
@@ -30,27 +42,54 @@ function shutdown(code: number): void {
 process.on('SIGINT', () => shutdown(0));
 process.on('SIGTERM', () => shutdown(0));
 
-start('bot', ['-r', 'ts-node/register/transpile-only', 'src/index.ts'], {
-  ...process.env,
-  ...sandboxEnvironment,
+async function main(): Promise<void> {
+  await ensureEmulatorCertificate();
+  const emulator = await startGraphEmulator({ directory: DEMO_DIRECTORY_PATH });
+  console.log(`[dev] Graph emulator: ${emulator.url}`);
+
+  start('bot', ['-r', 'ts-node/register/transpile-only', 'src/index.ts'], {
+    ...process.env,
+    ...sandboxEnvironment,
+    HELPDESK_GRAPH_BASE_URL: emulator.url,
+    AZURE_AUTHORITY_HOST: emulator.url,
+    // Read at process start only, which is why the bot runs as a child of this launcher.
+    NODE_EXTRA_CA_CERTS: CERT_PATH,
+  });
+
+  // The playground has no user switcher: the employee and the approver each get their own, with
+  // the identities of .m365agentsplayground.yml in its working directory.
+  const playground = (name: string, port: number, cwd: string): void => {
+    start(
+      name,
+      [
+        join(root, 'node_modules/@microsoft/m365agentsplayground/cli.js'),
+        'start',
+        '--app-endpoint',
+        `http://127.0.0.1:${SANDBOX_BOT_PORT}/api/messages`,
+        '--channel-id',
+        'msteams',
+        '--port',
+        String(port),
+        '--disable-telemetry',
+      ],
+      // Offline: no telemetry, no browser launch (the playground logs to ./devTools/).
+      { ...process.env, APPLICATION_INSIGHTS_NO_STATSBEAT: 'true', TEAMSAPPTESTER_BROWSER: 'none' },
+      cwd,
+    );
+  };
+  playground('playground (employee)', SANDBOX_PLAYGROUND_PORT, root);
+  playground(
+    'playground (approver)',
+    SANDBOX_APPROVER_PLAYGROUND_PORT,
+    join(root, 'deploy', 'local', 'approver'),
+  );
+
+  console.log(`[dev] bot: http://127.0.0.1:${SANDBOX_BOT_PORT}/healthz`);
+  console.log(`[dev] employee (山田 花子): http://localhost:${SANDBOX_PLAYGROUND_PORT}`);
+  console.log(`[dev] approver (佐藤 健):   http://localhost:${SANDBOX_APPROVER_PLAYGROUND_PORT}`);
+}
+
+main().catch((error: unknown) => {
+  console.error('[dev] could not start:', error);
+  shutdown(1);
 });
-
-start(
-  'playground',
-  [
-    'node_modules/@microsoft/m365agentsplayground/cli.js',
-    'start',
-    '--app-endpoint',
-    `http://127.0.0.1:${SANDBOX_BOT_PORT}/api/messages`,
-    '--channel-id',
-    'msteams',
-    '--port',
-    String(SANDBOX_PLAYGROUND_PORT),
-    '--disable-telemetry',
-  ],
-  // Offline: no telemetry, no browser launch (the playground logs to ./devTools/).
-  { ...process.env, APPLICATION_INSIGHTS_NO_STATSBEAT: 'true', TEAMSAPPTESTER_BROWSER: 'none' },
-);
-
-console.log(`[dev] bot: http://127.0.0.1:${SANDBOX_BOT_PORT}/healthz`);
-console.log(`[dev] open the playground: http://localhost:${SANDBOX_PLAYGROUND_PORT}`);

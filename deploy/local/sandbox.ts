@@ -4,6 +4,7 @@
  */
 export const SANDBOX_BOT_PORT = 3978;
 export const SANDBOX_PLAYGROUND_PORT = 56150;
+export const SANDBOX_APPROVER_PLAYGROUND_PORT = 56151;
 
 export const sandboxEnvironment: Record<string, string> = {
   PORT: String(SANDBOX_BOT_PORT),
@@ -19,4 +20,12 @@ export const sandboxEnvironment: Record<string, string> = {
   HELPDESK_CONTACT_LOCATION: '本社 3F IT カウンター',
   HELPDESK_SQLITE_PATH: '.data/sandbox.sqlite',
   HELPDESK_AUDIT_KEY: 'sandbox-only-audit-key-not-for-production-use',
+  // Executed resets are announced in the team's General channel and mailed from the demo mailbox.
+  HELPDESK_SECURITY_CHANNEL_ID: '19:it-team-general@thread.tacv2',
+  HELPDESK_SENDER_MAILBOX: 'mfa-helpdesk@contoso.onmicrosoft.com',
+  // The Graph emulator's demo directory accepts any client id and secret for its tenant.
+  HELPDESK_GRAPH_CREDENTIAL: 'clientSecret',
+  AZURE_TENANT_ID: '9a3b5c7d-1e2f-4a6b-8c9d-0e1f2a3b4c5d',
+  AZURE_CLIENT_ID: '00000000-0000-4000-8000-0000000000b0',
+  AZURE_CLIENT_SECRET: 'sandbox-only',
 };

@@ -144,3 +144,16 @@ describe('typed answers', () => {
     expect(afterWork).toContain(diagnosisJa['diag.work.otherMethod.prompt']);
   });
 });
+
+describe('opening with what happened', () => {
+  it('starts from the answer when the first message says what happened', async () => {
+    const conversation = chat();
+    const reply = await conversation.text('電話番号が変わりました');
+    expect(reply).toContain(diagnosisJa['diag.changed.oldPhone.prompt']);
+    expect(reply).not.toContain(diagnosisJa['diag.start.prompt']);
+  });
+
+  it('asks the first question when the first message is only a greeting', async () => {
+    expect(await chat().text('こんにちは')).toContain(diagnosisJa['diag.start.prompt']);
+  });
+});

@@ -1,6 +1,7 @@
 import { catalogues, type MessageKey } from '../../src/i18n/catalogues';
 import { fillTemplate, parseLanguageCommand, placeholdersOf, resolveLocale } from '../../src/i18n/localizer';
 import { isAppError } from '../../src/errors';
+import { STEP_NAMES } from '../../src/domain/reset-plan';
 import { testLocalizer } from '../support/test-config';
 
 const keys = Object.keys(catalogues.en) as MessageKey[];
@@ -144,5 +145,14 @@ describe('resolveLocale (DESIGN.md section 2)', () => {
     ['日本語でお願いします、電話番号が変わりました', undefined],
   ])('reads the language switch %s', (text, expected) => {
     expect(parseLanguageCommand(text)).toBe(expected);
+  });
+});
+
+describe('executor step names', () => {
+  it('every step the executor records has a name on the approval card in both languages', () => {
+    for (const step of STEP_NAMES) {
+      expect(Object.keys(catalogues.ja)).toContain(`approval.step.name.${step}`);
+      expect(Object.keys(catalogues.en)).toContain(`approval.step.name.${step}`);
+    }
   });
 });

@@ -46,7 +46,11 @@ export class ApprovalHarness {
     const connector = new LoopbackConnector();
     const serviceUrl = await connector.start();
     const db = tempDatabase();
-    const bot = await startBot(db.path, env, { directory: directoryFor(emulator), ...overrides });
+    const bot = await startBot(db.path, env, {
+      directory: directoryFor(emulator),
+      createWorker: null,
+      ...overrides,
+    });
     const harness = new ApprovalHarness(emulator, connector, serviceUrl, bot, db);
     await harness.addBotToTeam();
     return harness;

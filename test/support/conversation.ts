@@ -57,6 +57,7 @@ export function conversationApp(
 ): App {
   return buildApp(testConfig({ HELPDESK_SQLITE_PATH: ':memory:', ...env }), {
     directory,
+    createWorker: null,
     ...(now ? { now } : {}),
   });
 }

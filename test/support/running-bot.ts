@@ -24,6 +24,7 @@ export async function startBot(
 ): Promise<RunningBot> {
   const app = buildApp(testConfig({ HELPDESK_SQLITE_PATH: dbPath, ...env }), {
     directory: new FakeDirectory(),
+    createWorker: null,
     ...overrides,
   });
   const port = await app.server.listen(0, '127.0.0.1');

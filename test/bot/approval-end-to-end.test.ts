@@ -1,0 +1,119 @@
+import { verifyChainAsync } from '../../src/domain/audit';
+import { visibleText } from '../support/running-bot';
+import { ApprovalHarness, KEN, approveInputs, graphChanges } from '../support/approval-harness';
+import { HANAKO } from '../support/teams-activity';
+import { DEMO } from '../support/test-config';
+
+jest.setTimeout(90_000);
+
+const MOBILE = '3179e48a-750b-4051-897c-87b9720928f7';
+const ALTERNATE_MOBILE = 'b6332ec1-7057-4abe-9331-3d72feddfe41';
+
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('approval end to end over the real HTTP server', () => {
+  let harness: ApprovalHarness;
+  beforeEach(async () => {
+    harness = await ApprovalHarness.start(
+      { HELPDESK_SENDER_MAILBOX: 'mfa-helpdesk@contoso.onmicrosoft.com' },
+      { createWorker: undefined },
+    );
+  });
+  afterEach(() => harness.stop());
+
+  it('files, approves, answers the click while Graph is held, resets exactly once and tells everyone', async () => {
+    const hanakoChat = `a:personal-${HANAKO.id}`;
+    const id = await harness.fileRequest(HANAKO, '０９０－１２３４－５６７８');
+    expect(harness.approvalsActivities()).toHaveLength(1);
+    harness.emulator.clearRequests();
+
+    // Hold every change Graph would make; the click must still be answered at once.
+    const deletes = harness.emulator.gate('deleteMethod');
+    const response = await harness.click(KEN, 'approve', approveInputs(id));
+    expect(response.status).toBe(200);
+    expect(visibleText({ attachments: [{ contentType: 'x', content: response.body.value }] })).toContain(
+      '承認済み',
+    );
+    await deletes.whenHolding(1);
+    // The click is answered and the first DELETE is held: Graph has not changed anything yet.
+    expect(harness.emulator.state.methodsOf(DEMO.users.hanako).map((method) => method.id)).toEqual(
+      expect.arrayContaining([MOBILE, ALTERNATE_MOBILE]),
+    );
+    deletes.open();
+
+    // Changed phone: the pass goes to the requester, and sessions are revoked only once they noted it.
+    const passCard = await until('the pass card', () =>
+      harness.connector
+        .sentTo(hanakoChat)
+        .find(
+          (activity) =>
+            visibleText(activity).includes('一時アクセス パス') && visibleText(activity).includes('パス: '),
+        ),
+    );
+    const pass = /パス: (\S+)/.exec(visibleText(passCard))?.[1] ?? '';
+    expect(pass.length).toBeGreaterThanOrEqual(8);
+    expect(graphChanges(harness.emulator).some((call) => call.includes('revokeSignInSessions'))).toBe(false);
+    await harness.say(HANAKO, { value: { kind: 'passNoted', requestId: id } });
+
+    const settled = await until('the request to settle', async () => {
+      const stored = await harness.app.requests.get(id);
+      return stored && ['DONE', 'PARTIAL', 'FAILED'].includes(stored.request.state)
+        ? stored.request
+        : undefined;
+    });
+    expect(settled.state).toBe('DONE');
+
+    // Exactly these changes, in this order: others before the default, alternateMobile before mobile.
+    expect(graphChanges(harness.emulator)).toEqual([
+      `DELETE /v1.0/users/${DEMO.users.hanako}/authentication/phoneMethods/${ALTERNATE_MOBILE}`,
+      `DELETE /v1.0/users/${DEMO.users.hanako}/authentication/phoneMethods/${MOBILE}`,
+      `POST /v1.0/users/${DEMO.users.hanako}/authentication/temporaryAccessPassMethods`,
+      `POST /v1.0/users/${DEMO.users.hanako}/revokeSignInSessions`,
+      'POST /v1.0/users/mfa-helpdesk@contoso.onmicrosoft.com/sendMail',
+    ]);
+    const remaining = harness.emulator.state
+      .methodsOf(DEMO.users.hanako)
+      .map((method) => method['@odata.type']);
+    expect(remaining.sort()).toEqual([
+      '#microsoft.graph.passwordAuthenticationMethod',
+      '#microsoft.graph.temporaryAccessPassAuthenticationMethod',
+    ]);
+
+    // The requester heard the outcome and what to do next.
+    const chat = harness.connector.sentTo(hanakoChat).map(visibleText).join('\n');
+    expect(chat).toContain(`申請 ${id} が完了しました`);
+    expect(chat).toContain('https://mysignins.microsoft.com/security-info');
+
+    // The card was updated in place for everyone, and ends on "done".
+    const updates = harness.connector.calls.filter(
+      (call) => call.method === 'PUT' && call.conversationId === DEMO.approvalsChannelId,
+    );
+    expect(updates.length).toBeGreaterThan(0);
+    expect(visibleText(updates[updates.length - 1]?.activity ?? {})).toContain('完了');
+
+    // Mail to the requester and the manager.
+    expect(harness.emulator.sentMails).toHaveLength(1);
+
+    // The audit chain verifies and never holds the pass or the full number.
+    const verification = await verifyChainAsync(harness.app.audit.all(), harness.app.config.auditKey);
+    expect(verification.ok).toBe(true);
+    const audit = JSON.stringify(await harness.app.audit.list({ requestId: id }));
+    expect(audit).not.toContain(pass);
+    expect(audit).not.toMatch(/9012345678|1234-5678/);
+    const stored = JSON.stringify((await harness.app.requests.get(id))?.request);
+    expect(stored).not.toContain(pass);
+    expect(stored).not.toMatch(/9012345678|1234-5678/);
+  });
+});
