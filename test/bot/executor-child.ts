@@ -7,6 +7,8 @@
  *   crash-after-pass <db> <graph-url> <tenant> <worker-id> <lease-seconds>
  *       the same, but the process kills itself the moment Graph has created a pass, before the
  *       executor could record it or show it to anyone
+ *   crash-while-showing <db> <graph-url> <tenant> <worker-id> <lease-seconds>
+ *       the same, but the process kills itself while the pass card is on its way to the requester
  *
  * Prints one JSON line per event on stdout; log lines go to stderr.
  */
@@ -98,14 +100,16 @@ class DieAfterPass implements Directory {
 async function main(): Promise<void> {
   const [mode, dbPath, graphUrl, tenantId, workerId, leaseSeconds, goFile] = process.argv.slice(2);
   if (
-    (mode !== 'run' && mode !== 'crash-after-pass') ||
+    (mode !== 'run' && mode !== 'crash-after-pass' && mode !== 'crash-while-showing') ||
     dbPath === undefined ||
     graphUrl === undefined ||
     tenantId === undefined ||
     workerId === undefined ||
     leaseSeconds === undefined
   ) {
-    throw new Error(`usage: executor-child run|crash-after-pass …, got ${process.argv.slice(2).join(' ')}`);
+    throw new Error(
+      `usage: executor-child run|crash-after-pass|crash-while-showing …, got ${process.argv.slice(2).join(' ')}`,
+    );
   }
   const db = openDatabase(dbPath);
   const logger = createLogger({ level: 'info', destination: process.stderr });
@@ -118,6 +122,13 @@ async function main(): Promise<void> {
     maxRetryAfterSeconds: 5,
   });
   const notifier = new RecordingNotifier();
+  if (mode === 'crash-while-showing') {
+    notifier.onCall = (call) => {
+      if (call.method !== 'showPassToRequester') return;
+      emit({ showing: call.request.execution?.tap?.methodId });
+      process.kill(process.pid, 'SIGKILL');
+    };
+  }
   const executor = new ResetExecutor({
     requests: new SqliteRequestStore(db),
     audit: new SqliteAuditLog(db, { key: AUDIT_SECRET, logger }),

@@ -284,6 +284,53 @@ describe('ResetExecutor runs each approved request exactly once', () => {
     expect(emulator.requestsFor('revokeSignInSessions')).toHaveLength(1);
   });
 
+  it('a worker killed while showing the pass: the successor deletes that pass and shows a fresh one', async () => {
+    const { request } = await approvedRequest(harness.requests, {
+      requester: { aadObjectId: HANAKO, name: '山田 花子' },
+    });
+    const doomed = spawnChild(childArgs('crash-while-showing', 'doomed', 2));
+    expect(await doomed.next()).toMatchObject({ ready: true });
+    const showing = await doomed.next();
+    expect((await doomed.exited).signal).toBe('SIGKILL');
+    const firstPassId = String(showing.showing);
+
+    const crashed = await load(harness.requests, request.id);
+    expect(crashed.execution?.tap?.methodId).toBe(firstPassId);
+    expect(crashed.execution?.steps.at(-1)).toMatchObject({ name: 'showPassToRequester', status: 'started' });
+
+    const successor = executorFor(harness, directory, { workerId: 'successor', leaseSeconds: 2 });
+    harness.clock.advance(5_000);
+    await successor.runOnce();
+
+    // The requester may have seen the first card; the pass on it is deleted, so only the one
+    // shown now works. The deletes of the first run are not repeated.
+    expect(successfulDeletes(emulator)).toEqual({
+      [ALTERNATE_MOBILE_ID]: 1,
+      [MOBILE_ID]: 1,
+      [firstPassId]: 1,
+    });
+    expect(passPosts(emulator)).toBe(2);
+    const parked = await load(harness.requests, request.id);
+    const passes = emulator.state.methodsOf(HANAKO).filter((m) => m['@odata.type'] === TAP_ODATA);
+    expect(passes.map((p) => p.id)).toEqual([parked.execution?.tap?.methodId]);
+    expect(parked.execution?.tap?.methodId).not.toBe(firstPassId);
+    expect(harness.notifier.passes.map((p) => p.pass.expiresAt)).toEqual([parked.execution?.tap?.expiresAt]);
+    // The end state was read again for the new pass, before it was shown.
+    const tail = parked.execution?.steps.slice(-9).map((s) => `${s.name}:${s.status}`);
+    expect(tail).toEqual([
+      'deletePass:started',
+      'deletePass:succeeded',
+      'createPass:started',
+      'createPass:succeeded',
+      'verifyEndState:started',
+      'verifyEndState:succeeded',
+      'showPassToRequester:started',
+      'showPassToRequester:succeeded',
+      'awaitPassNoted:started',
+    ]);
+    expect(parked.execution?.remaining).toEqual([]);
+  });
+
   it('a live worker renews its lease during a slow Graph call, so nobody takes its request', async () => {
     const { request } = await approvedRequest(harness.requests, {
       requester: { aadObjectId: TARO, name: '小林 太郎' },

@@ -38,6 +38,14 @@ const PRIVILEGE_ROUTES = new Set([
 ]);
 const MINUTE = 60_000;
 
+async function waitFor(condition: () => Promise<boolean | undefined>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /**
  * The Graph calls for one user, as `METHOD /path-below-the-user`. The privilege check's reads run in
  * parallel, so they are returned apart (sorted) after checking that they all came before the rest.
@@ -422,6 +430,40 @@ describe('ResetExecutor carries out each action', () => {
       expect(done.state).toBe('DONE');
       expect(done.execution?.tap).toBeUndefined();
       expect(harness.notifier.passes).toHaveLength(0);
+    });
+  });
+
+  describe('running on its own', () => {
+    it('start() picks up approved work, a note from the requester wakes it, stop() waits for the run', async () => {
+      const polling = executorFor(harness, directory, { pollIntervalMs: 50 });
+      const { request } = await approvedRequest(harness.requests, {
+        requester: { aadObjectId: HANAKO, name: '山田 花子' },
+      });
+      polling.start();
+      try {
+        await waitFor(async () =>
+          (await load(harness.requests, request.id)).execution?.lease?.owner.startsWith('parked:'),
+        );
+        expect(await polling.notePassSeen(request.id, HANAKO)).toBe(true);
+        await waitFor(async () => (await load(harness.requests, request.id)).state === 'DONE');
+      } finally {
+        await polling.stop();
+      }
+      expect(emulator.requestsFor('revokeSignInSessions')).toHaveLength(1);
+      expect(emulator.requestsFor('createTemporaryAccessPass')).toHaveLength(1);
+    });
+
+    it('kick() during a run coalesces into one more run', async () => {
+      const { request } = await approvedRequest(harness.requests, {
+        requester: { aadObjectId: TARO, name: '小林 太郎' },
+        lostOrStolen: true,
+      });
+      const first = executor.kick();
+      const second = executor.kick();
+      expect(second).toBe(first);
+      await first;
+      expect((await load(harness.requests, request.id)).state).toBe('DONE');
+      expect(emulator.requestsFor('createTemporaryAccessPass')).toHaveLength(1);
     });
   });
 
