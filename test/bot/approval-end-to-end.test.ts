@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { verifyChainAsync } from '../../src/domain/audit';
 import { visibleText } from '../support/running-bot';
 import { ApprovalHarness, KEN, approveInputs, graphChanges } from '../support/approval-harness';
@@ -115,5 +116,38 @@ describe('approval end to end over the real HTTP server', () => {
     const stored = JSON.stringify((await harness.app.requests.get(id))?.request);
     expect(stored).not.toContain(pass);
     expect(stored).not.toMatch(/9012345678|1234-5678/);
+
+    // Nowhere in the database file either (requests, audit, transcripts, bot state, WAL included).
+    await harness.app.transcriptLogging.drain();
+    const files = [harness.dbPath, `${harness.dbPath}-wal`].filter((file) => existsSync(file));
+    const bytes = Buffer.concat(files.map((file) => readFileSync(file)));
+    expect(bytes.includes(Buffer.from(pass))).toBe(false);
+    for (const form of ['9012345678', '090-1234-5678', '90-1234-5678', '０９０－１２３４－５６７８']) {
+      expect({ form, found: bytes.includes(Buffer.from(form)) }).toEqual({ form, found: false });
+    }
+    // The transcript still tells the story, with the pass and the number redacted.
+    const transcript = JSON.stringify(await harness.app.transcripts.listByRequest(id));
+    expect(transcript).toContain('[phone •••78]');
+    expect(transcript).not.toContain(pass);
+  });
+
+  it('executes once when fifty approve clicks arrive at the same moment', async () => {
+    const id = await harness.fileRequest();
+    harness.emulator.clearRequests();
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, () => harness.click(KEN, 'approve', approveInputs(id))),
+    );
+    expect(responses.every((response) => response.status === 200)).toBe(true);
+    const settled = await until('the request to settle', async () => {
+      const stored = await harness.app.requests.get(id);
+      return stored && stored.request.state === 'EXECUTING' && stored.request.execution?.tap
+        ? stored.request
+        : undefined;
+    });
+    expect(settled.execution?.tap).toBeDefined();
+    expect(await harness.app.audit.list({ requestId: id, types: ['request.approved'] })).toHaveLength(1);
+    const changes = graphChanges(harness.emulator);
+    expect(changes.filter((call) => call.startsWith('DELETE'))).toHaveLength(2);
+    expect(changes.filter((call) => call.endsWith('/temporaryAccessPassMethods'))).toHaveLength(1);
   });
 });

@@ -63,6 +63,10 @@ export class ApprovalHarness {
     this.db.cleanup();
   }
 
+  get dbPath(): string {
+    return this.db.path;
+  }
+
   get app() {
     return this.bot.app;
   }
