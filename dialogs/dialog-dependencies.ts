@@ -8,6 +8,7 @@ import type { Localizer } from '../src/i18n/localizer';
 import type { MessageKey } from '../src/i18n/catalogues';
 import type { Logger } from '../src/log';
 import type { RequestStore } from '../src/ports/request-store';
+import type { Directory } from '../src/ports/directory';
 import type { ResetRequest } from '../src/domain/reset-request';
 import { turnLocale, type UserProfile } from '../src/bot/turn-locale';
 
@@ -19,6 +20,8 @@ export interface DialogDependencies {
   logger: Logger;
   now: () => Date;
   userState: UserState;
+  /** Live directory lookups for the diagnosis (which methods the person has registered). */
+  directory: Directory;
   /** After a request was stored: audit it and deliver its approval card; false if no approver was reached. */
   onRequestFiled: (request: ResetRequest) => Promise<boolean>;
 }

@@ -184,6 +184,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
     logger,
     now,
     userState,
+    directory,
     onRequestFiled,
   });
   const bot = new HelpdeskBot({
