@@ -1,0 +1,286 @@
+import type { AuditRecord } from '../domain/audit';
+import { redactText } from '../domain/redaction';
+import { REQUEST_STATES, type RequestState, type ResetRequest } from '../domain/reset-request';
+import type { SqliteDatabase } from '../adapters/sqlite/database';
+import type { AuditLog } from '../ports/audit-log';
+import type { RequestStore } from '../ports/request-store';
+import type { JsonValue, TranscriptEntry, TranscriptStore } from '../ports/transcript-store';
+
+/**
+ * The reviewer's read model (issue 7): searching requests and putting one request's record, audit
+ * trail and transcript side by side. Shared by the Teams reviewer view and the review CLI, so both
+ * show the same facts, always read from storage.
+ */
+
+export interface ReviewFilter {
+  states?: readonly RequestState[];
+  /** Matches the requester's object id exactly, or part of their display name (case-insensitive). */
+  person?: string;
+  /** Created at or after. */
+  since?: Date;
+  /** Created strictly before. */
+  until?: Date;
+  limit?: number;
+  /** Rows to skip, for paging the Teams list. */
+  offset?: number;
+}
+
+/** Searching requests by the reviewer's filters; newest first. */
+export interface RequestSearch {
+  search(filter: ReviewFilter): Promise<ResetRequest[]>;
+}
+
+const MAX_LIMIT = 100_000;
+
+/**
+ * `RequestSearch` over the shared SQLite file. `RequestStore` only lists by state for the workers;
+ * a reviewer's search by person and date is a reporting query and stays here, read-only.
+ */
+export class SqliteRequestSearch implements RequestSearch {
+  constructor(private readonly db: SqliteDatabase) {}
+
+  search(filter: ReviewFilter): Promise<ResetRequest[]> {
+    const clauses: string[] = [];
+    const params: Record<string, string | number> = {};
+    if (filter.states && filter.states.length > 0) {
+      clauses.push('state IN (SELECT value FROM json_each(@states))');
+      params.states = JSON.stringify(filter.states);
+    }
+    const person = filter.person?.trim();
+    if (person) {
+      clauses.push(
+        `(lower(requester_aad_object_id) = lower(@person)
+          OR instr(lower(json_extract(body, '$.requester.name')), lower(@person)) > 0)`,
+      );
+      params.person = person;
+    }
+    if (filter.since) {
+      clauses.push('created_at >= @since');
+      params.since = filter.since.toISOString();
+    }
+    if (filter.until) {
+      clauses.push('created_at < @until');
+      params.until = filter.until.toISOString();
+    }
+    params.limit = Math.min(Math.max(filter.limit ?? MAX_LIMIT, 0), MAX_LIMIT);
+    params.offset = Math.max(filter.offset ?? 0, 0);
+    const where = clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '';
+    const rows = this.db
+      .prepare<[Record<string, string | number>], { body: string }>(
+        `SELECT body FROM reset_requests ${where} ORDER BY created_at DESC, id LIMIT @limit OFFSET @offset`,
+      )
+      .all(params);
+    return Promise.resolve(rows.map((row) => JSON.parse(row.body) as ResetRequest));
+  }
+}
+
+export function isRequestState(value: string): value is RequestState {
+  return (REQUEST_STATES as readonly string[]).includes(value);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// One request in full
+
+export interface TimelineEvent {
+  /** ISO 8601 UTC. */
+  at: string;
+  kind: 'state' | 'audit';
+  /** For `state`: `FROM→TO`; for `audit`: the audit event type. */
+  what: string;
+  /** The actor's display name as it was recorded then; empty for the bot itself. */
+  actorName: string;
+  /** A short, redacted summary of the record's data (Graph step, outcome, refusal reason). */
+  detail: string;
+}
+
+export interface TranscriptLine {
+  at: string;
+  direction: 'incoming' | 'outgoing';
+  /** Who spoke: the activity's sender name as recorded (already redacted). */
+  speaker: string;
+  text: string;
+}
+
+export interface GraphStepSummary {
+  name: string;
+  status: string;
+  at: string;
+  graphRequestId: string | undefined;
+  error: string | undefined;
+}
+
+export interface RequestDetail {
+  request: ResetRequest;
+  timeline: TimelineEvent[];
+  audit: AuditRecord[];
+  transcript: TranscriptLine[];
+  steps: GraphStepSummary[];
+  /** Method types still registered after a PARTIAL reset. */
+  remaining: string[];
+}
+
+export interface DetailSources {
+  requests: Pick<RequestStore, 'get'>;
+  audit: Pick<AuditLog, 'list'>;
+  transcripts: Pick<TranscriptStore, 'listByRequest'>;
+  /** Deployment patterns (HELPDESK_SENSITIVE_PATTERNS) applied again to everything shown. */
+  extraPatterns?: readonly RegExp[];
+}
+
+/** Everything a reviewer sees about one request, re-read from storage; `undefined` for an unknown id. */
+export async function loadRequestDetail(
+  sources: DetailSources,
+  requestId: string,
+): Promise<RequestDetail | undefined> {
+  const stored = await sources.requests.get(requestId);
+  if (!stored) return undefined;
+  const [audit, entries] = await Promise.all([
+    sources.audit.list({ requestId }),
+    sources.transcripts.listByRequest(requestId),
+  ]);
+  const redact = redactor(sources.extraPatterns);
+  const request = stored.request;
+  return {
+    request,
+    audit,
+    timeline: buildTimeline(request, audit, redact),
+    transcript: transcriptLines(entries, redact),
+    steps: (request.execution?.steps ?? []).map((step) => ({
+      name: step.name,
+      status: step.status,
+      at: step.at,
+      graphRequestId: step.graphRequestId,
+      error: step.error === undefined ? undefined : redact(step.error),
+    })),
+    remaining: request.execution?.remaining ?? [],
+  };
+}
+
+export type Redact = (text: string) => string;
+
+export function redactor(extraPatterns: readonly RegExp[] = []): Redact {
+  // Records are redacted when written; this is the second belt, for anything shown to a reviewer.
+  return (text) => redactText(text, { extraPatterns });
+}
+
+/** State changes from the record's history and the audit records, merged in time order. */
+export function buildTimeline(
+  request: ResetRequest,
+  audit: readonly AuditRecord[],
+  redact: Redact = redactor(),
+): TimelineEvent[] {
+  const events: TimelineEvent[] = [
+    ...request.history.map((entry): TimelineEvent => ({
+      at: entry.at,
+      kind: 'state',
+      what: `${entry.from ?? '∅'}→${entry.to}`,
+      actorName: redact(entry.actorName),
+      detail: entry.note === undefined ? '' : redact(entry.note),
+    })),
+    ...audit.map((record): TimelineEvent => ({
+      at: record.at,
+      kind: 'audit',
+      what: record.type,
+      actorName: record.actor ? redact(record.actor.name) : '',
+      detail: redact(summariseData(record.data)),
+    })),
+  ];
+  // Stable: on equal times the state change (history) comes before the audit record that followed it.
+  return events
+    .map((event, index) => ({ event, index }))
+    .sort((a, b) => (a.event.at < b.event.at ? -1 : a.event.at > b.event.at ? 1 : a.index - b.index))
+    .map(({ event }) => event);
+}
+
+const MAX_SUMMARY_CHARS = 300;
+
+/** `key=value` pairs of an audit record's data, flat and short. */
+export function summariseData(data: Record<string, unknown>): string {
+  const parts = Object.entries(data).map(
+    ([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`,
+  );
+  return truncate(parts.join(', '), MAX_SUMMARY_CHARS);
+}
+
+export function truncate(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+const MAX_CARD_TEXTS = 12;
+
+/**
+ * What each stored activity said, as readable lines: typed text, the texts of a card the bot sent,
+ * a button's submitted value. Invoke plumbing (responses, typing) is left out.
+ */
+export function transcriptLines(
+  entries: readonly TranscriptEntry[],
+  redact: Redact = redactor(),
+): TranscriptLine[] {
+  const lines: TranscriptLine[] = [];
+  for (const entry of entries) {
+    const activity = entry.activity;
+    if (entry.activityType !== 'message' && entry.activityType !== 'invoke') continue;
+    const parts: string[] = [];
+    if (typeof activity.text === 'string' && activity.text.trim() !== '') parts.push(activity.text.trim());
+    const attachments = Array.isArray(activity.attachments) ? activity.attachments : [];
+    for (const attachment of attachments) {
+      const texts: string[] = [];
+      collectCardTexts(isObject(attachment) ? attachment.content : undefined, texts);
+      if (texts.length > 0) parts.push(texts.slice(0, MAX_CARD_TEXTS).join(' / '));
+    }
+    if (activity.value !== undefined && activity.value !== null) {
+      parts.push(`[${describeValue(activity.value)}]`);
+    }
+    if (parts.length === 0) continue;
+    const from = isObject(activity.from) && typeof activity.from.name === 'string' ? activity.from.name : '';
+    lines.push({
+      at: entry.at.toISOString(),
+      direction: entry.direction,
+      speaker: redact(from),
+      text: redact(parts.join('\n')),
+    });
+  }
+  return lines;
+}
+
+function describeValue(value: JsonValue): string {
+  if (isObject(value)) {
+    const action = isObject(value.action) ? value.action : undefined;
+    if (action && typeof action.verb === 'string') return `verb=${action.verb}`;
+    return Object.entries(value)
+      .filter(([, item]) => typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean')
+      .map(([key, item]) => `${key}=${String(item)}`)
+      .join(', ');
+  }
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** TextBlock and FactSet texts of an Adaptive Card, in document order. */
+function collectCardTexts(node: JsonValue | undefined, out: string[]): void {
+  if (Array.isArray(node)) {
+    for (const item of node) collectCardTexts(item, out);
+    return;
+  }
+  if (!isObject(node)) return;
+  if (node.type === 'TextBlock' && typeof node.text === 'string') out.push(node.text);
+  if (node.type === 'FactSet' && Array.isArray(node.facts)) {
+    for (const fact of node.facts) {
+      if (isObject(fact)) out.push(`${String(fact.title ?? '')}: ${String(fact.value ?? '')}`);
+    }
+  }
+  if (node.type === 'Input.ChoiceSet' && Array.isArray(node.choices)) {
+    const titles = node.choices.flatMap((choice) =>
+      isObject(choice) && typeof choice.title === 'string' ? [choice.title] : [],
+    );
+    if (titles.length > 0) out.push(titles.join(' | '));
+  }
+  for (const key of ['body', 'items', 'columns', 'actions', 'card']) collectCardTexts(node[key], out);
+  if (typeof node.type === 'string' && node.type.startsWith('Action.') && typeof node.title === 'string') {
+    out.push(`(${node.title})`);
+  }
+}
+
+function isObject(value: JsonValue | undefined): value is { [key: string]: JsonValue } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
