@@ -16,8 +16,12 @@ export interface QuestionCardData {
   chooseLabel: string;
   /** Label of the option list (required inputs must be labelled). */
   listLabel: string;
+  /** Notes for this person (e.g. about their registered sign-in methods), shown under the hint. */
+  notes?: string[];
+  /** Heading of `notes`; empty for none. */
+  notesTitle?: string;
 }
 
 export function renderQuestionCard(data: QuestionCardData): AdaptiveCardJson {
-  return expandCard(template, data);
+  return expandCard(template, { ...data, notes: data.notes ?? [], notesTitle: data.notesTitle ?? '' });
 }

@@ -20,6 +20,14 @@ import {
   type QuestionNode,
 } from '../src/domain/diagnosis-map';
 import { extractHexCodes, recogniseErrors } from '../src/domain/error-codes';
+import {
+  registeredFrom,
+  tailoredAdvice,
+  tailoredStageOf,
+  type RegisteredMethods,
+  type TailoredAdvice,
+} from '../src/domain/tailored-advice';
+import { AppError, isAppError } from '../src/errors';
 import { startTranscriptSegment } from '../src/bot/transcript-logging';
 import { MAX_ANSWER_LENGTH, matchTyped, readAnswer } from './answers';
 import { normaliseTypedText } from '../src/bot/commands';
@@ -27,6 +35,8 @@ import { activeWaterfallOptions, type DialogTools } from './dialog-dependencies'
 
 export const DIAGNOSIS_DIALOG = 'diagnosis';
 const WALK = 'diagnosis.walk';
+/** A slow directory must not stall the chat: past this, the diagnosis goes by the answers alone. */
+export const METHODS_LOOKUP_TIMEOUT_MS = 3000;
 
 /** Where the walk is; carried from node to node through `replaceDialog`. */
 export interface DiagnosisPosition {
@@ -36,6 +46,11 @@ export interface DiagnosisPosition {
   path: NodeId[];
   /** Error codes the person typed, including ones the map does not know. */
   errorCodes: string[];
+  /**
+   * The person's registered sign-in methods (types and device names only), looked up the first
+   * time a node needs them and kept so the directory is asked once per diagnosis.
+   */
+  registered?: RegisteredMethods;
 }
 
 export interface DiagnosisResult {
@@ -62,12 +77,13 @@ export class DiagnosisDialog extends ComponentDialog {
   private async showNode(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const position = (step.options as DiagnosisPosition | undefined) ?? startPosition();
     const node = getNode(position.nodeId);
+    const tailored = await this.tailoredFor(step.context, position);
     switch (node.kind) {
       case 'question':
-        await this.sendQuestion(step.context, node);
+        await this.sendQuestion(step.context, node, tailored);
         return Dialog.EndOfTurn;
       case 'advice':
-        await this.sendAdvice(step.context, node);
+        await this.sendAdvice(step.context, node, tailored);
         return step.replaceDialog(WALK, this.moveTo(position, node.next, {}));
       case 'end': {
         await this.sendAdvice(step.context, node);
@@ -138,16 +154,70 @@ export class DiagnosisDialog extends ComponentDialog {
     const position = activeWaterfallOptions<DiagnosisPosition>(instance);
     if (!position) return;
     const node = getNode(position.nodeId);
-    if (node.kind === 'question') await this.sendQuestion(context, node);
+    if (node.kind !== 'question') return;
+    // Never a new lookup here: the notes shown before are shown again (e.g. in the other language).
+    const stage = tailoredStageOf(node.id);
+    const tailored =
+      stage && position.registered ? tailoredAdvice(stage, position.facts, position.registered) : undefined;
+    await this.sendQuestion(context, node, tailored);
+  }
+
+  /**
+   * The notes for the node at `position`, if it shows any. Looks the person's methods up the first
+   * time and stores them in `position`, which is the waterfall's own options object, so the answer
+   * stays with the dialog state for the rest of this diagnosis.
+   */
+  private async tailoredFor(
+    context: TurnContext,
+    position: DiagnosisPosition,
+  ): Promise<TailoredAdvice | undefined> {
+    const stage = tailoredStageOf(position.nodeId);
+    if (!stage) return undefined;
+    position.registered ??= await this.lookUpMethods(context);
+    return tailoredAdvice(stage, position.facts, position.registered);
+  }
+
+  private async lookUpMethods(context: TurnContext): Promise<RegisteredMethods> {
+    const { directory, logger } = this.tools.deps;
+    const userId = context.activity.from?.aadObjectId;
+    if (!userId) {
+      logger.warn(
+        { reason: 'NO_AAD_OBJECT_ID' },
+        'registered sign-in methods not checked; going by the answers',
+      );
+      return { status: 'unavailable' };
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new AppError('TIMEOUT', 'Listing the registered methods took too long')),
+        METHODS_LOOKUP_TIMEOUT_MS,
+      );
+    });
+    try {
+      const methods = await Promise.race([directory.listMethods(userId), timeout]);
+      return { status: 'known', methods: registeredFrom(methods) };
+    } catch (error) {
+      // Only the code: an error's message may quote what Graph sent back.
+      logger.warn(
+        { reason: isAppError(error) ? error.code : 'UNEXPECTED' },
+        'registered sign-in methods not checked; going by the answers',
+      );
+      return { status: 'unavailable' };
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private moveTo(position: DiagnosisPosition, next: NodeId, sets: DiagnosisFacts): DiagnosisPosition {
+    // Starting over is a new diagnosis, so the methods are looked up again when needed.
     if (next === ROOT_NODE) return { ...startPosition(), errorCodes: [] };
     return {
       nodeId: next,
       facts: { ...position.facts, ...sets },
       path: [...position.path, next],
       errorCodes: position.errorCodes,
+      ...(position.registered ? { registered: position.registered } : {}),
     };
   }
 
@@ -168,7 +238,21 @@ export class DiagnosisDialog extends ComponentDialog {
     return first === undefined ? undefined : node.options.find((option) => option.value === first);
   }
 
-  private async sendQuestion(context: TurnContext, node: QuestionNode): Promise<void> {
+  /** The tailored notes as card text; the heading only when there is something under it. */
+  private notesText(
+    context: TurnContext,
+    tailored: TailoredAdvice | undefined,
+  ): { notes: string[]; notesTitle: string } {
+    const notes = (tailored?.notes ?? []).map((note) => this.tools.t(context, note.key, note.params));
+    const titleKey = tailored?.titleKey;
+    return { notes, notesTitle: titleKey && notes.length > 0 ? this.tools.t(context, titleKey) : '' };
+  }
+
+  private async sendQuestion(
+    context: TurnContext,
+    node: QuestionNode,
+    tailored?: TailoredAdvice,
+  ): Promise<void> {
     await this.tools.sendCard(
       context,
       renderQuestionCard({
@@ -183,11 +267,16 @@ export class DiagnosisDialog extends ComponentDialog {
         submitLabel: this.tools.t(context, 'dialog.submit'),
         chooseLabel: this.tools.t(context, 'dialog.chooseOption'),
         listLabel: this.tools.t(context, 'dialog.listLabel'),
+        ...this.notesText(context, tailored),
       }),
     );
   }
 
-  private async sendAdvice(context: TurnContext, node: AdviceNode | EndNode): Promise<void> {
+  private async sendAdvice(
+    context: TurnContext,
+    node: AdviceNode | EndNode,
+    tailored?: TailoredAdvice,
+  ): Promise<void> {
     const locale = this.tools.locale(context);
     const { localizer } = this.tools.deps;
     await this.tools.sendCard(
@@ -203,6 +292,7 @@ export class DiagnosisDialog extends ComponentDialog {
         contactLines: node.showContact
           ? [...localizer.contactLines(locale), localizer.t(locale, 'contact.noTeams')]
           : [],
+        ...this.notesText(context, tailored),
       }),
     );
   }
