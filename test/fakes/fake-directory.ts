@@ -30,6 +30,19 @@ function user(id: string, displayName: string, upn: string, department = '営業
   };
 }
 
+/** A registered method as Graph would list it; phone types get a masked number like Graph's adapter. */
+export function registeredMethod(type: AuthMethodType, displayName?: string): AuthMethod {
+  return {
+    type,
+    id: randomUUID(),
+    maskedDetail:
+      type === 'mobile' || type === 'alternateMobile' || type === 'office' ? '+81 ********78' : undefined,
+    displayName,
+    createdDateTime: undefined,
+    odataType: '',
+  };
+}
+
 /**
  * An in-memory directory for tests that are about the bot, not about Graph (those use the Graph
  * emulator). It keeps state, so a test can change group membership or privilege between clicks,
@@ -75,7 +88,11 @@ export class FakeDirectory implements Directory {
   ]);
   readonly sentMails: OutgoingMail[] = [];
   unavailable = false;
+  /** `listMethods` never answers, like a Graph call that hangs. */
+  stalled = false;
   calls = 0;
+  /** Which users' methods were listed, in order. */
+  readonly listMethodsCalls: string[] = [];
 
   private check(userId: string): void {
     this.calls += 1;
@@ -119,6 +136,8 @@ export class FakeDirectory implements Directory {
   }
 
   async listMethods(userId: string): Promise<AuthMethod[]> {
+    this.listMethodsCalls.push(userId);
+    if (this.stalled) return new Promise<never>(() => undefined);
     this.check(userId);
     return [...(this.methods.get(userId) ?? [])];
   }
