@@ -22,6 +22,12 @@ export interface DialogDependencies {
   userState: UserState;
   /** Live directory lookups for the diagnosis (which methods the person has registered). */
   directory: Directory;
+  /** A person was refused a new request at a limit (one open request, the monthly cap): audited. */
+  onRequestRefused: (
+    requester: { id: string; name: string },
+    reason: string,
+    openRequestId?: string,
+  ) => Promise<void>;
   /** After a request was stored: audit it and deliver its approval card; false if no approver was reached. */
   onRequestFiled: (request: ResetRequest) => Promise<boolean>;
 }

@@ -203,7 +203,9 @@ export class IntakeDialog extends ComponentDialog {
       return true;
     }
     const open = await this.tools.deps.requests.findOpenByRequester(requesterId);
+    const requester = { id: requesterId, name: context.activity.from.name ?? '' };
     if (open) {
+      await this.tools.deps.onRequestRefused(requester, 'open request exists', open.request.id);
       await this.tools.say(context, 'intake.alreadyOpen', { requestId: open.request.id });
       return true;
     }
@@ -212,6 +214,7 @@ export class IntakeDialog extends ComponentDialog {
     const filed = await this.tools.deps.requests.countCreatedSince(requesterId, monthStart);
     const cap = this.tools.deps.config.monthlyRequestCap;
     if (filed >= cap) {
+      await this.tools.deps.onRequestRefused(requester, 'monthly cap reached');
       await this.tools.sendContactCard(context, 'intake.refused.title', ['intake.monthlyCap'], { cap });
       this.tools.deps.logger.info({ cap }, 'request refused: monthly cap reached');
       return true;

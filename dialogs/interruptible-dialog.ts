@@ -102,6 +102,9 @@ export abstract class InterruptibleDialog extends ComponentDialog {
           },
         ],
         notes: [this.tools.t(context, 'intake.next')],
+        requestId: request.id,
+        canCancel: request.state === 'PENDING',
+        cancelLabel: this.tools.t(context, 'lifecycle.cancelButton'),
       }),
     );
   }

@@ -15,6 +15,7 @@ import type { TranscriptStore } from './ports/transcript-store';
 import { TranscriptLoggingMiddleware } from './bot/transcript-logging';
 import { TranscriptRetention } from './bot/transcript-retention';
 import { createServer, type HelpdeskServer } from './server';
+import { isAppError } from './errors';
 import { createGraphDirectory } from './adapters/graph/graph-directory';
 import { SqliteAuditLog } from './adapters/sqlite/sqlite-audit-log';
 import { SqliteConversationReferences } from './adapters/sqlite/sqlite-conversation-references';
@@ -25,6 +26,8 @@ import type { ResetRequest } from './domain/reset-request';
 import { ApprovalHandler } from './bot/approval-actions';
 import { TeamsNotifier } from './bot/teams-notifier';
 import { ResetExecutor } from './bot/reset-executor';
+import { RequestSweeper } from './bot/request-sweeper';
+import { transition } from './domain/request-lifecycle';
 import { hostname } from 'node:os';
 
 export interface App {
@@ -38,6 +41,7 @@ export interface App {
   readonly references: ConversationReferences;
   readonly notifier: TeamsNotifier;
   readonly worker: ResetWorker | undefined;
+  readonly sweeper: RequestSweeper;
   readonly transcripts: TranscriptStore;
   readonly transcriptLogging: TranscriptLoggingMiddleware;
   readonly transcriptRetention: TranscriptRetention;
@@ -164,7 +168,50 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
     onApproved: () => {
       worker?.kick().catch((error: unknown) => logger.error({ err: error }, 'executor run failed'));
     },
+    afterChange: async (request, event) => {
+      // The invoke answer updates the clicker's card; everyone else sees the message updated too.
+      await notifier.updateApprovalCard(request);
+      if (event === 'claimed' && request.claimedBy) {
+        await notifier.tellRequesterMessage(request, ['lifecycle.claimed'], { name: request.claimedBy.name });
+      }
+      if (event === 'denied') {
+        await notifier.tellRequesterMessage(
+          request,
+          ['lifecycle.denied', 'lifecycle.deniedNext'],
+          { reason: request.decision?.denyReason ?? '' },
+          true,
+        );
+      }
+    },
   });
+  const sweeper = new RequestSweeper({
+    requests,
+    audit,
+    directory,
+    notifier,
+    logger,
+    now,
+    expiryMinutes: config.requestExpiryMinutes,
+    reminderLeadMinutes: config.reminderLeadMinutes,
+  });
+
+  /** The requester cancels their own pending request (from the status card). */
+  const cancelRequest = async (requestId: string, requesterId: string): Promise<boolean> => {
+    const stored = await requests.get(requestId);
+    if (!stored || stored.request.state !== 'PENDING') return false;
+    const { requester } = stored.request;
+    if (requester.aadObjectId.toLowerCase() !== requesterId.toLowerCase()) return false;
+    const actor = { id: requester.aadObjectId, name: requester.name };
+    try {
+      const saved = await requests.update(transition(stored.request, 'CANCELLED', actor, now()), stored.eTag);
+      await audit.append({ type: 'request.cancelled', requestId, actor });
+      await notifier.updateApprovalCard(saved.request);
+      return true;
+    } catch (error) {
+      if (isAppError(error, 'CONFLICT')) return false;
+      throw error;
+    }
+  };
 
   /** A new request: audited, then its card goes to the approvals channel; the requester hears if it could not. */
   const onRequestFiled = async (request: ResetRequest): Promise<boolean> => {
@@ -186,6 +233,14 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
     userState,
     directory,
     onRequestFiled,
+    onRequestRefused: async (requester, reason, openRequestId) => {
+      await audit.append({
+        type: 'request.refused',
+        ...(openRequestId ? { requestId: openRequestId } : {}),
+        actor: requester,
+        data: { reason },
+      });
+    },
   });
   const bot = new HelpdeskBot({
     conversationState,
@@ -205,6 +260,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
         worker?.kick().catch((error: unknown) => logger.error({ err: error }, 'executor run failed'));
       return moved;
     },
+    onCancelRequest: cancelRequest,
   });
 
   // First middleware, so the transcript sees every activity in and out, including error replies.
@@ -243,6 +299,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
     references,
     notifier,
     worker,
+    sweeper,
     transcripts,
     transcriptLogging,
     transcriptRetention,
@@ -253,6 +310,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
     async close() {
       await server.close();
       await worker?.stop();
+      await sweeper.stop();
       await transcriptRetention.stop();
       await transcriptLogging.drain();
       db.close();

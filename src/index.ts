@@ -18,6 +18,7 @@ async function main(): Promise<void> {
   logger.info({ port, sandbox: config.sandbox, storage: config.storage.kind }, 'bot listening');
   app.transcriptRetention.start();
   app.worker?.start();
+  app.sweeper.start();
 
   let stopping = false;
   const stop = (signal: string): void => {

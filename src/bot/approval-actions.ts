@@ -27,6 +27,11 @@ export interface ApprovalHandlerDependencies extends ApprovalViewDependencies {
   now: () => Date;
   /** Called after a request was approved, so the executor starts without waiting for its next poll. */
   onApproved: (requestId: string) => void;
+  /** After a decision or claim was stored: update the card everywhere and tell the requester. */
+  afterChange?: (
+    request: StoredRequest['request'],
+    event: 'claimed' | 'approved' | 'denied',
+  ) => Promise<void>;
 }
 
 const VERIFICATIONS: readonly VerificationMethod[] = ['video_call', 'in_person', 'manager'];
@@ -173,6 +178,7 @@ export class ApprovalHandler {
       const saved = await this.save(claimed, stored.eTag);
       if (!saved) return this.card(await this.reload(request.id), 'approval.refused.notPending');
       await this.deps.audit.append({ type: 'request.claimed', requestId: request.id, actor });
+      await this.after(saved.request, 'claimed');
       return this.card(saved);
     }
     const facts = await loadTargetFacts(this.deps, request);
@@ -207,7 +213,23 @@ export class ApprovalHandler {
       data: { ...inputs.decision },
     });
     if (verb === 'approve') this.deps.onApproved(request.id);
+    await this.after(saved.request, verb === 'approve' ? 'approved' : 'denied');
     return this.card(saved, undefined, facts);
+  }
+
+  /** Telling people must never undo or fail a decision that is already stored. */
+  private async after(
+    request: StoredRequest['request'],
+    event: 'claimed' | 'approved' | 'denied',
+  ): Promise<void> {
+    try {
+      await this.deps.afterChange?.(request, event);
+    } catch (error) {
+      this.deps.logger.warn(
+        { err: error, requestId: request.id, event },
+        'could not tell people about a decision',
+      );
+    }
   }
 
   /** CAS write; undefined when someone else changed the request first. */

@@ -35,6 +35,8 @@ export interface HelpdeskBotDependencies {
   onCardAction: (context: TurnContext, value: AdaptiveCardInvokeValue) => Promise<AdaptiveCardInvokeResponse>;
   /** The requester pressed "I have noted it" under their pass; true if that moved the request on. */
   onPassNoted: (requestId: string, requesterId: string) => Promise<boolean>;
+  /** The requester pressed "cancel this request" on the status card; true if it was cancelled. */
+  onCancelRequest: (requestId: string, requesterId: string) => Promise<boolean>;
 }
 
 export class HelpdeskBot extends TeamsActivityHandler {
@@ -58,7 +60,7 @@ export class HelpdeskBot extends TeamsActivityHandler {
       if (context.activity.conversation.conversationType !== 'personal') {
         // The diagnosis is private: it never runs in a channel or a group chat.
         await context.sendActivity(deps.localizer.t(turnLocale(context), 'channel.hint'));
-      } else if (!(await this.handlePassNoted(context))) {
+      } else if (!(await this.handlePassNoted(context)) && !(await this.handleCancelRequest(context))) {
         await this.runDialogs(context);
       }
       await next();
@@ -88,6 +90,27 @@ export class HelpdeskBot extends TeamsActivityHandler {
         : false;
     await context.sendActivity(
       this.deps.localizer.t(turnLocale(context), moved ? 'pass.notedThanks' : 'dialog.alreadyAnswered'),
+    );
+    return true;
+  }
+
+  private async handleCancelRequest(context: TurnContext): Promise<boolean> {
+    const value = context.activity.value as { kind?: unknown; requestId?: unknown } | undefined;
+    if (value?.kind !== 'cancelRequest') return false;
+    const requester = context.activity.from.aadObjectId;
+    const requestId = isRequestId(value.requestId) ? value.requestId : undefined;
+    const cancelled =
+      requestId !== undefined && requester !== undefined
+        ? await this.deps.onCancelRequest(requestId, requester)
+        : false;
+    await context.sendActivity(
+      this.deps.localizer.t(
+        turnLocale(context),
+        cancelled ? 'lifecycle.cancelled' : 'lifecycle.cannotCancel',
+        {
+          requestId: requestId ?? '',
+        },
+      ),
     );
     return true;
   }

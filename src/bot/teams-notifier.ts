@@ -143,6 +143,38 @@ export class TeamsNotifier implements RequestNotifier {
     return done === true;
   }
 
+  /** A localised message to the requester, optionally followed by the helpdesk contact. */
+  async tellRequesterMessage(
+    request: ResetRequest,
+    keys: MessageKey[],
+    params: Record<string, string | number>,
+    withContact = false,
+  ): Promise<boolean> {
+    const locale = request.locale;
+    const lines = keys.map((key) => this.deps.localizer.t(locale, key, { requestId: request.id, ...params }));
+    if (withContact) lines.push(this.deps.localizer.contactLines(locale).join('\n'));
+    return this.tellRequester(request, lines);
+  }
+
+  /** A message to the approvals channel, in the approvers' language. */
+  async tellApprovers(
+    request: ResetRequest,
+    key: MessageKey,
+    params: Record<string, string | number>,
+  ): Promise<boolean> {
+    const channel = this.deps.config.approvalsChannelId;
+    const text = this.deps.localizer.t(this.deps.config.defaultLocale, key, {
+      requestId: request.id,
+      name: request.requester.name,
+      ...params,
+    });
+    const done = await this.send(request, `channel:${channel}`, channelKey(channel), async (context) => {
+      await context.sendActivity(text);
+      return true;
+    });
+    return done === true;
+  }
+
   async sendResetNotices(request: ResetRequest): Promise<{ channel: boolean; mail: boolean }> {
     const locale = this.deps.config.defaultLocale;
     const params = {

@@ -122,6 +122,11 @@ export interface Execution {
   tap?: { methodId: string; expiresAt: string; lifetimeMinutes: number };
   /** Method types found after the reset that should not be there (the reason for PARTIAL). */
   remaining?: string[];
+  /**
+   * Closing the loop after a pass was issued: when the bot last looked for a newly registered
+   * method, and how it ended (a method registered, or the pass expired unused).
+   */
+  loop?: { checkedAt?: string; closedAt?: string; outcome?: 'registered' | 'expired' };
 }
 
 /** Where the approval card was posted, so every later change updates the same message. */
@@ -146,6 +151,8 @@ interface ResetRequestBase {
   decision?: RequestDecision;
   execution?: Execution;
   delivery?: Delivery;
+  /** When the approvers were reminded that the request is about to expire (at most once). */
+  reminderSentAt?: string;
 }
 
 export interface OpenResetRequest extends ResetRequestBase {

@@ -245,6 +245,26 @@ export const baseEn = {
   'approval.step.name.setMobile': 'Set the new mobile number',
   'approval.step.name.verifyEndState': 'Check the result',
   'approval.step.name.notices': 'Send notices',
+  'lifecycle.denied': 'Your request {requestId} was denied by IT. Reason: {reason}',
+  'lifecycle.deniedNext':
+    'You can still get help: contact the helpdesk, or visit the IT desk in person with your ID.',
+  'lifecycle.claimed':
+    '{name} from IT is now looking at your request {requestId}. They will contact you for the identity check.',
+  'lifecycle.cancelled': 'Your request {requestId} was cancelled. Nothing was changed on your account.',
+  'lifecycle.cancelButton': 'Cancel this request',
+  'lifecycle.cannotCancel': 'Request {requestId} can no longer be cancelled: it has already been decided.',
+  'lifecycle.expired':
+    'Your request {requestId} expired before IT could decide. Nothing was changed. Please contact the helpdesk, or send a new request.',
+  'lifecycle.reminder':
+    'Reminder: request {requestId} from {name} expires in {minutes} minutes without a decision.',
+  'lifecycle.expiredApprovers': 'Request {requestId} from {name} expired without a decision.',
+  'lifecycle.loopRegistered':
+    'I can see a new sign-in method on your account. You are all set; the rest of your Temporary Access Pass was removed for safety.',
+  'lifecycle.loopExpired':
+    'Your Temporary Access Pass for request {requestId} expired before you registered a new sign-in method. Please contact the helpdesk to get a new one.',
+  'lifecycle.loopExpiredApprovers':
+    'The pass for request {requestId} ({name}) expired unused: the person has no sign-in method. Please contact them.',
+  'lifecycle.limitRefused': 'I cannot take this request: {why}',
 } as const satisfies Record<string, string>;
 
 export type BaseKey = keyof typeof baseEn;

@@ -242,4 +242,24 @@ export const baseJa: Record<BaseKey, string> = {
   'approval.step.name.setMobile': '新しい携帯電話番号の設定',
   'approval.step.name.verifyEndState': '結果の確認',
   'approval.step.name.notices': '通知の送信',
+  'lifecycle.denied': '申請 {requestId} は IT 部門により却下されました。理由: {reason}',
+  'lifecycle.deniedNext':
+    'ほかの方法もあります。ヘルプデスクにご連絡いただくか、身分証明書をお持ちのうえ IT 窓口にお越しください。',
+  'lifecycle.claimed':
+    'IT 部門の {name} さんが申請 {requestId} の対応を始めました。本人確認のためにご連絡します。',
+  'lifecycle.cancelled': '申請 {requestId} をキャンセルしました。アカウントは変更されていません。',
+  'lifecycle.cancelButton': 'この申請をキャンセル',
+  'lifecycle.cannotCancel': '申請 {requestId} はすでに判断済みのため、キャンセルできません。',
+  'lifecycle.expired':
+    '申請 {requestId} は、IT 部門が判断する前に期限切れになりました。アカウントは変更されていません。ヘルプデスクにご連絡いただくか、もう一度申請してください。',
+  'lifecycle.reminder':
+    'リマインダー: {name} さんの申請 {requestId} は、あと {minutes} 分で判断がないまま期限切れになります。',
+  'lifecycle.expiredApprovers': '{name} さんの申請 {requestId} は、判断がないまま期限切れになりました。',
+  'lifecycle.loopRegistered':
+    '新しいサインイン方法の登録を確認しました。これで完了です。安全のため、一時アクセス パスは削除しました。',
+  'lifecycle.loopExpired':
+    '申請 {requestId} の一時アクセス パスは、新しいサインイン方法が登録される前に期限切れになりました。新しいパスが必要な場合は、ヘルプデスクにご連絡ください。',
+  'lifecycle.loopExpiredApprovers':
+    '申請 {requestId} ({name} さん) の一時アクセス パスは、使われないまま期限切れになりました。サインイン方法がない状態です。本人に連絡してください。',
+  'lifecycle.limitRefused': 'この申請は受け付けられません: {why}',
 };

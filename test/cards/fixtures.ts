@@ -218,6 +218,9 @@ export const cardFixtures: Record<string, (locale: Locale) => AdaptiveCardJson[]
         },
       ],
       notes: [localizer.t(locale, 'intake.next')],
+      requestId: 'REQ-7K3F9Q',
+      canCancel: true,
+      cancelLabel: localizer.t(locale, 'lifecycle.cancelButton'),
     }),
   ],
 };

@@ -39,6 +39,8 @@ const KNOWN_PLACEHOLDERS = new Set([
   'pass',
   'state',
   'approver',
+  'minutes',
+  'why',
 ]);
 
 /** Words the glossary replaces (GLOSSARY.ja.md): the left side must not appear in Japanese text. */

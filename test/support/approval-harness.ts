@@ -37,8 +37,10 @@ export class ApprovalHarness {
     readonly emulator: GraphEmulator,
     readonly connector: LoopbackConnector,
     readonly serviceUrl: string,
-    readonly bot: RunningBot,
+    public bot: RunningBot,
     private readonly db: { path: string; cleanup: () => void },
+    private readonly env: Environment,
+    private readonly overrides: AppOverrides,
   ) {}
 
   static async start(env: Environment = {}, overrides: AppOverrides = {}): Promise<ApprovalHarness> {
@@ -46,14 +48,21 @@ export class ApprovalHarness {
     const connector = new LoopbackConnector();
     const serviceUrl = await connector.start();
     const db = tempDatabase();
-    const bot = await startBot(db.path, env, {
+    const fullOverrides: AppOverrides = {
       directory: directoryFor(emulator),
       createWorker: null,
       ...overrides,
-    });
-    const harness = new ApprovalHarness(emulator, connector, serviceUrl, bot, db);
+    };
+    const bot = await startBot(db.path, env, fullOverrides);
+    const harness = new ApprovalHarness(emulator, connector, serviceUrl, bot, db, env, fullOverrides);
     await harness.addBotToTeam();
     return harness;
+  }
+
+  /** A new bot process on the same database file: nothing survives but what is stored. */
+  async restart(): Promise<void> {
+    await this.bot.stop();
+    this.bot = await startBot(this.db.path, this.env, this.overrides);
   }
 
   async stop(): Promise<void> {

@@ -1,0 +1,179 @@
+import { isAppError } from '../errors';
+import { transition } from '../domain/request-lifecycle';
+import type { ResetRequest } from '../domain/reset-request';
+import type { Logger } from '../log';
+import type { AuditLog } from '../ports/audit-log';
+import type { Directory } from '../ports/directory';
+import type { RequestStore, StoredRequest } from '../ports/request-store';
+import type { TeamsNotifier } from './teams-notifier';
+
+export interface RequestSweeperOptions {
+  requests: RequestStore;
+  audit: AuditLog;
+  directory: Directory;
+  notifier: Pick<TeamsNotifier, 'updateApprovalCard' | 'tellRequesterMessage' | 'tellApprovers'>;
+  logger: Logger;
+  now: () => Date;
+  expiryMinutes: number;
+  reminderLeadMinutes: number;
+  /** How often a settled request's pass is checked for a newly registered method. */
+  loopCheckMinutes?: number;
+  intervalMs?: number;
+}
+
+const SWEEPER = { id: 'request-sweeper', name: 'Request sweeper' };
+const MINUTE = 60_000;
+/** Methods that do not count as "the person registered something new". */
+const NOT_NEW = new Set(['password', 'temporaryAccessPass', 'email', 'other']);
+
+/**
+ * Finds requests whose time has come, after a restart too: everything it acts on is read from
+ * storage, and every change is a compare-and-swap, so it never acts twice on one request and never
+ * overrides an approver who got there first.
+ */
+export class RequestSweeper {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(private readonly options: RequestSweeperOptions) {}
+
+  start(): void {
+    if (this.timer) return;
+    void this.runOnce();
+    this.timer = setInterval(() => void this.runOnce(), this.options.intervalMs ?? 30_000);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  /** One pass over the due work; concurrent calls share the pass in progress. */
+  runOnce(): Promise<void> {
+    this.running ??= this.sweep()
+      .catch((error: unknown) => this.options.logger.error({ err: error }, 'sweep failed'))
+      .finally(() => {
+        this.running = undefined;
+      });
+    return this.running;
+  }
+
+  private async sweep(): Promise<void> {
+    for (const stored of await this.options.requests.listByState(['PENDING'])) {
+      await this.sweepPending(stored);
+    }
+    for (const stored of await this.options.requests.listByState(['DONE', 'PARTIAL'])) {
+      await this.closeTheLoop(stored);
+    }
+  }
+
+  private async sweepPending(stored: StoredRequest): Promise<void> {
+    const { request } = stored;
+    const now = this.options.now();
+    const expiresAt = Date.parse(request.createdAt) + this.options.expiryMinutes * MINUTE;
+    if (now.getTime() >= expiresAt) {
+      const saved = await this.save(transition(request, 'EXPIRED', SWEEPER, now), stored.eTag);
+      if (!saved) return;
+      await this.options.audit.append({ type: 'request.expired', requestId: request.id, actor: null });
+      await this.options.notifier.updateApprovalCard(saved.request);
+      await this.options.notifier.tellRequesterMessage(saved.request, ['lifecycle.expired'], {}, true);
+      await this.options.notifier.tellApprovers(saved.request, 'lifecycle.expiredApprovers', {});
+      return;
+    }
+    const remindAt = expiresAt - this.options.reminderLeadMinutes * MINUTE;
+    if (now.getTime() >= remindAt && request.reminderSentAt === undefined) {
+      // Recorded before it is sent: a crash in between loses one reminder rather than sending two.
+      const saved = await this.save({ ...request, reminderSentAt: now.toISOString() }, stored.eTag);
+      if (!saved) return;
+      const minutes = Math.max(1, Math.ceil((expiresAt - now.getTime()) / MINUTE));
+      const sent = await this.options.notifier.tellApprovers(saved.request, 'lifecycle.reminder', {
+        minutes,
+      });
+      await this.options.audit.append({
+        type: 'request.reminder_sent',
+        requestId: request.id,
+        actor: null,
+        data: { delivered: sent },
+      });
+    }
+  }
+
+  /**
+   * After a re-register with a pass: once the person has registered a method of their own, the
+   * rest of the pass is deleted; if the pass runs out unused, the person and IT are told.
+   */
+  private async closeTheLoop(stored: StoredRequest): Promise<void> {
+    const { request } = stored;
+    const tap = request.execution?.tap;
+    const loop = request.execution?.loop;
+    if (!tap || loop?.closedAt) return;
+    const now = this.options.now();
+    const checkEvery = (this.options.loopCheckMinutes ?? 5) * MINUTE;
+    if (loop?.checkedAt && now.getTime() - Date.parse(loop.checkedAt) < checkEvery) return;
+    const userId = request.requester.aadObjectId;
+    let registered = false;
+    try {
+      const methods = await this.options.directory.listMethods(userId);
+      registered = methods.some((method) => !NOT_NEW.has(method.type));
+    } catch (error) {
+      this.options.logger.warn({ err: error, requestId: request.id }, 'could not check for a new method');
+      return;
+    }
+    const expired = now.getTime() >= Date.parse(tap.expiresAt);
+    if (!registered && !expired) {
+      await this.save(withLoop(request, { ...loop, checkedAt: now.toISOString() }), stored.eTag);
+      return;
+    }
+    const outcome = registered ? 'registered' : 'expired';
+    const saved = await this.save(
+      withLoop(request, { ...loop, checkedAt: now.toISOString(), closedAt: now.toISOString(), outcome }),
+      stored.eTag,
+    );
+    if (!saved) return;
+    if (registered) {
+      try {
+        const deleted = await this.options.directory.deleteTemporaryAccessPass(userId, tap.methodId);
+        await this.options.audit.append({
+          type: 'graph.step',
+          requestId: request.id,
+          actor: null,
+          data: { step: 'deletePassEarly', outcome: 'succeeded', graphRequestId: deleted.requestId ?? null },
+        });
+      } catch (error) {
+        // An already used or expired pass is gone anyway; anything else is logged for IT.
+        if (!isAppError(error, 'NOT_FOUND')) {
+          this.options.logger.warn({ err: error, requestId: request.id }, 'could not delete the pass early');
+        }
+      }
+      await this.options.notifier.tellRequesterMessage(saved.request, ['lifecycle.loopRegistered'], {});
+    } else {
+      await this.options.notifier.tellRequesterMessage(saved.request, ['lifecycle.loopExpired'], {}, true);
+      await this.options.notifier.tellApprovers(saved.request, 'lifecycle.loopExpiredApprovers', {});
+    }
+    await this.options.audit.append({
+      type: 'request.settled',
+      requestId: request.id,
+      actor: null,
+      data: { loop: outcome },
+    });
+  }
+
+  private async save(request: ResetRequest, eTag: string): Promise<StoredRequest | undefined> {
+    try {
+      return await this.options.requests.update(request, eTag);
+    } catch (error) {
+      // Someone else (an approver, another sweeper) changed it first: their change stands.
+      if (isAppError(error, 'CONFLICT')) return undefined;
+      throw error;
+    }
+  }
+}
+
+function withLoop(
+  request: ResetRequest,
+  loop: NonNullable<NonNullable<ResetRequest['execution']>['loop']>,
+): ResetRequest {
+  return { ...request, execution: { steps: [], ...request.execution, loop } };
+}

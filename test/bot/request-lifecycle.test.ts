@@ -1,0 +1,254 @@
+import type { AuditEventType } from '../../src/domain/audit';
+import { visibleText } from '../support/running-bot';
+import { ApprovalHarness, KEN, approveInputs } from '../support/approval-harness';
+import { HANAKO, MISAKI, teamsMessage } from '../support/teams-activity';
+import { DEMO } from '../support/test-config';
+
+jest.setTimeout(90_000);
+
+const MINUTE = 60_000;
+const HANAKO_CHAT = `a:personal-${HANAKO.id}`;
+
+/** A clock the tests move by hand: expiry, reminders and the pass lifetime without real waiting. */
+class Clock {
+  // Starts at the real time: Graph (the emulator) stamps the pass with its own clock.
+  private at = Date.now();
+  now = (): Date => new Date(this.at);
+  advance(minutes: number): void {
+    this.at += minutes * MINUTE;
+  }
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+let clock: Clock;
+let harness: ApprovalHarness;
+
+async function start(withExecutor = false): Promise<void> {
+  clock = new Clock();
+  harness = await ApprovalHarness.start(
+    { HELPDESK_REQUEST_EXPIRY_MINUTES: '60', HELPDESK_REMINDER_LEAD_MINUTES: '15' },
+    { now: clock.now, ...(withExecutor ? { createWorker: undefined } : {}) },
+  );
+}
+afterEach(() => harness.stop());
+
+const chatText = (conversationId = HANAKO_CHAT): string =>
+  harness.connector.sentTo(conversationId).map(visibleText).join('\n');
+const approvalsText = (): string =>
+  harness.connector.sentTo(DEMO.approvalsChannelId).map(visibleText).join('\n');
+const stateOf = async (id: string): Promise<string | undefined> =>
+  (await harness.app.requests.get(id))?.request.state;
+const audited = async (id: string, type: AuditEventType): Promise<number> =>
+  (await harness.app.audit.list({ requestId: id, types: [type] })).length;
+
+describe('expiry and reminders', () => {
+  beforeEach(() => start());
+
+  it('reminds the approvers once, then expires the request; a restart in between changes nothing', async () => {
+    const id = await harness.fileRequest();
+    clock.advance(30);
+    await harness.app.sweeper.runOnce();
+    expect(approvalsText()).not.toContain('リマインダー');
+
+    clock.advance(16); // 46 minutes: inside the 15-minute lead
+    await harness.app.sweeper.runOnce();
+    expect(approvalsText()).toContain(`リマインダー: 山田 花子 さんの申請 ${id} は、あと 14 分で`);
+    expect(await audited(id, 'request.reminder_sent')).toBe(1);
+
+    await harness.restart();
+    await harness.app.sweeper.runOnce();
+    await harness.app.sweeper.runOnce();
+    expect(approvalsText().match(/リマインダー/g)).toHaveLength(1);
+    expect(await audited(id, 'request.reminder_sent')).toBe(1);
+    expect(await stateOf(id)).toBe('PENDING');
+
+    clock.advance(15); // 61 minutes
+    await harness.app.sweeper.runOnce();
+    expect(await stateOf(id)).toBe('EXPIRED');
+    expect(await audited(id, 'request.expired')).toBe(1);
+    expect(chatText()).toContain(`申請 ${id} は、IT 部門が判断する前に期限切れになりました`);
+    expect(chatText()).toContain('03-1234-0000');
+    const updates = harness.connector.calls.filter((call) => call.method === 'PUT');
+    expect(visibleText(updates[updates.length - 1]?.activity ?? {})).toContain('判断がないまま期限切れ');
+    // The full number is gone from the record now that it is final.
+    expect(JSON.stringify((await harness.app.requests.get(id))?.request)).not.toContain('9012345678');
+
+    const before = harness.connector.calls.length;
+    await harness.restart();
+    await harness.app.sweeper.runOnce();
+    expect(harness.connector.calls.length).toBe(before);
+    expect(await audited(id, 'request.expired')).toBe(1);
+  });
+
+  it('the sweeper and an approver acting at the same moment: exactly one wins and the card tells the truth', async () => {
+    const outcomes: string[] = [];
+    const NAOKO = { id: '29:naoko', name: '伊藤 直子', aadObjectId: DEMO.users.naoko };
+    // One requester per round: an approved request stays open and would block a second one.
+    for (const user of [HANAKO, MISAKI, NAOKO]) {
+      const id = (await harness.storeRequest(user)).id;
+      clock.advance(61);
+      const [, click] = await Promise.all([
+        harness.app.sweeper.runOnce(),
+        harness.click(KEN, 'approve', approveInputs(id)),
+      ]);
+      const state = await stateOf(id);
+      outcomes.push(state ?? 'missing');
+      expect(['EXPIRED', 'APPROVED']).toContain(state);
+      expect((await audited(id, 'request.expired')) + (await audited(id, 'request.approved'))).toBe(1);
+      const answered = visibleText({ attachments: [{ contentType: 'x', content: click.body.value }] });
+      expect(answered).toContain(state === 'APPROVED' ? '承認済み' : '判断がないまま期限切れ');
+    }
+    expect(outcomes).toHaveLength(3);
+  });
+});
+
+describe('decisions the requester hears about', () => {
+  beforeEach(() => start());
+
+  it('deny: the card updates for everyone and the requester is told why and who else can help', async () => {
+    const id = await harness.fileRequest();
+    const response = await harness.click(KEN, 'deny', {
+      requestId: id,
+      denyReason: '本人確認の通話に応答がありませんでした',
+    });
+    expect(visibleText({ attachments: [{ contentType: 'x', content: response.body.value }] })).toContain(
+      '却下',
+    );
+    expect(await stateOf(id)).toBe('DENIED');
+    expect(chatText()).toContain(
+      `申請 ${id} は IT 部門により却下されました。理由: 本人確認の通話に応答がありませんでした`,
+    );
+    expect(chatText()).toContain('IT 窓口');
+    expect(chatText()).toContain('03-1234-0000');
+    const updates = harness.connector.calls.filter((call) => call.method === 'PUT');
+    expect(visibleText(updates[updates.length - 1]?.activity ?? {})).toContain('却下');
+  });
+
+  it('deny needs a reason', async () => {
+    const id = await harness.fileRequest();
+    const response = await harness.click(KEN, 'deny', { requestId: id, denyReason: '  ' });
+    expect(visibleText({ attachments: [{ contentType: 'x', content: response.body.value }] })).toContain(
+      '理由を入力してください',
+    );
+    expect(await stateOf(id)).toBe('PENDING');
+  });
+
+  it('claim: the card shows who is on it and the requester is told a person is looking', async () => {
+    const id = await harness.fileRequest();
+    const response = await harness.click(KEN, 'claim', { requestId: id });
+    expect(visibleText({ attachments: [{ contentType: 'x', content: response.body.value }] })).toContain(
+      '佐藤 健 さんが',
+    );
+    expect(chatText()).toContain(`IT 部門の 佐藤 健 さんが申請 ${id} の対応を始めました`);
+    expect(await audited(id, 'request.claimed')).toBe(1);
+  });
+
+  it('cancel: the requester cancels from the status card; the card and the audit say so', async () => {
+    const id = await harness.fileRequest();
+    const status = await harness.bot.post(teamsMessage({ serviceUrl: harness.serviceUrl, text: '状況' }));
+    expect(status.status).toBe(200);
+    expect(chatText()).toContain('この申請をキャンセル');
+    // Someone else cannot cancel it with a forged submit.
+    await harness.say(MISAKI, { value: { kind: 'cancelRequest', requestId: id } });
+    expect(await stateOf(id)).toBe('PENDING');
+    await harness.say(HANAKO, { value: { kind: 'cancelRequest', requestId: id } });
+    expect(await stateOf(id)).toBe('CANCELLED');
+    expect(chatText()).toContain(`申請 ${id} をキャンセルしました`);
+    expect(await audited(id, 'request.cancelled')).toBe(1);
+    const updates = harness.connector.calls.filter((call) => call.method === 'PUT');
+    expect(visibleText(updates[updates.length - 1]?.activity ?? {})).toContain('申請者がキャンセルしました');
+    // A stale approve on the cancelled card gets the current card.
+    const click = await harness.click(KEN, 'approve', approveInputs(id));
+    expect(visibleText({ attachments: [{ contentType: 'x', content: click.body.value }] })).toContain(
+      '対応済み',
+    );
+  });
+
+  it('limits: a second open request is refused with the first one’s id and an audit record', async () => {
+    const id = await harness.fileRequest();
+    await harness.say(HANAKO, { text: '最初から' });
+    await harness.fileRequest().catch(() => undefined);
+    expect(chatText()).toContain(`処理中の申請 ${id} があります`);
+    const refused = await harness.app.audit.list({ requestId: id, types: ['request.refused'] });
+    expect(refused.map((record) => record.data.reason)).toContain('open request exists');
+  });
+});
+
+describe('the monthly cap', () => {
+  it('refuses past the cap with a message and an audit record', async () => {
+    clock = new Clock();
+    harness = await ApprovalHarness.start({ HELPDESK_MONTHLY_REQUEST_CAP: '1' }, { now: clock.now });
+    const id = await harness.fileRequest();
+    await harness.say(HANAKO, { value: { kind: 'cancelRequest', requestId: id } });
+    expect(await stateOf(id)).toBe('CANCELLED');
+    await harness.fileRequest().catch(() => undefined);
+    expect(chatText()).toContain('今月の申請の上限 (1 件) に達しました');
+    const refused = await harness.app.audit.list({ types: ['request.refused'] });
+    expect(refused.map((record) => record.data.reason)).toContain('monthly cap reached');
+    expect(refused.find((record) => record.data.reason === 'monthly cap reached')?.actor?.id).toBe(
+      HANAKO.aadObjectId,
+    );
+  });
+});
+
+describe('closing the loop after a pass', () => {
+  beforeEach(() => start(true));
+
+  async function resetWithPass(): Promise<string> {
+    const id = await harness.fileRequest();
+    await harness.click(KEN, 'approve', approveInputs(id, { tapLifetimeMinutes: '60' }));
+    await until('the pass card', async () =>
+      harness.connector.sentTo(HANAKO_CHAT).some((activity) => visibleText(activity).includes('パス: '))
+        ? true
+        : undefined,
+    );
+    await harness.say(HANAKO, { value: { kind: 'passNoted', requestId: id } });
+    await until('DONE', async () => ((await stateOf(id)) === 'DONE' ? true : undefined));
+    return id;
+  }
+
+  it('sees the new method, deletes the rest of the pass early and tells the person', async () => {
+    const id = await resetWithPass();
+    clock.advance(5);
+    await harness.app.sweeper.runOnce();
+    expect(chatText()).not.toContain('新しいサインイン方法の登録を確認しました');
+
+    // The person registers Microsoft Authenticator with the pass.
+    harness.emulator.state.createPhoneMethod(DEMO.users.hanako, {
+      phoneNumber: '+81 8011112222',
+      phoneType: 'mobile',
+    });
+    clock.advance(6);
+    await harness.app.sweeper.runOnce();
+    expect(chatText()).toContain('新しいサインイン方法の登録を確認しました');
+    const types = harness.emulator.state.methodsOf(DEMO.users.hanako).map((method) => method['@odata.type']);
+    expect(types).not.toContain('#microsoft.graph.temporaryAccessPassAuthenticationMethod');
+    expect((await harness.app.requests.get(id))?.request.execution?.loop?.outcome).toBe('registered');
+
+    const before = harness.connector.calls.length;
+    await harness.restart();
+    clock.advance(30);
+    await harness.app.sweeper.runOnce();
+    expect(harness.connector.calls.length).toBe(before);
+  });
+
+  it('tells the person and the approvers when the pass expires unused', async () => {
+    const id = await resetWithPass();
+    clock.advance(61);
+    await harness.app.sweeper.runOnce();
+    expect(chatText()).toContain(
+      `申請 ${id} の一時アクセス パスは、新しいサインイン方法が登録される前に期限切れになりました`,
+    );
+    expect(approvalsText()).toContain('使われないまま期限切れになりました');
+    expect((await harness.app.requests.get(id))?.request.execution?.loop?.outcome).toBe('expired');
+  });
+});
