@@ -5,7 +5,9 @@ import { renderQuestionCard } from '../../cards/question';
 import { renderRequestConfirmationCard } from '../../cards/request-confirmation';
 import { renderRequestStatusCard } from '../../cards/request-status';
 import { renderWelcomeCard, welcomeCardData } from '../../cards/welcome';
-import { diagnosisMap } from '../../src/domain/diagnosis-map';
+import { diagnosisMap, type NodeId } from '../../src/domain/diagnosis-map';
+import { tailoredStageOf } from '../../src/domain/tailored-advice';
+import { tailoredEn, type TailoredKey } from '../../src/i18n/tailored.en';
 import { testConfig, testLocalizer } from '../support/test-config';
 import { renderApprovalCard } from '../../cards/approval';
 import { renderPassCard } from '../../cards/pass';
@@ -119,6 +121,25 @@ const privilegedFacts: TargetFacts = {
 const approvalDeps = { localizer, config: testConfig() };
 
 /**
+ * Where the diagnosis shows notes tailored to the registered methods: the card without notes, with
+ * every note at once (the longest it can get) and with the one line shown when Graph was down.
+ */
+function tailoredVariants(node: NodeId, locale: Locale): Array<{ notes?: string[]; notesTitle?: string }> {
+  if (!tailoredStageOf(node)) return [{}];
+  const keys = (Object.keys(tailoredEn) as TailoredKey[]).filter(
+    (key) => key !== 'tailored.title' && key !== 'tailored.unavailable',
+  );
+  return [
+    {},
+    {
+      notesTitle: localizer.t(locale, 'tailored.title'),
+      notes: keys.map((key) => localizer.t(locale, key, { name: 'iPhone 15' })),
+    },
+    { notesTitle: '', notes: [localizer.t(locale, 'tailored.unavailable')] },
+  ];
+}
+
+/**
  * One entry per template in cards/: how to render it with realistic data in a given language.
  * The shared card test fails when a template has no entry here. Where a card shows the
  * diagnosis map, every node of the real map is rendered, so all shipped text is parsed.
@@ -152,8 +173,9 @@ export const cardFixtures: Record<string, (locale: Locale) => AdaptiveCardJson[]
     [...diagnosisMap.values()].flatMap((node) =>
       node.kind !== 'question'
         ? []
-        : [
+        : tailoredVariants(node.id, locale).map((tailored) =>
             renderQuestionCard({
+              ...tailored,
               kind: 'diag',
               node: node.id,
               prompt: localizer.t(locale, node.promptKey),
@@ -166,15 +188,16 @@ export const cardFixtures: Record<string, (locale: Locale) => AdaptiveCardJson[]
               chooseLabel: localizer.t(locale, 'dialog.chooseOption'),
               listLabel: localizer.t(locale, 'dialog.listLabel'),
             }),
-          ],
+          ),
     ),
 
   advice: (locale) =>
     [...diagnosisMap.values()].flatMap((node) =>
       node.kind === 'question'
         ? []
-        : [
+        : tailoredVariants(node.id, locale).map((tailored) =>
             renderAdviceCard({
+              ...tailored,
               title: localizer.t(locale, node.titleKey),
               paragraphs: node.bodyKeys.map((key) => localizer.t(locale, key)),
               steps: (node.kind === 'advice' ? (node.stepKeys ?? []) : []).map((key, index) => ({
@@ -184,7 +207,7 @@ export const cardFixtures: Record<string, (locale: Locale) => AdaptiveCardJson[]
               contactTitle: localizer.t(locale, 'dialog.contactTitle'),
               contactLines: node.showContact ? localizer.contactLines(locale) : [],
             }),
-          ],
+          ),
     ),
 
   'request-confirmation': (locale) => [
