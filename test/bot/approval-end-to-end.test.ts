@@ -28,7 +28,10 @@ describe('approval end to end over the real HTTP server', () => {
   let harness: ApprovalHarness;
   beforeEach(async () => {
     harness = await ApprovalHarness.start(
-      { HELPDESK_SENDER_MAILBOX: 'mfa-helpdesk@contoso.onmicrosoft.com' },
+      {
+        HELPDESK_SENDER_MAILBOX: 'mfa-helpdesk@contoso.onmicrosoft.com',
+        HELPDESK_SECURITY_CHANNEL_ID: '19:it-team-general@thread.tacv2',
+      },
       { createWorker: undefined },
     );
   });
@@ -104,8 +107,11 @@ describe('approval end to end over the real HTTP server', () => {
     expect(updates.length).toBeGreaterThan(0);
     expect(visibleText(updates[updates.length - 1]?.activity ?? {})).toContain('完了');
 
-    // Mail to the requester and the manager.
+    // Mail to the requester and the manager, and a notice in the security channel.
     expect(harness.emulator.sentMails).toHaveLength(1);
+    expect(JSON.stringify(harness.emulator.sentMails[0])).toContain('naoko.ito');
+    const security = harness.connector.sentTo('19:it-team-general@thread.tacv2').map(visibleText).join('\n');
+    expect(security).toContain(`MFA リセット ${id} (山田 花子): 完了。承認者: 佐藤 健`);
 
     // The audit chain verifies and never holds the pass or the full number.
     const verification = await verifyChainAsync(harness.app.audit.all(), harness.app.config.auditKey);
@@ -129,6 +135,16 @@ describe('approval end to end over the real HTTP server', () => {
     const transcript = JSON.stringify(await harness.app.transcripts.listByRequest(id));
     expect(transcript).toContain('[phone •••78]');
     expect(transcript).not.toContain(pass);
+  });
+
+  it('tells the requester and audits it when no approvals channel is known', async () => {
+    await harness.app.db.prepare('DELETE FROM conversation_references WHERE key LIKE ?').run('channel:%');
+    const id = await harness.fileRequest();
+    const chat = harness.connector.sentTo(`a:personal-${HANAKO.id}`).map(visibleText).join('\n');
+    expect(chat).toContain('申請は保存しましたが、まだ IT 部門に届いていません');
+    expect(chat).toContain('03-1234-0000');
+    const undeliverable = await harness.app.audit.list({ requestId: id, types: ['notice.undeliverable'] });
+    expect(undeliverable.map((record) => record.data.to)).toContain(`channel:${DEMO.approvalsChannelId}`);
   });
 
   it('executes once when fifty approve clicks arrive at the same moment', async () => {

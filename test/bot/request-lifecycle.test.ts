@@ -233,6 +233,10 @@ describe('closing the loop after a pass', () => {
     const types = harness.emulator.state.methodsOf(DEMO.users.hanako).map((method) => method['@odata.type']);
     expect(types).not.toContain('#microsoft.graph.temporaryAccessPassAuthenticationMethod');
     expect((await harness.app.requests.get(id))?.request.execution?.loop?.outcome).toBe('registered');
+    const settled = await harness.app.audit.list({ requestId: id, types: ['request.settled'] });
+    expect(settled.map((record) => record.data.loop)).toContain('registered');
+    const steps = await harness.app.audit.list({ requestId: id, types: ['graph.step'] });
+    expect(steps.map((record) => record.data.step)).toContain('deletePassEarly');
 
     const before = harness.connector.calls.length;
     await harness.restart();
@@ -250,5 +254,12 @@ describe('closing the loop after a pass', () => {
     );
     expect(approvalsText()).toContain('使われないまま期限切れになりました');
     expect((await harness.app.requests.get(id))?.request.execution?.loop?.outcome).toBe('expired');
+    const settled = await harness.app.audit.list({ requestId: id, types: ['request.settled'] });
+    expect(settled.map((record) => record.data.loop)).toContain('expired');
+    const before = harness.connector.calls.length;
+    await harness.restart();
+    clock.advance(30);
+    await harness.app.sweeper.runOnce();
+    expect(harness.connector.calls.length).toBe(before);
   });
 });
