@@ -90,3 +90,14 @@ export function matchTyped<T extends string>(
   );
   return containing.length === 1 ? containing[0]?.value : undefined;
 }
+
+/** The option a person chose, by button or by typing one of its words; undefined if neither. */
+export function chosenOption<T extends string>(
+  answer: Answer,
+  candidates: ReadonlyArray<Candidate<T>>,
+): T | undefined {
+  if (answer.type === 'choice')
+    return candidates.find((candidate) => candidate.value === answer.value)?.value;
+  if (answer.type === 'text') return matchTyped(answer.normalised, candidates);
+  return undefined;
+}

@@ -24,7 +24,7 @@ import { redactText } from '../src/domain/redaction';
 import { linkTranscriptToRequest, registerTurnPhoneNumber } from '../src/bot/transcript-logging';
 import type { VerificationMethod } from '../src/domain/reset-request';
 import { openRequestIdFromConflict, REQUEST_ID_TAKEN } from '../src/ports/request-store';
-import { matchTyped, readAnswer } from './answers';
+import { chosenOption, readAnswer } from './answers';
 import { activeWaterfallOptions, type DialogTools } from './dialog-dependencies';
 import type { DiagnosisResult } from './diagnosis-dialog';
 
@@ -140,12 +140,7 @@ export class IntakeDialog extends ComponentDialog {
         return step.replaceDialog(STAGE, { ...draft, phone: parsed.phone, stage: next });
       }
       case 'verification': {
-        const value =
-          answer.type === 'choice'
-            ? VERIFICATIONS.find((option) => option.value === answer.value)?.value
-            : answer.type === 'text'
-              ? matchTyped(answer.normalised, VERIFICATIONS)
-              : undefined;
+        const value = chosenOption(answer, VERIFICATIONS);
         if (!value) {
           await this.tools.say(step.context, 'dialog.chooseOption');
           return step.replaceDialog(STAGE, draft);
@@ -166,12 +161,7 @@ export class IntakeDialog extends ComponentDialog {
         return step.replaceDialog(STAGE, { ...draft, reason, stage: 'confirm' });
       }
       case 'confirm': {
-        const value =
-          answer.type === 'choice'
-            ? CONFIRM_WORDS.find((option) => option.value === answer.value)?.value
-            : answer.type === 'text'
-              ? matchTyped(answer.normalised, CONFIRM_WORDS)
-              : undefined;
+        const value = chosenOption(answer, CONFIRM_WORDS);
         if (value === 'editPhone') return step.replaceDialog(STAGE, { ...draft, stage: 'phone' });
         if (value === 'cancel') {
           await this.tools.say(step.context, 'dialog.cancelled');
