@@ -1,4 +1,7 @@
+import { Writable } from 'node:stream';
 import type { Locale } from '../../src/config';
+import { buildApp } from '../../src/app';
+import { createLogger } from '../../src/log';
 import type { App } from '../../src/app';
 import { catalogues } from '../../src/i18n/catalogues';
 import type { TailoredKey } from '../../src/i18n/tailored.en';
@@ -9,7 +12,7 @@ import { FakeDirectory, registeredMethod as method } from '../fakes/fake-directo
 import { Conversation, conversationApp } from '../support/conversation';
 import { pathTo, submit, type Choice } from '../support/diagnosis-paths';
 import { HANAKO, type TeamsUser } from '../support/teams-activity';
-import { DEMO } from '../support/test-config';
+import { DEMO, testConfig } from '../support/test-config';
 
 /**
  * The diagnosis, driven as a real conversation, tailors the work/school "other method" question and
@@ -286,4 +289,37 @@ describe('codes still go to the old number (nothing said about the old phone)', 
       expectExactly(seen, locale, [['tailored.authenticator.unnamed'], ['tailored.otherMethod.tryThese']]);
     },
   );
+});
+
+describe('a failed lookup is logged', () => {
+  it('with its error code only: no number, no user id, no message from Graph', async () => {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done): void {
+        lines.push(chunk.toString('utf8'));
+        done();
+      },
+    });
+    const down = new FakeDirectory();
+    down.unavailable = true;
+    const logged = buildApp(testConfig({ HELPDESK_SQLITE_PATH: ':memory:' }), {
+      directory: down,
+      createWorker: null,
+      logger: createLogger({ level: 'info', destination }),
+    });
+    try {
+      const conversation = new Conversation(logged, HANAKO, 'ja-JP', 'a:tailored-logged');
+      await press(conversation, 'ja', OLD_PHONE_GONE);
+      const failure = lines
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .find((entry) => String(entry.msg).startsWith('registered sign-in methods not checked'));
+      expect(failure).toMatchObject({ level: 'warn', reason: 'UNAVAILABLE' });
+      const text = JSON.stringify(failure);
+      expect(text).not.toContain(DEMO.users.hanako);
+      expect(text).not.toContain('Graph is down');
+      expect(text).not.toMatch(/\+81|\*{4}/);
+    } finally {
+      await logged.close();
+    }
+  });
 });
