@@ -10,7 +10,8 @@ export const tailoredEn = {
   'tailored.title': 'Based on the sign-in methods registered to your account',
   'tailored.unavailable':
     "I couldn't check which sign-in methods are registered to your account just now, so I'll go by your answers.",
-  'tailored.oldPhone': 'Your old phone still works, so you can sign in with a code sent to the old number.',
+  'tailored.oldPhone':
+    'You said your old phone still works. Sign in with it first, while it still receives codes or approvals.',
   'tailored.authenticator.named':
     'Microsoft Authenticator is registered on "{name}". If you still have that device and the app opens, approve the sign-in in the app. Then you can add the new number yourself.',
   'tailored.authenticator.unnamed':
@@ -28,7 +29,7 @@ export const tailoredEn = {
   'tailored.softwareOath':
     'An app that shows verification codes (a software OATH token) is registered. When you sign in, choose "Use a verification code" and enter the code shown in that app.',
   'tailored.alternateMobile':
-    'A second mobile number (alternate phone) is registered. If it is not the number that changed, you can receive the code or a call on it.',
+    'A second number ("Alternate phone") is registered. If it is not the number that changed, you can receive the code or a call on it.',
   'tailored.office': 'An office phone is registered. You can take the verification call on it.',
   'tailored.temporaryAccessPass':
     'A Temporary Access Pass is registered. If IT gave it to you and it has not expired, sign in with it and add the new number.',

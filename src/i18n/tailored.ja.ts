@@ -9,7 +9,8 @@ export const tailoredJa: Record<TailoredKey, string> = {
   'tailored.title': 'ご登録のサインイン方法に合わせたご案内',
   'tailored.unavailable':
     'いま、アカウントに登録されているサインイン方法を確認できませんでした。お答えの内容をもとにご案内します。',
-  'tailored.oldPhone': '古いスマートフォンがまだ使えるので、古い番号に届く確認コードでサインインできます。',
+  'tailored.oldPhone':
+    '古いスマートフォンがまだ使えるとのことです。確認コードや承認を受け取れるうちに、まずそのスマートフォンでサインインしてください。',
   'tailored.authenticator.named':
     'Microsoft Authenticator が「{name}」に登録されています。その端末が手元にあり、アプリを開ける場合は、アプリでサインインを承認します。そのあと、新しい番号をご自身で追加できます。',
   'tailored.authenticator.unnamed':
@@ -27,7 +28,7 @@ export const tailoredJa: Record<TailoredKey, string> = {
   'tailored.softwareOath':
     '確認コードを表示するアプリ (ソフトウェア OATH トークン) が登録されています。サインインのときに「確認コードを使用する (Use a verification code)」を選び、アプリに表示されたコードを入力します。',
   'tailored.alternateMobile':
-    '2 つ目の携帯電話番号 (代替の電話) が登録されています。変わった番号でなければ、その番号で確認コードや電話を受け取れます。',
+    '2 つ目の電話番号「代替の電話 (Alternate phone)」が登録されています。変わった番号でなければ、その番号で確認コードや電話を受け取れます。',
   'tailored.office': '会社電話 (Office phone) が登録されています。その電話で確認の電話を受けられます。',
   'tailored.temporaryAccessPass':
     '一時アクセス パスが登録されています。IT 部門から受け取っていて、有効期限内であれば、それでサインインして新しい番号を追加できます。',
