@@ -138,7 +138,7 @@ describe('approval end to end over the real HTTP server', () => {
   });
 
   it('tells the requester and audits it when no approvals channel is known', async () => {
-    await harness.app.db.prepare('DELETE FROM conversation_references WHERE key LIKE ?').run('channel:%');
+    harness.app.db.prepare('DELETE FROM conversation_references WHERE key LIKE ?').run('channel:%');
     const id = await harness.fileRequest();
     const chat = harness.connector.sentTo(`a:personal-${HANAKO.id}`).map(visibleText).join('\n');
     expect(chat).toContain('申請は保存しましたが、まだ IT 部門に届いていません');
