@@ -12,6 +12,7 @@ import { requestsCsv } from './export-csv';
 import { formatLocalTime, renderHtmlExport } from './export-html';
 import {
   isRequestState,
+  parseDateArg,
   loadRequestDetail,
   SqliteRequestSearch,
   type RequestDetail,
@@ -97,25 +98,10 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   return { command, positional: rest, options, help };
 }
 
-/** `YYYY-MM-DD` is midnight in `timeZone`; anything else must be an ISO 8601 instant. */
-export function parseDateArg(text: string, timeZone: string, endOfDay = false): Date {
-  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (day) {
-    const utcMidnight = Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3]) + (endOfDay ? 1 : 0));
-    return new Date(utcMidnight - zoneOffsetMs(new Date(utcMidnight), timeZone));
-  }
-  const date = new Date(text);
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(text) || Number.isNaN(date.getTime())) {
-    throw new UsageError(`"${text}" is not a date (YYYY-MM-DD or ISO 8601).`);
-  }
+function dateOption(text: string, timeZone: string, endOfDay: boolean): Date {
+  const date = parseDateArg(text, timeZone, endOfDay);
+  if (!date) throw new UsageError(`"${text}" is not a date (YYYY-MM-DD or ISO 8601).`);
   return date;
-}
-
-/** How far `timeZone` is ahead of UTC at `at`. */
-function zoneOffsetMs(at: Date, timeZone: string): number {
-  const local = formatLocalTime(at.toISOString(), timeZone); // "YYYY-MM-DD HH:mm:ss"
-  const asUtc = Date.parse(`${local.replace(' ', 'T')}Z`);
-  return asUtc - Math.floor(at.getTime() / 1000) * 1000;
 }
 
 function filterFrom(args: ParsedArgs, config: Config): ReviewFilter {
@@ -130,9 +116,9 @@ function filterFrom(args: ParsedArgs, config: Config): ReviewFilter {
   const person = args.options.get('person');
   if (person) filter.person = person;
   const since = args.options.get('since');
-  if (since) filter.since = parseDateArg(since, config.timeZone);
+  if (since) filter.since = dateOption(since, config.timeZone, false);
   const until = args.options.get('until');
-  if (until) filter.until = parseDateArg(until, config.timeZone, true);
+  if (until) filter.until = dateOption(until, config.timeZone, true);
   return filter;
 }
 

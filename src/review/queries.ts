@@ -1,6 +1,7 @@
 import type { AuditRecord } from '../domain/audit';
 import { redactText } from '../domain/redaction';
 import { REQUEST_STATES, type RequestState, type ResetRequest } from '../domain/reset-request';
+import { formatLocalTime } from './export-html';
 import type { SqliteDatabase } from '../adapters/sqlite/database';
 import type { AuditLog } from '../ports/audit-log';
 import type { RequestStore } from '../ports/request-store';
@@ -72,6 +73,30 @@ export class SqliteRequestSearch implements RequestSearch {
       .all(params);
     return Promise.resolve(rows.map((row) => JSON.parse(row.body) as ResetRequest));
   }
+}
+
+/**
+ * `YYYY-MM-DD` is midnight in `timeZone` (the next midnight with `endOfDay`, so an "until" day is
+ * included); anything else must be an ISO 8601 instant. `undefined` for anything else.
+ */
+export function parseDateArg(text: string, timeZone: string, endOfDay = false): Date | undefined {
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (day) {
+    const utcMidnight = Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3]) + (endOfDay ? 1 : 0));
+    return new Date(utcMidnight - zoneOffsetMs(new Date(utcMidnight), timeZone));
+  }
+  const date = new Date(text);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(text) || Number.isNaN(date.getTime())) {
+    return undefined;
+  }
+  return date;
+}
+
+/** How far `timeZone` is ahead of UTC at `at`. */
+function zoneOffsetMs(at: Date, timeZone: string): number {
+  const local = formatLocalTime(at.toISOString(), timeZone); // "YYYY-MM-DD HH:mm:ss"
+  const asUtc = Date.parse(`${local.replace(' ', 'T')}Z`);
+  return asUtc - Math.floor(at.getTime() / 1000) * 1000;
 }
 
 export function isRequestState(value: string): value is RequestState {
@@ -249,8 +274,11 @@ function describeValue(value: JsonValue): string {
     const action = isObject(value.action) ? value.action : undefined;
     if (action && typeof action.verb === 'string') return `verb=${action.verb}`;
     return Object.entries(value)
-      .filter(([, item]) => typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean')
-      .map(([key, item]) => `${key}=${String(item)}`)
+      .flatMap(([key, item]) =>
+        typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean'
+          ? [`${key}=${String(item)}`]
+          : [],
+      )
       .join(', ');
   }
   return typeof value === 'string' ? value : JSON.stringify(value);
@@ -266,7 +294,7 @@ function collectCardTexts(node: JsonValue | undefined, out: string[]): void {
   if (node.type === 'TextBlock' && typeof node.text === 'string') out.push(node.text);
   if (node.type === 'FactSet' && Array.isArray(node.facts)) {
     for (const fact of node.facts) {
-      if (isObject(fact)) out.push(`${String(fact.title ?? '')}: ${String(fact.value ?? '')}`);
+      if (isObject(fact)) out.push(`${scalar(fact.title)}: ${scalar(fact.value)}`);
     }
   }
   if (node.type === 'Input.ChoiceSet' && Array.isArray(node.choices)) {
@@ -279,6 +307,12 @@ function collectCardTexts(node: JsonValue | undefined, out: string[]): void {
   if (typeof node.type === 'string' && node.type.startsWith('Action.') && typeof node.title === 'string') {
     out.push(`(${node.title})`);
   }
+}
+
+function scalar(value: JsonValue | undefined): string {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+    ? String(value)
+    : '';
 }
 
 function isObject(value: JsonValue | undefined): value is { [key: string]: JsonValue } {

@@ -14,6 +14,10 @@ import { renderPassCard } from '../../cards/pass';
 import { approvalCardData, type TargetFacts } from '../../src/bot/approval-view';
 import { createPendingRequest, transition } from '../../src/domain/request-lifecycle';
 import type { ResetRequest } from '../../src/domain/reset-request';
+import { renderReviewListCard } from '../../cards/review-list';
+import { renderReviewRequestCard } from '../../cards/review-request';
+import { reviewRequestCardData, transcriptPages } from '../../src/bot/reviewer-view';
+import { buildTimeline, type RequestDetail } from '../../src/review/queries';
 
 const localizer = testLocalizer();
 
@@ -244,6 +248,103 @@ export const cardFixtures: Record<string, (locale: Locale) => AdaptiveCardJson[]
       requestId: 'REQ-7K3F9Q',
       canCancel: true,
       cancelLabel: localizer.t(locale, 'lifecycle.cancelButton'),
+    }),
+  ],
+
+  // A long conversation, so the first and the last transcript page are both rendered and size-checked.
+  'review-request': (locale) => {
+    const transcript = Array.from({ length: 120 }, (_, index) => ({
+      at: new Date(Date.UTC(2026, 10, 22, 23, 0, index)).toISOString(),
+      direction: index % 2 === 0 ? ('incoming' as const) : ('outgoing' as const),
+      speaker: index % 2 === 0 ? '山田 花子' : 'MFA ヘルプデスク',
+      text: `${index}: 機種変更で番号が変わり、確認コードが古い番号 [phone •••78] に届きます。`.repeat(12),
+    }));
+    const details: RequestDetail[] = [
+      {
+        request: partial,
+        audit: [],
+        timeline: buildTimeline(partial, []),
+        transcript,
+        steps: partial.execution.steps.map((step) => ({
+          ...step,
+          graphRequestId: 'a1b2c3',
+          error: undefined,
+        })),
+        remaining: ['alternateMobile'],
+      },
+      {
+        request: pending,
+        audit: [],
+        timeline: buildTimeline(pending, []),
+        transcript: [],
+        steps: [],
+        remaining: [],
+      },
+    ];
+    return details.flatMap((detail) => {
+      const pages = transcriptPages(detail.transcript);
+      return [0, pages.length - 1].map((page) =>
+        renderReviewRequestCard(reviewRequestCardData(approvalDeps, locale, detail, pages, page)),
+      );
+    });
+  },
+
+  'review-list': (locale) => [
+    renderReviewListCard({
+      title: localizer.t(locale, 'review.list.title'),
+      filterLine: localizer.t(locale, 'review.list.filter', {
+        filter: localizer.t(locale, 'review.list.filterAll'),
+      }),
+      pageLine: localizer.t(locale, 'review.list.page', { first: 1, last: 10 }),
+      empty: false,
+      emptyText: localizer.t(locale, 'review.list.empty'),
+      rows: Array.from({ length: 10 }, () => ({
+        requestId: pending.id,
+        title: localizer.t(locale, 'review.list.rowTitle', { requestId: pending.id, name: '山田 花子' }),
+        detail: localizer.t(locale, 'review.list.rowDetail', {
+          state: localizer.t(locale, 'status.state.PENDING'),
+          at: '2026/11/23 8:30 (日本標準時)',
+        }),
+        openLabel: localizer.t(locale, 'review.list.open'),
+      })),
+      buttons: [
+        {
+          title: localizer.t(locale, 'review.list.more'),
+          state: '',
+          person: '',
+          since: '',
+          until: '',
+          offset: '10',
+        },
+        {
+          title: localizer.t(locale, 'status.state.FAILED'),
+          state: 'FAILED',
+          person: '',
+          since: '',
+          until: '',
+          offset: '0',
+        },
+      ],
+    }),
+    renderReviewListCard({
+      title: localizer.t(locale, 'review.list.title'),
+      filterLine: localizer.t(locale, 'review.list.filter', {
+        filter: localizer.t(locale, 'status.state.DONE'),
+      }),
+      pageLine: '',
+      empty: true,
+      emptyText: localizer.t(locale, 'review.list.empty'),
+      rows: [],
+      buttons: [
+        {
+          title: localizer.t(locale, 'review.list.all'),
+          state: '',
+          person: '',
+          since: '',
+          until: '',
+          offset: '0',
+        },
+      ],
     }),
   ],
 };
