@@ -172,7 +172,7 @@ describe('reviewer authorisation against the Graph emulator', () => {
     expect(text).not.toContain(data.doneId);
     const click = await chat.click('review.open', { requestId: data.doneId });
     expect(click?.type).toBe('application/vnd.microsoft.activity.message');
-    expect(String(click?.value)).toContain('IT レビュー担当者のみ');
+    expect(click?.value as unknown as string).toContain('IT レビュー担当者のみ');
     const audit = await newAudit(before);
     expect(typesOf(audit)).toEqual(['review.refused', 'review.refused']);
     expect(audit[0]?.data).toMatchObject({ reason: 'not a reviewer', attempt: 'list' });

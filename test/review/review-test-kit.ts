@@ -1,12 +1,12 @@
-import type { App } from '../../src/app';
+import { buildApp, type App } from '../../src/app';
 import { transition } from '../../src/domain/request-lifecycle';
 import type { ResetRequest } from '../../src/domain/reset-request';
 import type { Directory } from '../../src/ports/directory';
 import { FakeDirectory } from '../fakes/fake-directory';
-import { Conversation, conversationApp } from '../support/conversation';
+import { Conversation } from '../support/conversation';
 import { pathTo, submit } from '../support/diagnosis-paths';
 import { HANAKO, MISAKI } from '../support/teams-activity';
-import { DEMO } from '../support/test-config';
+import { DEMO, testConfig } from '../support/test-config';
 
 export const KEN_ACTOR = { id: DEMO.users.ken, name: '佐藤 健' };
 
@@ -28,7 +28,11 @@ export async function seedReviewData(
   directory: Directory = new FakeDirectory(),
   clock: () => Date = () => new Date(),
 ): Promise<ReviewData> {
-  const app = conversationApp({ HELPDESK_SQLITE_PATH: dbPath }, clock, directory);
+  const app = buildApp(testConfig({ HELPDESK_SQLITE_PATH: dbPath }), {
+    directory,
+    createWorker: null,
+    now: clock,
+  });
   const hanako = new Conversation(app, HANAKO);
   hanako.adapter.use(app.transcriptLogging);
   const doneId = await fileThroughDialogs(app, hanako, HANAKO.aadObjectId, '090-1234-5678');

@@ -1,0 +1,62 @@
+import { csvCell, toCsv } from '../../src/review/export-csv';
+import { escapeHtml } from '../../src/review/export-html';
+import { median, parseDiagnosisLog, percentile } from '../../src/review/stats';
+import { parseDateArg } from '../../src/review/queries';
+
+describe('CSV cells', () => {
+  it.each([
+    ['=HYPERLINK("x")', `"'=HYPERLINK(""x"")"`],
+    ['+81 90', `'+81 90`],
+    ['-1', `'-1`],
+    ['@SUM(A1)', `'@SUM(A1)`],
+    ['\tcmd', `'\tcmd`],
+    ['\rcmd', `"'\rcmd"`],
+    ['山田 花子', '山田 花子'],
+    ['a,b', '"a,b"'],
+    ['two\nlines', '"two\nlines"'],
+  ])('%j is written as %j', (input, expected) => {
+    expect(csvCell(input)).toBe(expected);
+  });
+
+  it('a file starts with the UTF-8 BOM and uses CRLF', () => {
+    expect(toCsv(['a'], [['日本語']])).toBe('\uFEFFa\r\n日本語\r\n');
+  });
+});
+
+describe('HTML escaping', () => {
+  it('escapes markup in data', () => {
+    expect(escapeHtml(`<script>"x" & 'y'</script>`)).toBe(
+      '&lt;script&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/script&gt;',
+    );
+  });
+});
+
+describe('statistics helpers', () => {
+  it('median and nearest-rank 90th percentile', () => {
+    expect(median([])).toBeUndefined();
+    expect(median([5, 1, 3])).toBe(3);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 90)).toBe(9);
+    expect(percentile([7], 90)).toBe(7);
+  });
+
+  it('reads only "diagnosis finished" lines of a JSON log', () => {
+    const log = [
+      '{"level":30,"msg":"diagnosis finished","endNode":"end.resolved","outcome":"resolved"}',
+      'not json diagnosis finished',
+      '{"level":30,"msg":"audit chain head","auditHead":{"seq":1,"hash":"x"}}',
+    ].join('\n');
+    expect(parseDiagnosisLog(log)).toEqual([{ endNode: 'end.resolved', outcome: 'resolved' }]);
+  });
+});
+
+describe('date filters', () => {
+  it('a day is midnight in the configured zone; until includes the whole day', () => {
+    expect(parseDateArg('2026-11-23', 'Asia/Tokyo')?.toISOString()).toBe('2026-11-22T15:00:00.000Z');
+    expect(parseDateArg('2026-11-23', 'Asia/Tokyo', true)?.toISOString()).toBe('2026-11-23T15:00:00.000Z');
+    expect(parseDateArg('2026-11-23T01:02:03Z', 'Asia/Tokyo')?.toISOString()).toBe(
+      '2026-11-23T01:02:03.000Z',
+    );
+    expect(parseDateArg('tomorrow', 'Asia/Tokyo')).toBeUndefined();
+  });
+});
