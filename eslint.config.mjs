@@ -3,7 +3,9 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'devTools/**', 'coverage/**', '**/*.mjs', '**/*.js', '**/*.cjs'] },
+  {
+    ignores: ['dist/**', 'node_modules/**', 'devTools/**', 'coverage/**', '**/*.mjs', '**/*.js', '**/*.cjs'],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
