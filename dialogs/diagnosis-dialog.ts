@@ -10,6 +10,7 @@ import {
 import { renderAdviceCard } from '../cards/advice';
 import { renderQuestionCard } from '../cards/question';
 import {
+  CLOSING_NODE,
   getNode,
   ROOT_NODE,
   type AdviceNode,
@@ -88,6 +89,7 @@ export class DiagnosisDialog extends ComponentDialog {
       case 'end': {
         await this.sendAdvice(step.context, node);
         this.tools.deps.logger.info({ endNode: node.id, outcome: node.outcome }, 'diagnosis finished');
+        await this.recordOutcome(step.context, node, position);
         const result: DiagnosisResult = {
           outcome: node.outcome,
           endNode: node.id,
@@ -147,6 +149,27 @@ export class DiagnosisDialog extends ComponentDialog {
     if (root.kind !== 'question' || text === undefined || text.length > MAX_ANSWER_LENGTH) return start;
     const option = this.matchTyped(root, normaliseTypedText(text), context);
     return option ? this.moveTo(start, option.next, option.sets ?? {}) : start;
+  }
+
+  /** Statistics must never break a conversation: a failed write is logged and the person carries on. */
+  private async recordOutcome(
+    context: TurnContext,
+    node: EndNode,
+    position: DiagnosisPosition,
+  ): Promise<void> {
+    try {
+      await this.tools.deps.onDiagnosisFinished?.({
+        at: this.tools.deps.now().toISOString(),
+        endNode: node.id,
+        outcome: node.outcome,
+        path: position.path
+          .filter((id) => id !== CLOSING_NODE && id !== 'close.no' && id !== node.id)
+          .join('>'),
+        locale: this.tools.locale(context),
+      });
+    } catch (error) {
+      this.tools.deps.logger.warn({ err: error }, 'could not record the diagnosis outcome');
+    }
   }
 
   /** Re-sends the current question, e.g. after `help` or a language switch. */

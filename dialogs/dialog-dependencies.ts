@@ -9,6 +9,7 @@ import type { MessageKey } from '../src/i18n/catalogues';
 import type { Logger } from '../src/log';
 import type { RequestStore } from '../src/ports/request-store';
 import type { Directory } from '../src/ports/directory';
+import type { DiagnosisOutcome } from '../src/ports/diagnosis-outcomes';
 import type { ResetRequest } from '../src/domain/reset-request';
 import { turnLocale, type UserProfile } from '../src/bot/turn-locale';
 
@@ -22,6 +23,8 @@ export interface DialogDependencies {
   userState: UserState;
   /** Live directory lookups for the diagnosis (which methods the person has registered). */
   directory: Directory;
+  /** A diagnosis ended: counted (anonymously) for the self-service statistics. */
+  onDiagnosisFinished?: (outcome: DiagnosisOutcome) => Promise<void>;
   /** A person was refused a new request at a limit (one open request, the monthly cap): audited. */
   onRequestRefused: (
     requester: { id: string; name: string },

@@ -27,6 +27,9 @@ import { ApprovalHandler } from './bot/approval-actions';
 import { TeamsNotifier } from './bot/teams-notifier';
 import { ResetExecutor } from './bot/reset-executor';
 import { RequestSweeper } from './bot/request-sweeper';
+import { ReviewerDesk } from './bot/reviewer-view';
+import { SqliteRequestSearch } from './review/queries';
+import { SqliteDiagnosisOutcomes } from './adapters/sqlite/sqlite-diagnosis-outcomes';
 import { transition } from './domain/request-lifecycle';
 import { hostname } from 'node:os';
 
@@ -113,6 +116,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
   const requests = new SqliteRequestStore(db);
   const transcripts = new SqliteTranscriptStore(db);
   const references = new SqliteConversationReferences(db);
+  const diagnosisOutcomes = new SqliteDiagnosisOutcomes(db);
   const directory =
     overrides.directory ??
     createGraphDirectory({
@@ -184,6 +188,16 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
       }
     },
   });
+  const reviewerDesk = new ReviewerDesk({
+    directory,
+    requests,
+    audit,
+    transcripts,
+    search: new SqliteRequestSearch(db),
+    localizer,
+    config,
+    logger,
+  });
   const sweeper = new RequestSweeper({
     requests,
     audit,
@@ -233,6 +247,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
     userState,
     directory,
     onRequestFiled,
+    onDiagnosisFinished: (outcome) => diagnosisOutcomes.record(outcome),
     onRequestRefused: async (requester, reason, openRequestId) => {
       await audit.append({
         type: 'request.refused',
@@ -252,7 +267,10 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
     logger,
     references,
     channels: { approvals: config.approvalsChannelId, security: config.securityChannelId },
-    onCardAction: (context, value) => approvals.handle(context, value),
+    // Reviewer verbs start with `review.`; everything else is an approval card.
+    onCardAction: async (context, value) =>
+      (await reviewerDesk.handleInvoke(context, value)) ?? approvals.handle(context, value),
+    onReviewCommand: (context, text) => reviewerDesk.handleCommand(context, text),
     onPassNoted: async (requestId, requesterId) => {
       const moved = (await worker?.notePassSeen(requestId, requesterId)) ?? false;
       // The parked request goes on now (sessions are revoked) instead of at the next poll.

@@ -235,6 +235,9 @@ export function approvalCardData(
       }),
     );
   }
+  const loopOutcome = request.execution?.loop?.outcome;
+  if (loopOutcome)
+    statusLines.push(t(loopOutcome === 'registered' ? 'approval.loop.registered' : 'approval.loop.expired'));
   const remaining = request.execution?.remaining ?? [];
   if (remaining.length > 0) {
     statusLines.push(

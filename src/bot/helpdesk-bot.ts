@@ -35,6 +35,8 @@ export interface HelpdeskBotDependencies {
   onCardAction: (context: TurnContext, value: AdaptiveCardInvokeValue) => Promise<AdaptiveCardInvokeResponse>;
   /** The requester pressed "I have noted it" under their pass; true if that moved the request on. */
   onPassNoted: (requestId: string, requesterId: string) => Promise<boolean>;
+  /** Typed reviewer commands (`requests`, `申請 REQ-…`); true when the text was one and was answered. */
+  onReviewCommand?: (context: TurnContext, text: string) => Promise<boolean>;
   /** The requester pressed "cancel this request" on the status card; true if it was cancelled. */
   onCancelRequest: (requestId: string, requesterId: string) => Promise<boolean>;
 }
@@ -60,7 +62,11 @@ export class HelpdeskBot extends TeamsActivityHandler {
       if (context.activity.conversation.conversationType !== 'personal') {
         // The diagnosis is private: it never runs in a channel or a group chat.
         await context.sendActivity(deps.localizer.t(turnLocale(context), 'channel.hint'));
-      } else if (!(await this.handlePassNoted(context)) && !(await this.handleCancelRequest(context))) {
+      } else if (
+        !(await this.handlePassNoted(context)) &&
+        !(await this.handleCancelRequest(context)) &&
+        !(await this.handleReviewCommand(context))
+      ) {
         await this.runDialogs(context);
       }
       await next();
@@ -92,6 +98,12 @@ export class HelpdeskBot extends TeamsActivityHandler {
       this.deps.localizer.t(turnLocale(context), moved ? 'pass.notedThanks' : 'dialog.alreadyAnswered'),
     );
     return true;
+  }
+
+  private async handleReviewCommand(context: TurnContext): Promise<boolean> {
+    const text = context.activity.text;
+    if (typeof text !== 'string' || text.trim() === '' || !this.deps.onReviewCommand) return false;
+    return this.deps.onReviewCommand(context, text);
   }
 
   private async handleCancelRequest(context: TurnContext): Promise<boolean> {

@@ -132,6 +132,7 @@ export class RequestSweeper {
       stored.eTag,
     );
     if (!saved) return;
+    await this.options.notifier.updateApprovalCard(saved.request);
     if (registered) {
       try {
         const deleted = await this.options.directory.deleteTemporaryAccessPass(userId, tap.methodId);

@@ -182,6 +182,8 @@ export const baseEn = {
   'approval.step.status.started': 'running',
   'approval.step.status.succeeded': 'done',
   'approval.step.status.failed': 'failed',
+  'approval.loop.registered': 'The person registered a new sign-in method; the rest of the pass was deleted.',
+  'approval.loop.expired': 'The pass expired unused: the person has no sign-in method yet.',
   'approval.remaining': 'Still registered: {methods}',
   'approval.refused.notApprover': 'Only members of the approver group can decide. Nothing was changed.',
   'approval.refused.own': 'You cannot decide on a request about your own account. Nothing was changed.',

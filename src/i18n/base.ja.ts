@@ -177,6 +177,10 @@ export const baseJa: Record<BaseKey, string> = {
   'approval.step.status.started': '実行中',
   'approval.step.status.succeeded': '完了',
   'approval.step.status.failed': '失敗',
+  'approval.loop.registered':
+    '本人が新しいサインイン方法を登録しました。一時アクセス パスの残りは削除しました。',
+  'approval.loop.expired':
+    '一時アクセス パスは使われないまま期限切れになりました。本人はまだサインイン方法がありません。',
   'approval.remaining': 'まだ登録されている方法: {methods}',
   'approval.refused.notApprover': '承認者グループのメンバーだけが判断できます。何も変更していません。',
   'approval.refused.own': 'ご自身のアカウントの申請は判断できません。何も変更していません。',

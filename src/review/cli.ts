@@ -18,6 +18,7 @@ import {
   type RequestDetail,
   type ReviewFilter,
 } from './queries';
+import { SqliteDiagnosisOutcomes } from '../adapters/sqlite/sqlite-diagnosis-outcomes';
 import { computeStats, formatStats, parseDiagnosisLog, segmentKey, segmentsFromTranscripts } from './stats';
 
 /**
@@ -291,7 +292,11 @@ async function runCommand(args: ParsedArgs, config: Config, stores: Stores, io: 
       );
       const logFile = args.options.get('log');
       const logged = logFile ? parseDiagnosisLog(io.readFile(logFile)) : undefined;
-      const stats = computeStats(requests, segmentsFromTranscripts(entries, linked), logged);
+      const outcomes = await new SqliteDiagnosisOutcomes(stores.db).list({
+        ...(filter.since ? { since: filter.since } : {}),
+        ...(filter.until ? { until: filter.until } : {}),
+      });
+      const stats = computeStats(requests, segmentsFromTranscripts(entries, linked), logged, outcomes);
       if (args.options.get('format') === 'json') io.stdout(`${JSON.stringify(stats, null, 2)}\n`);
       else io.stdout(formatStats(stats));
       return 0;

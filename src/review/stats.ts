@@ -1,5 +1,6 @@
 import type { ResetRequest } from '../domain/reset-request';
 import type { TranscriptEntry } from '../ports/transcript-store';
+import type { DiagnosisOutcome } from '../ports/diagnosis-outcomes';
 
 /**
  * Review statistics (issue 7). Pure: callers pass what they read from storage and, optionally, the
@@ -139,7 +140,8 @@ export interface ReviewStats {
   toDecision: Durations;
   toCompletion: Durations;
   selfService: {
-    source: 'transcripts';
+    /** `outcomes`: the durable per-diagnosis records; `transcripts`: reconstructed (older data). */
+    source: 'outcomes' | 'transcripts';
     segments: number;
     byPath: PathRate[];
   };
@@ -153,9 +155,20 @@ const COMPLETED = new Set(['DONE', 'PARTIAL', 'FAILED']);
 
 export function computeStats(
   requests: readonly ResetRequest[],
-  segments: readonly DiagnosisSegment[],
+  transcriptSegments: readonly DiagnosisSegment[],
   logged?: readonly DiagnosisLogLine[],
+  outcomes?: readonly DiagnosisOutcome[],
 ): ReviewStats {
+  // The durable records are exact; transcripts are only used where none exist (data from before them).
+  const fromOutcomes = outcomes !== undefined && outcomes.length > 0;
+  const segments: readonly DiagnosisSegment[] = fromOutcomes
+    ? outcomes.map((outcome) => ({
+        conversationId: '',
+        segmentId: '',
+        path: outcome.path,
+        outcome: outcome.outcome,
+      }))
+    : transcriptSegments;
   const byState: Record<string, number> = {};
   const codes = new Map<string, number>();
   const toDecision: number[] = [];
@@ -205,7 +218,7 @@ export function computeStats(
     toDecision: durations(toDecision),
     toCompletion: durations(toCompletion),
     selfService: {
-      source: 'transcripts',
+      source: fromOutcomes ? 'outcomes' : 'transcripts',
       segments: segments.length,
       byPath: [...paths.values()].sort((a, b) => b.total - a.total || a.path.localeCompare(b.path)),
     },
@@ -246,16 +259,23 @@ export function formatStats(stats: ReviewStats): string {
   if (stats.errorCodes.length === 0) out.push('  (none)');
   for (const { code, count } of stats.errorCodes) out.push(`  ${code} ${count}`);
   out.push('');
-  out.push(
-    'Self-service resolution by diagnosis path. NOTE: the bot keeps no durable record of self-service',
-  );
-  out.push(
-    'outcomes yet. These numbers are reconstructed from the redacted transcripts still within retention:',
-  );
-  out.push(
-    'a segment linked to a request counts as "request", the closing answer "solved" as resolved; typed',
-  );
-  out.push('answers and abandoned chats count as unknown and are left out of the rate.');
+  if (stats.selfService.source === 'outcomes') {
+    out.push(
+      'Self-service resolution by diagnosis path (from the recorded outcome of every finished diagnosis;',
+    );
+    out.push('diagnoses abandoned before their end are not counted):');
+  } else {
+    out.push(
+      'Self-service resolution by diagnosis path. NOTE: no recorded outcomes in this range (older data).',
+    );
+    out.push(
+      'These numbers are reconstructed from the redacted transcripts still within retention: a segment',
+    );
+    out.push(
+      'linked to a request counts as "request", the closing answer "solved" as resolved; typed answers',
+    );
+    out.push('and abandoned chats count as unknown and are left out of the rate.');
+  }
   out.push(`  Diagnosis segments: ${stats.selfService.segments}`);
   for (const rate of stats.selfService.byPath) {
     const pct = rate.resolutionRate === undefined ? '-' : `${(rate.resolutionRate * 100).toFixed(0)}%`;

@@ -235,6 +235,10 @@ describe('closing the loop after a pass', () => {
     expect((await harness.app.requests.get(id))?.request.execution?.loop?.outcome).toBe('registered');
     const settled = await harness.app.audit.list({ requestId: id, types: ['request.settled'] });
     expect(settled.map((record) => record.data.loop)).toContain('registered');
+    const updates = harness.connector.calls.filter((call) => call.method === 'PUT');
+    expect(visibleText(updates[updates.length - 1]?.activity ?? {})).toContain(
+      '本人が新しいサインイン方法を登録しました',
+    );
     const steps = await harness.app.audit.list({ requestId: id, types: ['graph.step'] });
     expect(steps.map((record) => record.data.step)).toContain('deletePassEarly');
 
@@ -256,6 +260,10 @@ describe('closing the loop after a pass', () => {
     expect((await harness.app.requests.get(id))?.request.execution?.loop?.outcome).toBe('expired');
     const settled = await harness.app.audit.list({ requestId: id, types: ['request.settled'] });
     expect(settled.map((record) => record.data.loop)).toContain('expired');
+    const updates = harness.connector.calls.filter((call) => call.method === 'PUT');
+    expect(visibleText(updates[updates.length - 1]?.activity ?? {})).toContain(
+      '使われないまま期限切れになりました',
+    );
     const before = harness.connector.calls.length;
     await harness.restart();
     clock.advance(30);

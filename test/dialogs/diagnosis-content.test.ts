@@ -157,3 +157,17 @@ describe('opening with what happened', () => {
     expect(await chat().text('こんにちは')).toContain(diagnosisJa['diag.start.prompt']);
   });
 });
+
+describe('diagnosis outcomes for the statistics', () => {
+  it('records how each finished diagnosis ended, with the path and nothing about the person', async () => {
+    const conversation = chat();
+    let seen = await conversation.text('こんにちは');
+    for (const choice of pathTo('end.resolved')) seen += await conversation.text(submit(choice));
+    const rows = app.db.prepare('SELECT * FROM diagnosis_outcomes').all() as Array<Record<string, unknown>>;
+    const row = rows[rows.length - 1];
+    expect(row).toMatchObject({ end_node: 'end.resolved', outcome: 'resolved', locale: 'ja' });
+    expect(String(row?.path)).toMatch(/^start>/);
+    expect(String(row?.path)).not.toContain('close');
+    expect(JSON.stringify(rows)).not.toMatch(/hanako|29:|6f1c2a9e|a:content/);
+  });
+});

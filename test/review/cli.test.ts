@@ -99,11 +99,12 @@ describe('npm run review', () => {
     expect(stats.stdout).toMatch(/DONE\s+1/);
     expect(stats.stdout).toMatch(/PENDING\s+1/);
     expect(stats.stdout).toContain('median=12.0 min'); // decided 12 minutes after filing
-    expect(stats.stdout).toContain('no durable record of self-service');
+    expect(stats.stdout).toContain('from the recorded outcome of every finished diagnosis');
     expect(stats.stdout).toMatch(/100% resolved/); // 田中 美咲 solved one problem herself first
     const json = JSON.parse((await review(db.path, ['stats', '--format', 'json'])).stdout) as {
-      selfService: { byPath: Array<{ filedRequest: number; resolved: number }> };
+      selfService: { source: string; byPath: Array<{ filedRequest: number; resolved: number }> };
     };
+    expect(json.selfService.source).toBe('outcomes');
     expect(json.selfService.byPath.reduce((sum, rate) => sum + rate.filedRequest, 0)).toBe(2);
     expect(json.selfService.byPath.reduce((sum, rate) => sum + rate.resolved, 0)).toBe(1);
   });

@@ -1,6 +1,6 @@
 import { csvCell, toCsv } from '../../src/review/export-csv';
 import { escapeHtml } from '../../src/review/export-html';
-import { median, parseDiagnosisLog, percentile } from '../../src/review/stats';
+import { computeStats, median, parseDiagnosisLog, percentile } from '../../src/review/stats';
 import { parseDateArg } from '../../src/review/queries';
 
 describe('CSV cells', () => {
@@ -58,5 +58,38 @@ describe('date filters', () => {
       '2026-11-23T01:02:03.000Z',
     );
     expect(parseDateArg('tomorrow', 'Asia/Tokyo')).toBeUndefined();
+  });
+});
+
+describe('self-service statistics sources', () => {
+  it('uses the recorded outcomes when there are any, and falls back to transcripts for older data', () => {
+    const outcomes = [
+      {
+        at: '2026-11-23T00:00:00Z',
+        endNode: 'end.resolved',
+        outcome: 'resolved' as const,
+        path: 'start>changed.oldPhone>work.selfService',
+        locale: 'ja' as const,
+      },
+      {
+        at: '2026-11-23T00:01:00Z',
+        endNode: 'end.unresolved',
+        outcome: 'unresolved' as const,
+        path: 'start>changed.oldPhone>work.selfService',
+        locale: 'en' as const,
+      },
+      {
+        at: '2026-11-23T00:02:00Z',
+        endNode: 'work.request',
+        outcome: 'file-request' as const,
+        path: 'start>changed.oldPhone>work.otherMethod>work.admin',
+        locale: 'ja' as const,
+      },
+    ];
+    const recorded = computeStats([], [], undefined, outcomes);
+    expect(recorded.selfService.source).toBe('outcomes');
+    const selfService = recorded.selfService.byPath.find((rate) => rate.path.endsWith('work.selfService'));
+    expect(selfService).toMatchObject({ total: 2, resolved: 1, unresolved: 1, resolutionRate: 0.5 });
+    expect(computeStats([], [], undefined, []).selfService.source).toBe('transcripts');
   });
 });

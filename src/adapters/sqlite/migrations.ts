@@ -150,4 +150,21 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 6,
+    name: 'diagnosis_outcomes',
+    // How each diagnosis ended, for the self-service statistics. Deliberately anonymous: no person,
+    // no conversation, nothing typed; only the nodes walked and the outcome.
+    sql: `
+      CREATE TABLE diagnosis_outcomes (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        end_node TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        path TEXT NOT NULL,
+        locale TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX diagnosis_outcomes_by_at ON diagnosis_outcomes (at);
+    `,
+  },
 ];
