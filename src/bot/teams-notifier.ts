@@ -222,21 +222,10 @@ export class TeamsNotifier implements RequestNotifier {
         subject: this.deps.localizer.t(locale, 'notice.mail.subject'),
         textBody: this.deps.localizer.t(locale, 'notice.mail.body', params),
       });
-      await this.deps.audit.append({
-        type: 'notice.sent',
-        requestId: request.id,
-        actor: null,
-        data: { to: 'mail', count: to.length },
-      });
+      // Mail goes out only through the executor's notices step, which audits the outcome.
       return true;
     } catch (error) {
       this.deps.logger.warn({ err: error, requestId: request.id }, 'notice mail failed');
-      await this.deps.audit.append({
-        type: 'notice.undeliverable',
-        requestId: request.id,
-        actor: null,
-        data: { to: 'mail' },
-      });
       return false;
     }
   }
