@@ -114,7 +114,10 @@ describe('approval end to end over the real HTTP server', () => {
     expect(security).toContain(`MFA リセット ${id} (山田 花子): 完了。承認者: 佐藤 健`);
 
     // Each notice is audited once: the mail and the security channel, by the executor's notices step.
-    const notices = await harness.app.audit.list({ requestId: id, types: ['notice.sent', 'notice.undeliverable'] });
+    const notices = await harness.app.audit.list({
+      requestId: id,
+      types: ['notice.sent', 'notice.undeliverable'],
+    });
     const noticeKinds = notices.map((record) => String(record.data.notice ?? record.data.to));
     expect(noticeKinds.filter((kind) => kind === 'mail')).toHaveLength(1);
     expect(noticeKinds.filter((kind) => kind === 'securityChannel')).toHaveLength(1);
