@@ -2,10 +2,11 @@
  * Shared set-up for the executor tests: a real SQLite file (requests and audit), a logger whose
  * lines the test can read, the recording notifier, and approved requests made through the store.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { startJsonLinesChild, type ChildEvent, type ChildExit } from '../support/json-lines-child';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { openDatabase, type SqliteDatabase } from '../../src/adapters/sqlite/database';
 import { SqliteAuditLog } from '../../src/adapters/sqlite/sqlite-audit-log';
 import { SqliteRequestStore } from '../../src/adapters/sqlite/sqlite-request-store';
@@ -74,8 +75,6 @@ export function executorSeed(): SeedDirectory {
   });
   return seed;
 }
-
-const PROJECT_ROOT = resolve(__dirname, '../..');
 
 /** A clock that starts at the real time and jumps forward on demand, so no test waits for real. */
 export class TestClock {
@@ -211,57 +210,16 @@ export function rawDatabaseBytes(file: string): Buffer {
 // ---------------------------------------------------------------------------------------------------
 // Child processes (test/bot/executor-child.ts)
 
-export type ChildEvent = Record<string, unknown>;
+export type { ChildEvent };
 
 export interface Child {
   readonly process: ChildProcess;
   next(): Promise<ChildEvent>;
   /** Resolves with the exit code or signal once the child is gone. */
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
+  exited: Promise<ChildExit>;
 }
 
 export function startExecutorChild(args: readonly string[]): Child {
-  const child = spawn(
-    process.execPath,
-    ['-r', 'ts-node/register/transpile-only', join(__dirname, 'executor-child.ts'), ...args],
-    { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const events: ChildEvent[] = [];
-  const waiters: Array<(event: ChildEvent) => void> = [];
-  let buffered = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8');
-  child.stdout.on('data', (chunk: string) => {
-    buffered += chunk;
-    let newline = buffered.indexOf('\n');
-    while (newline >= 0) {
-      const event = JSON.parse(buffered.slice(0, newline)) as ChildEvent;
-      buffered = buffered.slice(newline + 1);
-      const waiter = waiters.shift();
-      if (waiter) waiter(event);
-      else events.push(event);
-      newline = buffered.indexOf('\n');
-    }
-  });
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (chunk: string) => (stderr += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>(
-    (resolveExit) => child.on('exit', (code, signal) => resolveExit({ code, signal, stderr })),
-  );
-  return {
-    process: child,
-    next: () => {
-      const queued = events.shift();
-      if (queued) return Promise.resolve(queued);
-      return Promise.race([
-        new Promise<ChildEvent>((resolveEvent) => waiters.push(resolveEvent)),
-        exited.then((exit) => {
-          throw new Error(
-            `executor child exited (${exit.code ?? exit.signal}) before printing: ${exit.stderr}`,
-          );
-        }),
-      ]);
-    },
-    exited,
-  };
+  const child = startJsonLinesChild(join(__dirname, 'executor-child.ts'), args);
+  return { process: child.process, next: child.next, exited: child.exit };
 }

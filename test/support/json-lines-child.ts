@@ -1,0 +1,68 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+
+const PROJECT_ROOT = resolve(__dirname, '../..');
+
+export type ChildEvent = Record<string, unknown>;
+
+export interface ChildExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stderr: string;
+}
+
+export interface JsonLinesChild {
+  readonly process: ChildProcess;
+  /** Resolves with the next JSON line the child prints; rejects if it exits first. */
+  next(): Promise<ChildEvent>;
+  /** Resolves once the child is gone, whatever its exit code. */
+  exit: Promise<ChildExit>;
+}
+
+/**
+ * Runs a TypeScript script in a second process (the tests' way of proving things across processes)
+ * and reads what it reports, one JSON object per line on stdout.
+ */
+export function startJsonLinesChild(script: string, args: readonly string[]): JsonLinesChild {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', script, ...args], {
+    cwd: PROJECT_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const events: ChildEvent[] = [];
+  const waiters: Array<(event: ChildEvent) => void> = [];
+  let buffered = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => {
+    buffered += chunk;
+    let newline = buffered.indexOf('\n');
+    while (newline >= 0) {
+      const event = JSON.parse(buffered.slice(0, newline)) as ChildEvent;
+      buffered = buffered.slice(newline + 1);
+      const waiter = waiters.shift();
+      if (waiter) waiter(event);
+      else events.push(event);
+      newline = buffered.indexOf('\n');
+    }
+  });
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => (stderr += chunk));
+  const exit = new Promise<ChildExit>((resolveExit, rejectExit) => {
+    child.on('error', rejectExit);
+    child.on('exit', (code, signal) => resolveExit({ code, signal, stderr }));
+  });
+  return {
+    process: child,
+    next: () => {
+      const queued = events.shift();
+      if (queued) return Promise.resolve(queued);
+      return Promise.race([
+        new Promise<ChildEvent>((resolveEvent) => waiters.push(resolveEvent)),
+        exit.then((gone) => {
+          throw new Error(`child exited (${gone.code ?? gone.signal}) before printing: ${gone.stderr}`);
+        }),
+      ]);
+    },
+    exit,
+  };
+}
