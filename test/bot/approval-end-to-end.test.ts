@@ -1,7 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { verifyChainAsync } from '../../src/domain/audit';
 import { visibleText } from '../support/running-bot';
-import { ApprovalHarness, KEN, approveInputs, graphChanges } from '../support/approval-harness';
+import {
+  ApprovalHarness,
+  KEN,
+  approveInputs,
+  graphChanges,
+  invokeCardText,
+  until,
+} from '../support/approval-harness';
 import { HANAKO } from '../support/teams-activity';
 import { DEMO } from '../support/test-config';
 
@@ -9,20 +16,6 @@ jest.setTimeout(90_000);
 
 const MOBILE = '3179e48a-750b-4051-897c-87b9720928f7';
 const ALTERNATE_MOBILE = 'b6332ec1-7057-4abe-9331-3d72feddfe41';
-
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('approval end to end over the real HTTP server', () => {
   let harness: ApprovalHarness;
@@ -47,9 +40,7 @@ describe('approval end to end over the real HTTP server', () => {
     const deletes = harness.emulator.gate('deleteMethod');
     const response = await harness.click(KEN, 'approve', approveInputs(id));
     expect(response.status).toBe(200);
-    expect(visibleText({ attachments: [{ contentType: 'x', content: response.body.value }] })).toContain(
-      '承認済み',
-    );
+    expect(invokeCardText(response.body)).toContain('承認済み');
     await deletes.whenHolding(1);
     // The click is answered and the first DELETE is held: Graph has not changed anything yet.
     expect(harness.emulator.state.methodsOf(DEMO.users.hanako).map((method) => method.id)).toEqual(

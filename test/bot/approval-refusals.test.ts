@@ -11,6 +11,7 @@ import {
   OLIVIA,
   approveInputs,
   graphChanges,
+  invokeCardText,
 } from '../support/approval-harness';
 import { HANAKO, MISAKI } from '../support/teams-activity';
 import { DEMO } from '../support/test-config';
@@ -23,9 +24,6 @@ beforeEach(async () => {
   harness = await ApprovalHarness.start();
 });
 afterEach(() => harness.stop());
-
-const cardText = (body: { value?: unknown }): string =>
-  visibleText({ attachments: [{ contentType: 'x', content: body.value }] });
 
 async function refusals(requestId: string): Promise<string[]> {
   const records = await harness.app.audit.list({ requestId, types: ['request.refused'] });
@@ -59,7 +57,7 @@ describe('an approval card', () => {
     const response = await harness.click(KEN, 'approve', approveInputs(id, { tapLifetimeMinutes: '999' }));
     expect(response.status).toBe(200);
     expect(response.body.type).toBe('application/vnd.microsoft.card.adaptive');
-    expect(cardText(response.body)).toContain('承認済み');
+    expect(invokeCardText(response.body)).toContain('承認済み');
     const stored = await harness.app.requests.get(id);
     expect(stored?.request.state).toBe('APPROVED');
     // The lifetime is clamped to the configured maximum, not refused.
@@ -75,7 +73,9 @@ describe('an approval card', () => {
 
   it('can be approved by a member through a nested group', async () => {
     const id = await harness.fileRequest();
-    expect(cardText((await harness.click(EMILY, 'approve', approveInputs(id))).body)).toContain('承認済み');
+    expect(invokeCardText((await harness.click(EMILY, 'approve', approveInputs(id))).body)).toContain(
+      '承認済み',
+    );
   });
 });
 
@@ -83,7 +83,7 @@ describe('refusals leave Graph untouched and are audited', () => {
   it('refuses the requester deciding on their own request', async () => {
     const request = await harness.storeRequest(KEN);
     const response = await harness.click(KEN, 'approve', approveInputs(request.id));
-    expect(cardText(response.body)).toContain('ご自身のアカウントの申請は判断できません');
+    expect(invokeCardText(response.body)).toContain('ご自身のアカウントの申請は判断できません');
     expect(await stateOf(request.id)).toBe('PENDING');
     expect(await refusals(request.id)).toEqual(['own request']);
     expect(graphChanges(harness.emulator)).toEqual([]);
@@ -92,7 +92,7 @@ describe('refusals leave Graph untouched and are audited', () => {
   it('refuses someone outside the approver group', async () => {
     const id = await harness.fileRequest();
     const response = await harness.click(MISAKI, 'approve', approveInputs(id));
-    expect(cardText(response.body)).toContain('承認者グループのメンバーだけが判断できます');
+    expect(invokeCardText(response.body)).toContain('承認者グループのメンバーだけが判断できます');
     expect(await stateOf(id)).toBe('PENDING');
     expect(await refusals(id)).toEqual(['not an approver']);
     expect(graphChanges(harness.emulator)).toEqual([]);
@@ -107,7 +107,7 @@ describe('refusals leave Graph untouched and are audited', () => {
     }
     harness.emulator.reset(seed);
     const response = await harness.click(KEN, 'approve', approveInputs(id));
-    expect(cardText(response.body)).toContain('承認者グループのメンバーだけが判断できます');
+    expect(invokeCardText(response.body)).toContain('承認者グループのメンバーだけが判断できます');
     expect(await stateOf(id)).toBe('PENDING');
     expect(await refusals(id)).toEqual(['not an approver']);
     expect(graphChanges(harness.emulator)).toEqual([]);
@@ -119,7 +119,7 @@ describe('refusals leave Graph untouched and are audited', () => {
   ])('refuses a privileged target: %s', async (_name, target) => {
     const request = await harness.storeRequest(target);
     const response = await harness.click(KEN, 'approve', approveInputs(request.id));
-    expect(cardText(response.body)).toContain('特権アカウントのため、ここではリセットできません');
+    expect(invokeCardText(response.body)).toContain('特権アカウントのため、ここではリセットできません');
     expect(await stateOf(request.id)).toBe('PENDING');
     expect(await refusals(request.id)).toEqual(['privileged target']);
     expect(graphChanges(harness.emulator)).toEqual([]);
@@ -162,7 +162,7 @@ describe('refusals leave Graph untouched and are audited', () => {
   it('refuses a tampered verb', async () => {
     const id = await harness.fileRequest();
     const response = await harness.click(KEN, 'approveAndDeleteEverything', approveInputs(id));
-    expect(cardText(response.body)).toContain(`MFA リセット申請 ${id}`);
+    expect(invokeCardText(response.body)).toContain(`MFA リセット申請 ${id}`);
     expect(await stateOf(id)).toBe('PENDING');
     expect(await refusals(id)).toEqual(['unknown verb']);
     expect(graphChanges(harness.emulator)).toEqual([]);
@@ -184,7 +184,7 @@ describe('refusals leave Graph untouched and are audited', () => {
   ])('refuses disallowed inputs: %s', async (_name, overrides, message) => {
     const id = await harness.fileRequest();
     const response = await harness.click(KEN, 'approve', approveInputs(id, overrides));
-    expect(cardText(response.body)).toContain(message);
+    expect(invokeCardText(response.body)).toContain(message);
     expect(await stateOf(id)).toBe('PENDING');
     expect(await refusals(id)).toEqual(['disallowed inputs']);
     expect(graphChanges(harness.emulator)).toEqual([]);
@@ -227,8 +227,8 @@ describe('refusals leave Graph untouched and are audited', () => {
     );
     const changesBefore = graphChanges(harness.emulator);
     const response = await harness.click(KEN, 'approve', approveInputs(id));
-    expect(cardText(response.body)).toContain('この申請はすでに対応済みです');
-    expect(cardText(response.body)).toContain('完了');
+    expect(invokeCardText(response.body)).toContain('この申請はすでに対応済みです');
+    expect(invokeCardText(response.body)).toContain('完了');
     expect(await stateOf(id)).toBe('DONE');
     expect(graphChanges(harness.emulator)).toEqual(changesBefore);
     expect(await harness.app.audit.list({ requestId: id, types: ['request.approved'] })).toHaveLength(1);
@@ -238,7 +238,7 @@ describe('refusals leave Graph untouched and are audited', () => {
     const id = await harness.fileRequest();
     harness.emulator.inject('checkMemberGroups', { kind: 'drop' }, { times: 10 });
     const response = await harness.click(KEN, 'approve', approveInputs(id));
-    expect(cardText(response.body)).toContain('Microsoft Graph に接続できませんでした');
+    expect(invokeCardText(response.body)).toContain('Microsoft Graph に接続できませんでした');
     expect(await stateOf(id)).toBe('PENDING');
     expect(await refusals(id)).toEqual(['approver check unavailable']);
   });

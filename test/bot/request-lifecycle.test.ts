@@ -1,6 +1,6 @@
 import type { AuditEventType } from '../../src/domain/audit';
 import { visibleText } from '../support/running-bot';
-import { ApprovalHarness, KEN, approveInputs } from '../support/approval-harness';
+import { ApprovalHarness, KEN, approveInputs, invokeCardText, until } from '../support/approval-harness';
 import { HANAKO, MISAKI, teamsMessage } from '../support/teams-activity';
 import { DEMO } from '../support/test-config';
 
@@ -16,16 +16,6 @@ class Clock {
   now = (): Date => new Date(this.at);
   advance(minutes: number): void {
     this.at += minutes * MINUTE;
-  }
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
@@ -104,7 +94,7 @@ describe('expiry and reminders', () => {
       outcomes.push(state ?? 'missing');
       expect(['EXPIRED', 'APPROVED']).toContain(state);
       expect((await audited(id, 'request.expired')) + (await audited(id, 'request.approved'))).toBe(1);
-      const answered = visibleText({ attachments: [{ contentType: 'x', content: click.body.value }] });
+      const answered = invokeCardText(click.body);
       expect(answered).toContain(state === 'APPROVED' ? '承認済み' : '判断がないまま期限切れ');
     }
     expect(outcomes).toHaveLength(3);
@@ -120,9 +110,7 @@ describe('decisions the requester hears about', () => {
       requestId: id,
       denyReason: '本人確認の通話に応答がありませんでした',
     });
-    expect(visibleText({ attachments: [{ contentType: 'x', content: response.body.value }] })).toContain(
-      '却下',
-    );
+    expect(invokeCardText(response.body)).toContain('却下');
     expect(await stateOf(id)).toBe('DENIED');
     expect(chatText()).toContain(
       `申請 ${id} は IT 部門により却下されました。理由: 本人確認の通話に応答がありませんでした`,
@@ -136,18 +124,14 @@ describe('decisions the requester hears about', () => {
   it('deny needs a reason', async () => {
     const id = await harness.fileRequest();
     const response = await harness.click(KEN, 'deny', { requestId: id, denyReason: '  ' });
-    expect(visibleText({ attachments: [{ contentType: 'x', content: response.body.value }] })).toContain(
-      '理由を入力してください',
-    );
+    expect(invokeCardText(response.body)).toContain('理由を入力してください');
     expect(await stateOf(id)).toBe('PENDING');
   });
 
   it('claim: the card shows who is on it and the requester is told a person is looking', async () => {
     const id = await harness.fileRequest();
     const response = await harness.click(KEN, 'claim', { requestId: id });
-    expect(visibleText({ attachments: [{ contentType: 'x', content: response.body.value }] })).toContain(
-      '佐藤 健 さんが',
-    );
+    expect(invokeCardText(response.body)).toContain('佐藤 健 さんが');
     expect(chatText()).toContain(`IT 部門の 佐藤 健 さんが申請 ${id} の対応を始めました`);
     expect(await audited(id, 'request.claimed')).toBe(1);
   });
@@ -168,9 +152,7 @@ describe('decisions the requester hears about', () => {
     expect(visibleText(updates[updates.length - 1]?.activity ?? {})).toContain('申請者がキャンセルしました');
     // A stale approve on the cancelled card gets the current card.
     const click = await harness.click(KEN, 'approve', approveInputs(id));
-    expect(visibleText({ attachments: [{ contentType: 'x', content: click.body.value }] })).toContain(
-      '対応済み',
-    );
+    expect(invokeCardText(click.body)).toContain('対応済み');
   });
 
   it('limits: a second open request is refused with the first one’s id and an audit record', async () => {

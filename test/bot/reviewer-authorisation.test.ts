@@ -8,7 +8,7 @@ import { FakeDirectory } from '../fakes/fake-directory';
 import type { GraphEmulator } from '../graph-emulator';
 import { DEMO_DIRECTORY_PATH, loadSeed } from '../graph-emulator';
 import { directoryFor, REVIEWERS, startEmulator } from '../graph/graph-test-kit';
-import { ICHIRO } from '../support/approval-harness';
+import { ICHIRO, invokeCardText } from '../support/approval-harness';
 import { visibleText } from '../support/running-bot';
 import { BOT, HANAKO, type TeamsUser } from '../support/teams-activity';
 import { DEMO } from '../support/test-config';
@@ -157,7 +157,7 @@ describe('reviewer authorisation against the Graph emulator', () => {
       requester: 'someone',
     });
     expect(response?.type).toBe('application/vnd.microsoft.card.adaptive');
-    const text = visibleText({ attachments: [{ contentType: 'x', content: response?.value }] });
+    const text = invokeCardText({ value: response?.value });
     expect(text).toContain(data.pendingId);
     expect(text).toContain('田中 美咲');
     expect(text).not.toContain('山田 花子');

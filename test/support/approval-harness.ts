@@ -6,7 +6,7 @@ import type { OpenResetRequest } from '../../src/domain/reset-request';
 import type { GraphEmulator } from '../graph-emulator';
 import { directoryFor, startEmulator } from '../graph/graph-test-kit';
 import { pathTo, submit } from './diagnosis-paths';
-import { LoopbackConnector, startBot, tempDatabase, type RunningBot } from './running-bot';
+import { LoopbackConnector, startBot, tempDatabase, visibleText, type RunningBot } from './running-bot';
 import { BOT, HANAKO, teamsMessage, type TeamsUser } from './teams-activity';
 import { DEMO } from './test-config';
 
@@ -209,4 +209,26 @@ export function approveInputs(
     denyReason: '',
     ...overrides,
   };
+}
+
+/** The text of the card an invoke answered with (what the clicking approver sees). */
+export function invokeCardText(body: { value?: unknown }): string {
+  return visibleText({
+    attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: body.value }],
+  });
+}
+
+/** Polls until `probe` yields something (background work: the executor, proactive messages). */
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
