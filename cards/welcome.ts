@@ -31,7 +31,7 @@ export function welcomeCardData(
     points: [t('welcome.point.diagnose'), t('welcome.point.request'), t('welcome.point.status')],
     storage: t('welcome.storage', { retentionDays }),
     contactTitle: t('contact.title'),
-    contactLines: [...localizer.contactLines(locale), t('contact.noTeams')],
+    contactLines: localizer.fullContactLines(locale),
     startLabel: t('welcome.start'),
     switchLanguageLabel: t('welcome.switchLanguage'),
     otherLocale: locale === 'ja' ? 'en' : 'ja',

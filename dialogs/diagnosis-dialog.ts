@@ -30,6 +30,7 @@ import {
 } from '../src/domain/tailored-advice';
 import { AppError, isAppError } from '../src/errors';
 import { startTranscriptSegment } from '../src/bot/transcript-logging';
+import { adviceCardData, questionCardData } from './diagnosis-cards';
 import { MAX_ANSWER_LENGTH, matchTyped, readAnswer } from './answers';
 import { normaliseTypedText } from '../src/bot/commands';
 import { activeWaterfallOptions, type DialogTools } from './dialog-dependencies';
@@ -276,22 +277,12 @@ export class DiagnosisDialog extends ComponentDialog {
     node: QuestionNode,
     tailored?: TailoredAdvice,
   ): Promise<void> {
+    const { localizer } = this.tools.deps;
     await this.tools.sendCard(
       context,
-      renderQuestionCard({
-        kind: 'diag',
-        node: node.id,
-        prompt: this.tools.t(context, node.promptKey),
-        hint: node.hintKey ? this.tools.t(context, node.hintKey) : '',
-        options: node.options.map((option) => ({
-          value: option.value,
-          label: this.tools.t(context, option.labelKey),
-        })),
-        submitLabel: this.tools.t(context, 'dialog.submit'),
-        chooseLabel: this.tools.t(context, 'dialog.chooseOption'),
-        listLabel: this.tools.t(context, 'dialog.listLabel'),
-        ...this.notesText(context, tailored),
-      }),
+      renderQuestionCard(
+        questionCardData(localizer, this.tools.locale(context), node, this.notesText(context, tailored)),
+      ),
     );
   }
 
@@ -300,23 +291,12 @@ export class DiagnosisDialog extends ComponentDialog {
     node: AdviceNode | EndNode,
     tailored?: TailoredAdvice,
   ): Promise<void> {
-    const locale = this.tools.locale(context);
     const { localizer } = this.tools.deps;
     await this.tools.sendCard(
       context,
-      renderAdviceCard({
-        title: localizer.t(locale, node.titleKey),
-        paragraphs: node.bodyKeys.map((key) => localizer.t(locale, key)),
-        steps: (node.kind === 'advice' ? (node.stepKeys ?? []) : []).map((key, index) => ({
-          number: index + 1,
-          text: localizer.t(locale, key),
-        })),
-        contactTitle: localizer.t(locale, 'dialog.contactTitle'),
-        contactLines: node.showContact
-          ? [...localizer.contactLines(locale), localizer.t(locale, 'contact.noTeams')]
-          : [],
-        ...this.notesText(context, tailored),
-      }),
+      renderAdviceCard(
+        adviceCardData(localizer, this.tools.locale(context), node, this.notesText(context, tailored)),
+      ),
     );
   }
 }

@@ -74,10 +74,7 @@ export class DialogTools {
         paragraphs: paragraphs.map((key) => this.deps.localizer.t(locale, key, params)),
         steps: [],
         contactTitle: this.deps.localizer.t(locale, 'dialog.contactTitle'),
-        contactLines: [
-          ...this.deps.localizer.contactLines(locale),
-          this.deps.localizer.t(locale, 'contact.noTeams'),
-        ],
+        contactLines: this.deps.localizer.fullContactLines(locale),
       }),
     );
   }

@@ -49,6 +49,11 @@ export class Localizer {
     return lines;
   }
 
+  /** The contact block every dead end shows, including for people who cannot open Teams at all. */
+  fullContactLines(locale: Locale): string[] {
+    return [...this.contactLines(locale), this.t(locale, 'contact.noTeams')];
+  }
+
   officeHoursText(locale: Locale): string {
     const { days, startMinute, endMinute } = this.contact.officeHours;
     const dayName = (day: number): string =>

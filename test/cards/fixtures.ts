@@ -1,6 +1,7 @@
 import type { Locale } from '../../src/config';
 import type { AdaptiveCardJson } from '../../cards/render';
 import { renderAdviceCard } from '../../cards/advice';
+import { adviceCardData, questionCardData, type CardNotes } from '../../dialogs/diagnosis-cards';
 import { renderQuestionCard } from '../../cards/question';
 import { renderRequestConfirmationCard } from '../../cards/request-confirmation';
 import { renderRequestStatusCard } from '../../cards/request-status';
@@ -128,13 +129,14 @@ const approvalDeps = { localizer, config: testConfig() };
  * Where the diagnosis shows notes tailored to the registered methods: the card without notes, with
  * every note at once (the longest it can get) and with the one line shown when Graph was down.
  */
-function tailoredVariants(node: NodeId, locale: Locale): Array<{ notes?: string[]; notesTitle?: string }> {
-  if (!tailoredStageOf(node)) return [{}];
+function tailoredVariants(node: NodeId, locale: Locale): CardNotes[] {
+  const none: CardNotes = { notes: [], notesTitle: '' };
+  if (!tailoredStageOf(node)) return [none];
   const keys = (Object.keys(tailoredEn) as TailoredKey[]).filter(
     (key) => key !== 'tailored.title' && key !== 'tailored.unavailable',
   );
   return [
-    {},
+    none,
     {
       notesTitle: localizer.t(locale, 'tailored.title'),
       notes: keys.map((key) => localizer.t(locale, key, { name: 'iPhone 15' })),
@@ -177,21 +179,8 @@ export const cardFixtures: Record<string, (locale: Locale) => AdaptiveCardJson[]
     [...diagnosisMap.values()].flatMap((node) =>
       node.kind !== 'question'
         ? []
-        : tailoredVariants(node.id, locale).map((tailored) =>
-            renderQuestionCard({
-              ...tailored,
-              kind: 'diag',
-              node: node.id,
-              prompt: localizer.t(locale, node.promptKey),
-              hint: node.hintKey ? localizer.t(locale, node.hintKey) : '',
-              options: node.options.map((option) => ({
-                value: option.value,
-                label: localizer.t(locale, option.labelKey),
-              })),
-              submitLabel: localizer.t(locale, 'dialog.submit'),
-              chooseLabel: localizer.t(locale, 'dialog.chooseOption'),
-              listLabel: localizer.t(locale, 'dialog.listLabel'),
-            }),
+        : tailoredVariants(node.id, locale).map((notes) =>
+            renderQuestionCard(questionCardData(localizer, locale, node, notes)),
           ),
     ),
 
@@ -199,18 +188,8 @@ export const cardFixtures: Record<string, (locale: Locale) => AdaptiveCardJson[]
     [...diagnosisMap.values()].flatMap((node) =>
       node.kind === 'question'
         ? []
-        : tailoredVariants(node.id, locale).map((tailored) =>
-            renderAdviceCard({
-              ...tailored,
-              title: localizer.t(locale, node.titleKey),
-              paragraphs: node.bodyKeys.map((key) => localizer.t(locale, key)),
-              steps: (node.kind === 'advice' ? (node.stepKeys ?? []) : []).map((key, index) => ({
-                number: index + 1,
-                text: localizer.t(locale, key),
-              })),
-              contactTitle: localizer.t(locale, 'dialog.contactTitle'),
-              contactLines: node.showContact ? localizer.contactLines(locale) : [],
-            }),
+        : tailoredVariants(node.id, locale).map((notes) =>
+            renderAdviceCard(adviceCardData(localizer, locale, node, notes)),
           ),
     ),
 
