@@ -172,9 +172,9 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
     onApproved: () => {
       worker?.kick().catch((error: unknown) => logger.error({ err: error }, 'executor run failed'));
     },
-    afterChange: async (request, event) => {
+    afterChange: async (request, event, facts) => {
       // The invoke answer updates the clicker's card; everyone else sees the message updated too.
-      await notifier.updateApprovalCard(request);
+      await notifier.updateApprovalCard(request, facts);
       if (event === 'claimed' && request.claimedBy) {
         await notifier.tellRequesterMessage(request, ['lifecycle.claimed'], { name: request.claimedBy.name });
       }

@@ -31,6 +31,8 @@ export interface ApprovalHandlerDependencies extends ApprovalViewDependencies {
   afterChange?: (
     request: StoredRequest['request'],
     event: 'claimed' | 'approved' | 'denied',
+    /** What Graph said about the target a moment ago, so the card is not looked up twice. */
+    facts: TargetFacts,
   ) => Promise<void>;
 }
 
@@ -173,15 +175,16 @@ export class ApprovalHandler {
   ): Promise<AdaptiveCardInvokeResponse> {
     const { request } = stored;
     const at = this.deps.now();
+    // Looked up once per click: the answer card and the card everyone else sees both use it.
+    const facts = await loadTargetFacts(this.deps, request);
     if (verb === 'claim') {
       const claimed = { ...request, claimedBy: { id: actor.id, name: actor.name, at: at.toISOString() } };
       const saved = await this.save(claimed, stored.eTag);
-      if (!saved) return this.card(await this.reload(request.id), 'approval.refused.notPending');
+      if (!saved) return this.card(await this.reload(request.id), 'approval.refused.notPending', facts);
       await this.deps.audit.append({ type: 'request.claimed', requestId: request.id, actor });
-      await this.after(saved.request, 'claimed');
-      return this.card(saved);
+      await this.after(saved.request, 'claimed', facts);
+      return this.card(saved, undefined, facts);
     }
-    const facts = await loadTargetFacts(this.deps, request);
     if (verb === 'approve' && blocksApproval(facts, request, this.deps.config.breakGlassUserIds)) {
       await this.refuse(request.id, actor, facts.privilege ? 'privileged target' : 'privilege unknown', verb);
       return this.card(stored, 'approval.refused.privileged', facts);
@@ -213,7 +216,7 @@ export class ApprovalHandler {
       data: { ...inputs.decision },
     });
     if (verb === 'approve') this.deps.onApproved(request.id);
-    await this.after(saved.request, verb === 'approve' ? 'approved' : 'denied');
+    await this.after(saved.request, verb === 'approve' ? 'approved' : 'denied', facts);
     return this.card(saved, undefined, facts);
   }
 
@@ -221,9 +224,10 @@ export class ApprovalHandler {
   private async after(
     request: StoredRequest['request'],
     event: 'claimed' | 'approved' | 'denied',
+    facts: TargetFacts,
   ): Promise<void> {
     try {
-      await this.deps.afterChange?.(request, event);
+      await this.deps.afterChange?.(request, event, facts);
     } catch (error) {
       this.deps.logger.warn(
         { err: error, requestId: request.id, event },

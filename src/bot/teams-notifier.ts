@@ -11,7 +11,12 @@ import type { MessageKey } from '../i18n/catalogues';
 import type { AuditLog } from '../ports/audit-log';
 import { channelKey, userKey, type ConversationReferences } from '../ports/conversation-references';
 import type { PassForDisplay, RequestNotifier } from '../ports/request-notifier';
-import { approvalCardData, loadTargetFacts, type ApprovalViewDependencies } from './approval-view';
+import {
+  approvalCardData,
+  loadTargetFacts,
+  type ApprovalViewDependencies,
+  type TargetFacts,
+} from './approval-view';
 import { registerTurnSecret } from './transcript-logging';
 
 export interface TeamsNotifierDependencies extends ApprovalViewDependencies {
@@ -62,10 +67,11 @@ export class TeamsNotifier implements RequestNotifier {
     return true;
   }
 
-  async updateApprovalCard(request: ResetRequest): Promise<boolean> {
+  /** `facts`: what the caller just read from Graph, if it did; otherwise they are looked up. */
+  async updateApprovalCard(request: ResetRequest, facts?: TargetFacts): Promise<boolean> {
     const posted = request.delivery?.approvals;
     if (!posted) return false;
-    const card = await this.renderCard(request);
+    const card = await this.renderCard(request, facts);
     const done = await this.send(
       request,
       `channel:${posted.conversationId}`,
@@ -247,8 +253,8 @@ export class TeamsNotifier implements RequestNotifier {
     });
   }
 
-  private async renderCard(request: ResetRequest) {
-    const facts = await loadTargetFacts(this.deps, request);
+  private async renderCard(request: ResetRequest, known?: TargetFacts) {
+    const facts = known ?? (await loadTargetFacts(this.deps, request));
     return renderApprovalCard(approvalCardData(this.deps, request, facts));
   }
 
