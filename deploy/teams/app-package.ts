@@ -210,7 +210,7 @@ export async function buildAppPackage(options: PackageOptions): Promise<BuiltPac
 
   const manifestText = fill('manifest.json');
   const manifest = parseJson('manifest.json', manifestText);
-  const version = String(manifest.manifestVersion ?? '');
+  const version = typeof manifest.manifestVersion === 'string' ? manifest.manifestVersion : '';
   await validate('manifest.json', manifest, bundledSchema(version, 'MicrosoftTeams.schema.json'));
 
   const files: Array<[string, Buffer]> = [['manifest.json', Buffer.from(manifestText, 'utf8')]];
