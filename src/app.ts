@@ -25,7 +25,8 @@ import type { Directory } from './ports/directory';
 import type { ResetRequest } from './domain/reset-request';
 import { ApprovalHandler } from './bot/approval-actions';
 import { TeamsNotifier } from './bot/teams-notifier';
-import { ResetExecutor } from './bot/reset-executor';
+import { EXECUTOR_DEFAULTS, ResetExecutor } from './bot/reset-executor';
+import { checkReadiness } from './bot/readiness';
 import { RequestSweeper } from './bot/request-sweeper';
 import { ReviewerDesk } from './bot/reviewer-view';
 import { SqliteRequestSearch } from './review/queries';
@@ -304,6 +305,18 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
     allowedTenantIds: config.allowedTenantIds,
     maxBodyBytes: config.maxBodyBytes,
     logger,
+    readiness: () =>
+      checkReadiness({
+        pingStorage: () => {
+          db.prepare('SELECT 1').get();
+          return Promise.resolve();
+        },
+        requests,
+        now,
+        // A live executor takes an expired lease over at its next poll; a lease's length on top
+        // leaves room for a busy machine.
+        staleLeaseMs: EXECUTOR_DEFAULTS.leaseSeconds * 1000 + EXECUTOR_DEFAULTS.pollIntervalMs,
+      }),
   });
 
   return {

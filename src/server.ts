@@ -2,6 +2,7 @@ import restify, { type Next, type Request, type Response } from 'restify';
 import type { Activity, InvokeResponse, TurnContext } from 'botbuilder';
 import { isAuthenticationFailure, type HelpdeskAdapter } from './bot-adapter';
 import type { Logger } from './log';
+import type { ReadinessReport } from './bot/readiness';
 
 export interface ServerDependencies {
   adapter: HelpdeskAdapter;
@@ -12,6 +13,8 @@ export interface ServerDependencies {
   logger: Logger;
   /** Graceful shutdown waits this long for in-flight turns before closing anyway. */
   drainTimeoutMs?: number;
+  /** What `/readyz` checks (storage, executor leases); without it `/readyz` answers like `/healthz`. */
+  readiness?: () => Promise<ReadinessReport>;
 }
 
 export interface HelpdeskServer {
@@ -105,6 +108,29 @@ export function createServer(deps: ServerDependencies): HelpdeskServer {
   server.get('/healthz', (_req: Request, res: Response, next: Next) => {
     res.send(closing ? 503 : 200, { status: closing ? 'stopping' : 'ok' });
     next();
+  });
+
+  // Readiness (App Service's health check): storage and the executor, never Graph.
+  server.get('/readyz', async (_req: Request, res: Response) => {
+    if (closing) {
+      res.send(503, { status: 'stopping' });
+      return;
+    }
+    if (deps.readiness === undefined) {
+      res.send(200, { status: 'ready' });
+      return;
+    }
+    try {
+      const report = await deps.readiness();
+      if (!report.ready) logger.warn({ checks: report.checks }, 'not ready');
+      res.send(report.ready ? 200 : 503, {
+        status: report.ready ? 'ready' : 'not ready',
+        checks: report.checks,
+      });
+    } catch (error) {
+      logger.error({ err: error }, 'readiness check failed');
+      res.send(503, { status: 'not ready' });
+    }
   });
 
   server.post('/api/messages', async (req: Request, res: Response) => {

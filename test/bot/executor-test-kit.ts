@@ -15,7 +15,7 @@ import { createPendingRequest, transition } from '../../src/domain/request-lifec
 import type { RequestDecision, ResetRequest } from '../../src/domain/reset-request';
 import { createLogger, type Logger } from '../../src/log';
 import type { Directory } from '../../src/ports/directory';
-import type { StoredRequest } from '../../src/ports/request-store';
+import type { RequestStore, StoredRequest } from '../../src/ports/request-store';
 import { RecordingNotifier } from '../fakes/recording-notifier';
 import type { SeedDirectory } from '../graph-emulator';
 import { demoSeed } from '../graph/graph-test-kit';
@@ -154,7 +154,7 @@ export interface ApproveOptions {
 
 /** Files a request as the intake would and approves it as the approval card would, through the store. */
 export async function approvedRequest(
-  requests: SqliteRequestStore,
+  requests: RequestStore,
   options: ApproveOptions,
 ): Promise<StoredRequest> {
   const at = options.at ?? new Date();
