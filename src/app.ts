@@ -33,6 +33,7 @@ import { SqliteRequestSearch } from './review/queries';
 import { SqliteDiagnosisOutcomes } from './adapters/sqlite/sqlite-diagnosis-outcomes';
 import { transition } from './domain/request-lifecycle';
 import { hostname } from 'node:os';
+import { SpanKind, traced } from './telemetry';
 
 export interface App {
   readonly config: Config;
@@ -301,7 +302,21 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
 
   const server = createServer({
     adapter,
-    logic: (context) => bot.run(context),
+    // One span per turn; identifiers only (the text is what a person typed).
+    logic: (context) =>
+      traced(
+        'bot.turn',
+        {
+          kind: SpanKind.SERVER,
+          attributes: {
+            'bot.activity.type': context.activity.type,
+            'bot.activity.name': context.activity.name ?? '',
+            'bot.channel': context.activity.channelId,
+            'bot.conversation.type': context.activity.conversation?.conversationType ?? '',
+          },
+        },
+        () => bot.run(context),
+      ),
     allowedTenantIds: config.allowedTenantIds,
     maxBodyBytes: config.maxBodyBytes,
     logger,

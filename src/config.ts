@@ -71,6 +71,8 @@ export interface Config {
   auditKey: string;
   /** Extra regular expressions whose matches are redacted from transcripts and logs. */
   sensitivePatterns: readonly RegExp[];
+  /** Application Insights; off (undefined) unless APPLICATIONINSIGHTS_CONNECTION_STRING is set. */
+  telemetry: { connectionString: string | undefined };
 }
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -386,6 +388,7 @@ export function loadConfig(env: Environment): Config {
     auditRetentionDays,
     auditKey,
     sensitivePatterns: compilePatterns(reader, 'HELPDESK_SENSITIVE_PATTERNS'),
+    telemetry: { connectionString: reader.optional('APPLICATIONINSIGHTS_CONNECTION_STRING') },
   };
 
   if (reader.problems.length > 0) {

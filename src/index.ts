@@ -1,7 +1,7 @@
-import { buildApp } from './app';
 import { loadConfigFromProcess } from './config';
 import { isAppError } from './errors';
 import { createLogger } from './log';
+import { startTelemetry } from './telemetry-setup';
 
 async function main(): Promise<void> {
   let config;
@@ -12,10 +12,24 @@ async function main(): Promise<void> {
     process.stderr.write(`${isAppError(error) ? error.message : String(error)}\n`);
     process.exit(1);
   }
-  const logger = createLogger({ level: config.logLevel, extraPatterns: config.sensitivePatterns });
+  const { connectionString } = config.telemetry;
+  const telemetry =
+    connectionString === undefined
+      ? undefined
+      : startTelemetry({ connectionString, extraPatterns: config.sensitivePatterns });
+  const logger = createLogger({
+    level: config.logLevel,
+    extraPatterns: config.sensitivePatterns,
+    ...(telemetry ? { mirror: telemetry.exportLogLine } : {}),
+  });
+  // Loaded after telemetry started, so its HTTP instrumentation sees the modules the app loads.
+  const { buildApp } = await import('./app');
   const app = buildApp(config, { logger });
   const port = await app.server.listen(config.port);
-  logger.info({ port, sandbox: config.sandbox, storage: config.storage.kind }, 'bot listening');
+  logger.info(
+    { port, sandbox: config.sandbox, storage: config.storage.kind, telemetry: telemetry !== undefined },
+    'bot listening',
+  );
   app.transcriptRetention.start();
   app.worker?.start();
   app.sweeper.start();
@@ -25,13 +39,16 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal, inFlight: app.server.inFlight() }, 'shutting down after in-flight turns');
-    app.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    app
+      .close()
+      .then(() => telemetry?.shutdown())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import { redactDeep, redactText } from './domain/redaction';
+import { logCorrelation } from './telemetry';
 
 export type { Logger };
 
@@ -10,6 +11,8 @@ export interface LoggerSettings {
   extraPatterns?: readonly RegExp[];
   /** Where lines go; stdout by default. Tests pass a stream to read every line back. */
   destination?: DestinationStream;
+  /** Also receives every finished (redacted) line: telemetry's log export. */
+  mirror?: (line: string) => void;
 }
 
 /**
@@ -50,6 +53,8 @@ export function createLogger(settings: LoggerSettings): Logger {
     // Errors are already plain, redacted objects (see plainErrors); pino must not serialise them again.
     serializers: { err: (value: unknown) => value },
     timestamp: pino.stdTimeFunctions.isoTime,
+    // trace_id and span_id of the active span, when telemetry runs; nothing otherwise.
+    mixin: logCorrelation,
     formatters: {
       level: (label) => ({ level: label }),
       log: (object) => redactDeep(plainErrors(object), redactOptions),
@@ -63,7 +68,17 @@ export function createLogger(settings: LoggerSettings): Logger {
       },
     },
   };
-  return settings.destination ? pino(options, settings.destination) : pino(options);
+  const destination = settings.destination ?? pino.destination(1);
+  if (settings.mirror === undefined) return pino(options, destination);
+  const mirror = settings.mirror;
+  // Level 'trace' on both streams: the logger's own level decides what is written.
+  return pino(
+    options,
+    pino.multistream([
+      { stream: destination, level: 'trace' },
+      { stream: { write: (line: string) => mirror(line) }, level: 'trace' },
+    ]),
+  );
 }
 
 /** A child logger for one turn: every line of the turn carries the same turn id. */

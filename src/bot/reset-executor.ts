@@ -11,6 +11,7 @@ import type {
   ResetRequest,
 } from '../domain/reset-request';
 import type { ErrorCode } from '../errors';
+import { traced } from '../telemetry';
 import { AppError, isAppError } from '../errors';
 import type { Logger } from '../log';
 import type { AuditLog } from '../ports/audit-log';
@@ -506,7 +507,7 @@ export class ResetExecutor {
       if (step === 'notices') break;
       const status = this.status(run, step);
       if (step === 'createPass') {
-        const outcome = await this.ensurePass(run);
+        const outcome = await this.traceStep(run, step, () => this.ensurePass(run));
         if (outcome === 'stop') return this.settle(run);
         continue;
       }
@@ -516,11 +517,20 @@ export class ResetExecutor {
         return this.settle(run);
       }
       // Not started yet, or started by a worker that died: every other step is safe to run again.
-      const outcome = await this.runStep(run, step);
+      const outcome = await this.traceStep(run, step, () => this.runStep(run, step));
       if (outcome === 'park') return;
       if (outcome === 'stop') return this.settle(run);
     }
     await this.settle(run);
+  }
+
+  /** A span per executor step, named by the step, for the request (an id, nothing personal). */
+  private traceStep<T>(run: Run, step: StepName, work: () => Promise<T>): Promise<T> {
+    return traced(`executor.${step}`, { attributes: { 'helpdesk.request_id': run.id } }, async (span) => {
+      const outcome = await work();
+      if (typeof outcome === 'string') span.setAttribute('executor.outcome', outcome);
+      return outcome;
+    });
   }
 
   /**

@@ -19,6 +19,7 @@ import {
 import type { ErrorCode } from '../../errors';
 import { AppError, isAppError } from '../../errors';
 import { parseRetryAfter, readFailure, toAppError } from './graph-errors';
+import { SpanKind, traced } from '../../telemetry';
 
 export interface GraphHttpOptions {
   graphBaseUrl: string;
@@ -184,7 +185,24 @@ export class GraphHttp {
     });
   }
 
-  async call<T>(call: GraphCall): Promise<GraphResult<T>> {
+  /** One span per call, named by the operation and carrying Graph's request-id (paths name people). */
+  call<T>(call: GraphCall): Promise<GraphResult<T>> {
+    return traced(
+      `graph.${call.operation}`,
+      {
+        kind: SpanKind.CLIENT,
+        attributes: { 'http.request.method': call.method, 'graph.operation': call.operation },
+      },
+      async (span) => {
+        const result = await this.send<T>(call);
+        span.setAttribute('http.response.status_code', result.status);
+        if (result.requestId !== undefined) span.setAttribute('graph.request_id', result.requestId);
+        return result;
+      },
+    );
+  }
+
+  private async send<T>(call: GraphCall): Promise<GraphResult<T>> {
     let path = call.path;
     if (call.query !== undefined) {
       const pairs = Object.entries(call.query).map(([key, value]) => `${key}=${encodeURIComponent(value)}`);
