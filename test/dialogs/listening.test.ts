@@ -1,9 +1,11 @@
+import type { Activity } from 'botbuilder';
 import type { App } from '../../src/app';
 import type { Locale } from '../../src/config';
 import { catalogues, type MessageKey } from '../../src/i18n/catalogues';
 import { Conversation, conversationApp } from '../support/conversation';
 import { submit } from '../support/diagnosis-paths';
 import { HANAKO } from '../support/teams-activity';
+import { visibleText } from '../support/running-bot';
 
 let app: App;
 let counter = 0;
@@ -72,7 +74,7 @@ describe('error text and unknown codes', () => {
     expect(advice).not.toContain(say('ja', 'diag.error.which.prompt'));
   });
 
-  it('a code the guides do not know answers "another error" and is recorded', async () => {
+  it('a code the guides do not know answers "another error"', async () => {
     const reply = await chat('en').text('work account, error 0x80070005 when I add my number');
     expect(reply).toContain(say('en', 'diag.error.other.title'));
   });
@@ -233,35 +235,54 @@ describe('a number typed where no request can follow', () => {
   });
 });
 
+/** The buttons of the cards in a reply: what each shows and the data it sends. */
+function buttons(reply: ReadonlyArray<Partial<Activity>>): Array<{ title: string; data: unknown }> {
+  const found: Array<{ title: string; data: unknown }> = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      const record = node as Record<string, unknown>;
+      if (record.type === 'Action.Submit' && typeof record.title === 'string')
+        found.push({ title: record.title, data: record.data });
+      Object.values(record).forEach(walk);
+    }
+  };
+  walk(reply.map((activity) => activity.attachments?.map((attachment) => attachment.content)));
+  return found;
+}
+
 describe.each(['ja', 'en'] as const)('a free-text question the bot cannot place (%s)', (locale) => {
   const question = {
     ja: 'コードが届かないのですが、どうすればいいですか？',
     en: 'What should I do about the codes?',
   }[locale];
 
-  it('gets the closest choices as buttons, which answer the question', async () => {
+  it('gets the closest choice as a button, which answers the question', async () => {
     const conversation = chat(locale);
     await conversation.text({ ja: 'こんにちは', en: 'hello' }[locale]);
     const offer = await conversation.say(question);
-    const card = JSON.stringify(offer.map((activity) => activity.attachments));
-    const text = offer.map((activity) => activity.text ?? '').join('\n') + card;
+    const text = offer.map(visibleText).join('\n');
     expect(text).toContain(say(locale, 'dialog.closest.prompt'));
-    expect(text).toContain(say(locale, 'diag.start.opt.oldNumber'));
-    expect(text).toContain(say(locale, 'dialog.closest.showAll'));
-    expect(text).not.toContain(say(locale, 'diag.start.opt.backup'));
     expect(text).not.toContain(say(locale, 'dialog.chooseOption'));
+    expect(buttons(offer).map((button) => button.title)).toEqual([
+      say(locale, 'diag.start.opt.oldNumber'),
+      say(locale, 'dialog.closest.showAll'),
+    ]);
 
-    const next = await conversation.text(submit({ node: 'start', value: 'oldNumber' }));
+    const [closest] = buttons(offer);
+    const next = await conversation.text({ value: closest?.data });
     expect(next).toContain(say(locale, 'diag.account.prompt'));
   });
 
   it('"other choices" shows the whole question again', async () => {
     const conversation = chat(locale);
     await conversation.text({ ja: 'こんにちは', en: 'hello' }[locale]);
-    await conversation.text(question);
-    const all = await conversation.text(submit({ node: 'start', value: '*all' }));
+    const offer = await conversation.say(question);
+    const showAll = buttons(offer).find((button) => button.title === say(locale, 'dialog.closest.showAll'));
+    const all = await conversation.text({ value: showAll?.data });
     expect(all).toContain(say(locale, 'diag.start.prompt'));
     expect(all).toContain(say(locale, 'diag.start.opt.backup'));
+    expect(all).not.toContain(say(locale, 'dialog.chooseOption'));
   });
 
   it('text that comes close to nothing still asks to choose from the whole list', async () => {
@@ -270,5 +291,29 @@ describe.each(['ja', 'en'] as const)('a free-text question the bot cannot place 
     const reply = await conversation.text('banana split');
     expect(reply).toContain(say(locale, 'dialog.chooseOption'));
     expect(reply).toContain(say(locale, 'diag.start.prompt'));
+  });
+});
+
+describe('a question close to several choices', () => {
+  it('offers the ones that match best, best first', async () => {
+    const conversation = chat();
+    await conversation.text('こんにちは');
+    const offer = await conversation.say('携帯の番号を変えるにはどうすればいいですか？');
+    expect(buttons(offer).map((button) => button.title)).toEqual([
+      say('ja', 'diag.start.opt.changed'),
+      say('ja', 'diag.start.opt.oldNumber'),
+      say('ja', 'dialog.closest.showAll'),
+    ]);
+  });
+
+  it('a sentence naming two choices gets those two, not a guess', async () => {
+    const conversation = chat('en');
+    await conversation.text('hello');
+    const offer = await conversation.say('I have a new phone and want to add a backup method');
+    expect(buttons(offer).map((button) => button.title)).toEqual([
+      say('en', 'diag.start.opt.changed'),
+      say('en', 'diag.start.opt.backup'),
+      say('en', 'dialog.closest.showAll'),
+    ]);
   });
 });
