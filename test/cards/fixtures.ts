@@ -106,13 +106,15 @@ const facts: TargetFacts = {
       odataType: '',
     },
   ],
-  privilege: { privileged: false, grants: [] },
+  privilege: { privileged: false, grants: [], groupLinks: [], keyHolderGroupIds: [] },
   monthlyCount: 2,
 };
 const privilegedFacts: TargetFacts = {
   ...facts,
   privilege: {
     privileged: true,
+    groupLinks: [],
+    keyHolderGroupIds: [],
     grants: [
       {
         assignment: 'eligible',
