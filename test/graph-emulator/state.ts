@@ -432,6 +432,21 @@ export class EmulatorState {
       .map(({ '@odata.type': _type, ...rest }) => rest);
   }
 
+  /**
+   * Test helper: the person registers a method themselves (My Sign-Ins), which no Graph call the
+   * bot makes can do; dated types get Graph's `createdDateTime` of now unless the method has one.
+   */
+  registerMethod(idOrUpn: string, method: SeedMethod): void {
+    const dated = [
+      '#microsoft.graph.microsoftAuthenticatorAuthenticationMethod',
+      '#microsoft.graph.fido2AuthenticationMethod',
+      '#microsoft.graph.windowsHelloForBusinessAuthenticationMethod',
+    ].includes(method['@odata.type']);
+    const record = this.user(idOrUpn);
+    record.methods.push(dated ? { createdDateTime: graphDateTime(new Date()), ...method } : { ...method });
+    if (record.defaultMethodId === undefined) record.defaultMethodId = method.id;
+  }
+
   /** Test helper: the methods as stored, with TAP values hidden as in GET. */
   methodsOf(idOrUpn: string): SeedMethod[] {
     return this.listMethods(idOrUpn);
