@@ -18,6 +18,12 @@ export const EMILY: TeamsUser = { id: '29:emily', name: 'Emily Clark', aadObject
 export const MAKOTO: TeamsUser = { id: '29:makoto', name: '高橋 誠', aadObjectId: DEMO.users.makoto };
 export const OLIVIA: TeamsUser = { id: '29:olivia', name: 'Olivia Brown', aadObjectId: DEMO.users.olivia };
 export const ICHIRO: TeamsUser = { id: '29:ichiro', name: '鈴木 一郎', aadObjectId: DEMO.users.ichiro };
+export const SHOTA: TeamsUser = { id: '29:shota', name: '中村 翔太', aadObjectId: DEMO.users.shota };
+export const YOKO: TeamsUser = { id: '29:yoko', name: '小林 陽子', aadObjectId: DEMO.users.yoko };
+export const ALEX: TeamsUser = { id: '29:alex', name: 'Alex Wilson', aadObjectId: DEMO.users.alex };
+export const DAISUKE: TeamsUser = { id: '29:daisuke', name: '渡辺 大輔', aadObjectId: DEMO.users.daisuke };
+export const MEGUMI: TeamsUser = { id: '29:megumi', name: '加藤 恵', aadObjectId: DEMO.users.megumi };
+export const SAKURA: TeamsUser = { id: '29:sakura', name: '松本 さくら', aadObjectId: DEMO.users.sakura };
 
 /** Graph calls that change the directory (reads and the membership check are not changes). */
 export function graphChanges(emulator: GraphEmulator): string[] {
