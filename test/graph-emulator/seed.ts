@@ -100,6 +100,8 @@ export interface SeedPimGroupInstance {
   memberType?: 'Direct' | 'Group';
   /** Assignment instances only. */
   assignmentType?: 'Assigned' | 'Activated';
+  /** The schedule the instance came from; the instance's own id when absent. */
+  scheduleId?: string;
 }
 
 export interface TapPolicy {

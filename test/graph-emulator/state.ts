@@ -652,8 +652,8 @@ function pimInstanceJson(
     memberType: i.memberType ?? 'Direct',
   };
   return kind === 'eligibility'
-    ? { ...common, eligibilityScheduleId: id }
-    : { ...common, assignmentType: i.assignmentType ?? 'Assigned', assignmentScheduleId: id };
+    ? { ...common, eligibilityScheduleId: i.scheduleId ?? id }
+    : { ...common, assignmentType: i.assignmentType ?? 'Assigned', assignmentScheduleId: i.scheduleId ?? id };
 }
 
 export function segmentNotFound(segment: string): GraphFailure {
