@@ -24,6 +24,7 @@ async function main(): Promise<void> {
   });
   // Loaded after telemetry started, so its HTTP instrumentation sees the modules the app loads.
   const { buildApp } = await import('./app');
+  const { checkKeyHolderGroups } = await import('./bot/key-holder-groups');
   const app = buildApp(config, { logger });
   const port = await app.server.listen(config.port);
   logger.info(
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
   app.transcriptRetention.start();
   app.worker?.start();
   app.sweeper.start();
+  void checkKeyHolderGroups(app.directory, config, logger);
 
   let stopping = false;
   const stop = (signal: string): void => {
