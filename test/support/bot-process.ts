@@ -16,6 +16,8 @@ export async function freePort(): Promise<number> {
 /** Starts `src/index.ts` the way `npm run dev` does (ts-node), and waits for its "listening" line. */
 export async function startProcess(
   env: Record<string, string | undefined>,
+  /** A safety net for a bot that never says it listens, not a timing assertion. */
+  startTimeoutMs = 30000,
 ): Promise<{ child: ChildProcess; lines: string[] }> {
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/index.ts'], {
     cwd: root,
@@ -24,7 +26,10 @@ export async function startProcess(
   });
   const lines: string[] = [];
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`bot did not start: ${lines.join('\n')}`)), 30000);
+    const timer = setTimeout(
+      () => reject(new Error(`bot did not start: ${lines.join('\n')}`)),
+      startTimeoutMs,
+    );
     const onData = (chunk: Buffer): void => {
       lines.push(
         ...chunk

@@ -26,6 +26,9 @@ const nameOf = (envelope: Envelope): string => {
 const propertiesOf = (envelope: Envelope): Record<string, unknown> =>
   envelope.data?.baseData?.properties ?? {};
 
+// Two bot-sized processes that load the Azure Monitor SDK: generous on a shared, loaded machine.
+jest.setTimeout(300_000);
+
 describe('telemetry to Application Insights', () => {
   let collector: TelemetryCollector;
   let endpoint: string;
@@ -48,18 +51,22 @@ describe('telemetry to Application Insights', () => {
     const port = await freePort();
     let child: ChildProcess | undefined;
     try {
-      const started = await startProcess({
-        ...testEnvironment({
-          HELPDESK_SQLITE_PATH: db.path,
-          PORT: String(port),
-          LOG_LEVEL: 'info',
-          HELPDESK_GRAPH_BASE_URL: emulator.url,
-          AZURE_AUTHORITY_HOST: emulator.url,
-          APPLICATIONINSIGHTS_CONNECTION_STRING: collector.connectionString(endpoint),
-        }),
-        APPLICATION_INSIGHTS_NO_STATSBEAT: 'true',
-        NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS,
-      });
+      const started = await startProcess(
+        {
+          ...testEnvironment({
+            HELPDESK_SQLITE_PATH: db.path,
+            PORT: String(port),
+            LOG_LEVEL: 'info',
+            HELPDESK_GRAPH_BASE_URL: emulator.url,
+            AZURE_AUTHORITY_HOST: emulator.url,
+            APPLICATIONINSIGHTS_CONNECTION_STRING: collector.connectionString(endpoint),
+          }),
+          APPLICATION_INSIGHTS_NO_STATSBEAT: 'true',
+          NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS,
+        },
+        // Loading the Azure Monitor SDK under ts-node is slow on a shared, loaded machine.
+        150_000,
+      );
       child = started.child;
       expect(started.lines.join('\n')).toContain('"telemetry":true');
 
