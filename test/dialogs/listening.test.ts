@@ -61,19 +61,26 @@ describe.each(['ja', 'en'] as const)('an error code in the first message (%s)', 
   });
 });
 
-describe('error text and unknown codes', () => {
-  it('error text typed at the account question answers the error question later', async () => {
-    const conversation = chat();
-    await conversation.text('こんにちは');
+describe.each(['ja', 'en'] as const)('error text typed at another question (%s)', (locale) => {
+  it('is kept and answers the error question when it comes', async () => {
+    const conversation = chat(locale);
+    await conversation.text({ ja: 'こんにちは', en: 'hello' }[locale]);
     await conversation.text(submit({ node: 'start', value: 'error' }));
-    const noted = await conversation.text('「この国番号はサポートされていません」と出ます');
-    expect(noted).toContain(say('ja', 'dialog.noted'));
-    expect(noted).toContain(say('ja', 'diag.account.prompt'));
-    const advice = await conversation.text('個人用');
-    expect(advice).toContain(say('ja', 'diag.error.countryCode.title'));
-    expect(advice).not.toContain(say('ja', 'diag.error.which.prompt'));
+    const noted = await conversation.text(
+      {
+        ja: '「この国番号はサポートされていません」と出ます',
+        en: 'It says this country code is not supported',
+      }[locale],
+    );
+    expect(noted).toContain(say(locale, 'dialog.noted'));
+    expect(noted).toContain(say(locale, 'diag.account.prompt'));
+    const advice = await conversation.text({ ja: '個人用', en: 'personal' }[locale]);
+    expect(advice).toContain(say(locale, 'diag.error.countryCode.title'));
+    expect(advice).not.toContain(say(locale, 'diag.error.which.prompt'));
   });
+});
 
+describe('error text and unknown codes', () => {
   it('a code the guides do not know answers "another error"', async () => {
     const reply = await chat('en').text('work account, error 0x80070005 when I add my number');
     expect(reply).toContain(say('en', 'diag.error.other.title'));
