@@ -222,6 +222,20 @@ describe.each(['ja', 'en'] as const)('a number typed at the situation step (%s)'
     expect(await conversation.text('080-9876-5432')).toContain('080-9876-5432 (+81 80-9876-5432)');
   });
 
+  it('typed alone as the first message is noted and kept, and the first question asked', async () => {
+    const conversation = chat(locale);
+    const reply = await conversation.text('090-1234-5678');
+    expect(reply).toContain(say(locale, 'dialog.noted'));
+    expect(reply).toContain(say(locale, 'diag.start.prompt'));
+    await conversation.text(submit({ node: 'start', value: 'changed' }));
+    await conversation.text(submit({ node: 'changed.oldPhone', value: 'no' }));
+    await conversation.text(submit({ node: 'changed.noOld.account', value: 'work' }));
+    await conversation.text(submit({ node: 'work.otherMethod', value: 'no' }));
+    const intakeStart = await conversation.text(submit({ node: 'work.admin', value: 'no' }));
+    expect(intakeStart).toContain('+81 90-1234-5678');
+    expect(intakeStart).not.toContain(say(locale, 'intake.phone.prompt'));
+  });
+
   it('is dropped from state as soon as the walk can no longer end in a request', async () => {
     const conversation = chat(locale);
     await conversation.text(text);
