@@ -445,7 +445,7 @@ const NODES: readonly DiagnosisNode[] = [
     kind: 'advice',
     id: 'lost.work.report',
     titleKey: 'diag.lost.report.title',
-    bodyKeys: ['diag.lost.report.body.report', 'diag.lost.report.body.wipe', 'diag.lost.report.body.noNumber'],
+    bodyKeys: ['diag.lost.report.body.report', 'diag.lost.report.body.wipe'],
     showContact: true,
     next: 'lost.work.admin',
   },

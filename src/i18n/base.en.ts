@@ -9,7 +9,8 @@ export const baseEn = {
   'welcome.point.diagnose': 'Find out what to do, step by step.',
   'welcome.point.request': 'If you cannot sign in at all, ask IT to reset your sign-in methods.',
   'welcome.point.status': 'Type "status" at any time to see your open request.',
-  'welcome.storage': 'What I keep: this conversation without full phone numbers or Temporary Access Passes, for {retentionDays} days; your request and its audit record, as your organisation requires.',
+  'welcome.storage':
+    'What I keep: this conversation without full phone numbers or Temporary Access Passes, for {retentionDays} days; your request and its audit record, as your organisation requires.',
   'welcome.start': 'Start',
   'welcome.switchLanguage': '日本語で表示',
   'contact.title': 'Helpdesk',
@@ -19,7 +20,7 @@ export const baseEn = {
   'contact.hours': 'Hours: {officeHours}',
   'contact.noTeams': 'If you cannot open Teams at all, call or email the helpdesk.',
   'contact.keep': 'Keep these details somewhere outside Teams, in case Teams stops working for you.',
-  'contact.intro.title': 'First, the helpdesk\'s contact details',
+  'contact.intro.title': "First, the helpdesk's contact details",
   'help.title': 'What I can do',
   'help.body':
     'Tell me what happened and I will guide you. You can type these at any time: "start over" to begin again, "cancel" to stop, "status" to see your open request, "English" or "日本語" to change the language.',
@@ -82,14 +83,19 @@ export const baseEn = {
   'intake.confirm.prompt': 'Please check the details and choose a button.',
   'intake.created': 'Your request has been sent. Request number: {requestId}',
   'intake.next.title': 'Your request has been received',
-  'intake.next.review': 'IT checks it during office hours ({officeHours}) and contacts you the way you chose, to confirm it is you.',
+  'intake.next.review':
+    'IT checks it during office hours ({officeHours}) and contacts you the way you chose, to confirm it is you.',
   'intake.next.target': 'Expect to hear back within about {responseTarget} minutes of office time.',
   'intake.next.outsideHours': 'It is outside office hours now, so IT will see it from {seenAt}.',
-  'intake.next.expiry': 'If it is not approved by {expiresAt}, the request expires. Time outside office hours does not count.',
-  'intake.next.passOnCall': 'The approver reads your Temporary Access Pass to you during the verification call; it is never shown in the chat.',
-  'intake.next.passInChat': 'Once approved, a box for a code arrives in this chat. Type the code the IT person gives you on the verification call, and your Temporary Access Pass appears.',
+  'intake.next.expiry':
+    'If it is not approved by {expiresAt}, the request expires. Time outside office hours does not count.',
+  'intake.next.passOnCall':
+    'The approver reads your Temporary Access Pass to you during the verification call; it is never shown in the chat.',
+  'intake.next.passInChat':
+    'Once approved, a box for a code arrives in this chat. Type the code the IT person gives you on the verification call, and your Temporary Access Pass appears.',
   'intake.next.keepOpen': 'You may be signed out for a moment, so keep this chat open.',
-  'intake.alreadyOpen': 'You already have a request in progress ({requestId}). You can file a new one once it is finished. Type "status" to see it.',
+  'intake.alreadyOpen':
+    'You already have a request in progress ({requestId}). You can file a new one once it is finished. Type "status" to see it.',
   'intake.refused.title': 'I cannot send a request here',
   'intake.noIdentity':
     'I cannot confirm your account from Teams here, so I cannot send a request. Please contact the helpdesk.',
@@ -209,14 +215,17 @@ export const baseEn = {
   'approval.undeliverable':
     'I could not reach the IT approvers right now. Your request {requestId} is saved. Please contact the helpdesk so that someone looks at it.',
   'pass.title': 'Your Temporary Access Pass (works once)',
-  'pass.body': 'Sign in at https://mysignins.microsoft.com/security-info with this Temporary Access Pass and register your sign-in methods again. It expires at {expiresAt}.',
+  'pass.body':
+    'Sign in at https://mysignins.microsoft.com/security-info with this Temporary Access Pass and register your sign-in methods again. It expires at {expiresAt}.',
   'pass.value': 'Temporary Access Pass: {pass}',
   'pass.afterNoted':
     'When you have written it down, press the button. I will then sign you out everywhere, so that your old phone can no longer be used.',
   'pass.noted': 'I have noted it',
-  'pass.notedThanks': 'Thank you. You are now being signed out everywhere; sign in again with the Temporary Access Pass.',
+  'pass.notedThanks':
+    'Thank you. You are now being signed out everywhere; sign in again with the Temporary Access Pass.',
   'pass.forApprover.title': 'Pass for {name} ({requestId})',
-  'pass.forApprover.body': 'The phone was lost or stolen: read this Temporary Access Pass to the person during the verification call. It expires at {expiresAt}. Never send it by email or chat.',
+  'pass.forApprover.body':
+    'The phone was lost or stolen: read this Temporary Access Pass to the person during the verification call. It expires at {expiresAt}. Never send it by email or chat.',
   'outcome.DONE': 'Your request {requestId} is done. Your old sign-in methods were removed.',
   'outcome.PARTIAL': 'Your request {requestId} was only partly done. IT has been told and will contact you.',
   'outcome.FAILED':
@@ -266,7 +275,8 @@ export const baseEn = {
   'lifecycle.expiredApprovers': 'Request {requestId} from {name} expired without a decision.',
   'lifecycle.loopRegistered':
     'I can see a new sign-in method on your account. You are all set; the rest of your Temporary Access Pass was removed for safety.',
-  'lifecycle.loopExpired': 'The Temporary Access Pass for request {requestId} expired before a new sign-in method was registered. If you need a new one, contact the helpdesk.',
+  'lifecycle.loopExpired':
+    'The Temporary Access Pass for request {requestId} expired before a new sign-in method was registered. If you need a new one, contact the helpdesk.',
   'lifecycle.loopExpiredApprovers':
     'The pass for request {requestId} ({name}) expired unused: the person has no sign-in method. Please contact them.',
   'lifecycle.limitRefused': 'I cannot take this request: {why}',

@@ -35,7 +35,8 @@ export const diagnosisEn = {
 
   // Which account?
   'diag.account.prompt': 'Which account is it?',
-  'diag.account.hint': 'A work or school account is the one your organisation gave you for Microsoft 365 and Teams. A personal Microsoft account is one you created yourself, such as an outlook.com address.',
+  'diag.account.hint':
+    'A work or school account is the one your organisation gave you for Microsoft 365 and Teams. A personal Microsoft account is one you created yourself, such as an outlook.com address.',
   'diag.account.opt.work': 'Work or school account',
   'diag.account.opt.personal': 'Personal Microsoft account',
 
@@ -45,7 +46,8 @@ export const diagnosisEn = {
   // Work or school: another method?
   'diag.work.otherMethod.prompt':
     'Apart from the old number, can you still pass multi-factor authentication (MFA) another way?',
-  'diag.work.otherMethod.hint': 'For example Microsoft Authenticator, another phone, a security key (FIDO2) or Windows Hello on your PC. An email address only resets passwords, so it does not count here.',
+  'diag.work.otherMethod.hint':
+    'For example Microsoft Authenticator, another phone, a security key (FIDO2) or Windows Hello on your PC. An email address only resets passwords, so it does not count here.',
   'diag.work.otherMethod.opt.yes': 'Yes, another way works',
   'diag.work.otherMethod.opt.no': 'No other way',
 
@@ -53,8 +55,10 @@ export const diagnosisEn = {
   'diag.work.selfService.title': 'Switch to your new number on the Security info page',
   'diag.work.selfService.body.intro':
     'You can do this yourself in a few minutes, signing in with the method that still works.',
-  'diag.work.selfService.body.order': '"Change" replaces the old number only once the new one is verified. Do not delete the old number first.',
-  'diag.work.selfService.body.addFallback': 'If there is no "Phone" row, select "Add sign-in method", choose "Phone" and register the number the same way.',
+  'diag.work.selfService.body.order':
+    '"Change" replaces the old number only once the new one is verified. Do not delete the old number first.',
+  'diag.work.selfService.body.addFallback':
+    'If there is no "Phone" row, select "Add sign-in method", choose "Phone" and register the number the same way.',
   'diag.work.selfService.body.authenticator':
     'To use Microsoft Authenticator on a new phone, add it with "Add sign-in method" on the same page. Delete the old phone\'s entry only after an approval on the new phone has worked.',
   'diag.work.selfService.step.open':
@@ -82,9 +86,12 @@ export const diagnosisEn = {
     'Ask another Global Administrator or a Privileged Authentication Administrator to do the following.',
   'diag.work.adminEnd.body.portal':
     'In the Microsoft Entra admin center (https://entra.microsoft.com), they open "Users" and select your account.',
-  'diag.work.adminEnd.body.reregister': 'They open "Authentication methods" and select "Require re-register MFA".',
-  'diag.work.adminEnd.body.tap': 'On the same page they issue a Temporary Access Pass and read it to you on a verification call, just as this bot would.',
-  'diag.work.adminEnd.body.next': 'You sign in with the Temporary Access Pass and register your new number and other methods again.',
+  'diag.work.adminEnd.body.reregister':
+    'They open "Authentication methods" and select "Require re-register MFA".',
+  'diag.work.adminEnd.body.tap':
+    'On the same page they issue a Temporary Access Pass and read it to you on a verification call, just as this bot would.',
+  'diag.work.adminEnd.body.next':
+    'You sign in with the Temporary Access Pass and register your new number and other methods again.',
   'diag.work.adminEnd.body.powershell':
     'If they prefer PowerShell, it has to be Microsoft Graph PowerShell: the AzureAD module is retired.',
   'diag.work.adminEnd.body.lost': 'If your phone was lost or stolen, tell another administrator right away.',
@@ -93,11 +100,14 @@ export const diagnosisEn = {
   'diag.work.onlyGaEnd.body.why': 'This bot cannot reset admin accounts. Try the following, in this order.',
   'diag.work.onlyGaEnd.body.otherMethods':
     'First, try every other method you registered: Microsoft Authenticator, another phone, a security key (FIDO2).',
-  'diag.work.onlyGaEnd.body.altEmail': 'An alternate email address cannot pass multi-factor authentication (MFA).',
-  'diag.work.onlyGaEnd.body.altEmailCan': 'It can only reset your password (https://aka.ms/sspr), and an admin password reset usually needs two verification methods.',
+  'diag.work.onlyGaEnd.body.altEmail':
+    'An alternate email address cannot pass multi-factor authentication (MFA).',
+  'diag.work.onlyGaEnd.body.altEmailCan':
+    'It can only reset your password (https://aka.ms/sspr), and an admin password reset usually needs two verification methods.',
   'diag.work.onlyGaEnd.body.support':
     'If you still cannot sign in, contact Microsoft support. The phone numbers are listed at https://learn.microsoft.com/microsoft-365/admin/get-help-support.',
-  'diag.work.onlyGaEnd.body.contract': 'Have your organisation\'s contract details ready: the tenant\'s domain, company name, subscription and billing details, and company documents. Support will ask you to prove the organisation is yours.',
+  'diag.work.onlyGaEnd.body.contract':
+    "Have your organisation's contract details ready: the tenant's domain, company name, subscription and billing details, and company documents. Support will ask you to prove the organisation is yours.",
   'diag.work.onlyGaEnd.body.future':
     'Once you are back in, make sure more than one person holds the Global Administrator role.',
 
@@ -116,7 +126,8 @@ export const diagnosisEn = {
     'A lost or stolen phone is handled as a security incident, so IT acts quickly to protect your account.',
   'diag.lost.file.body.revoke':
     'Once approved, your sign-in sessions are revoked at once on every device, so Teams signs you out too.',
-  'diag.lost.file.body.tap': 'The approver reads your Temporary Access Pass to you during the verification call.',
+  'diag.lost.file.body.tap':
+    'The approver reads your Temporary Access Pass to you during the verification call.',
   'diag.lost.body.carrier': 'Please also ask your mobile carrier to suspend the SIM card.',
   'diag.lost.company.prompt': 'Was the phone issued by the company?',
   'diag.lost.company.hint': 'A company phone has to be reported, so that its data can be protected.',
@@ -125,7 +136,6 @@ export const diagnosisEn = {
   'diag.lost.report.title': 'Report the lost company phone',
   'diag.lost.report.body.report': 'Report it right away to {lossReportContact}.',
   'diag.lost.report.body.wipe': 'IT can lock the phone remotely or wipe its data.',
-  'diag.lost.report.body.noNumber': 'You can file the request even without a new number yet: when I ask for the number, type "not yet".',
   'diag.lost.personal.title': 'First, protect your account',
   'diag.lost.personal.body.security': 'When a phone is lost or stolen, protecting the account comes first.',
   'diag.lost.personal.body.after':
@@ -139,11 +149,13 @@ export const diagnosisEn = {
   'diag.personal.canSignIn.opt.no': "I can't sign in",
 
   'diag.personal.steps.title': 'Change the security info of your personal Microsoft account',
-  'diag.personal.steps.body.intro': 'A security-info phone number cannot be edited in place: add the new number, verify it, then remove the old one.',
+  'diag.personal.steps.body.intro':
+    'A security-info phone number cannot be edited in place: add the new number, verify it, then remove the old one.',
   'diag.personal.steps.body.order':
     'Do not remove the old number first, or you may stop receiving verification codes.',
   'diag.personal.alias.title': 'If you sign in with your phone number (an alias)',
-  'diag.personal.alias.body.intro': 'A phone number used to sign in (an alias) is changed on another page. "Make primary" exists only for aliases.',
+  'diag.personal.alias.body.intro':
+    'A phone number used to sign in (an alias) is changed on another page. "Make primary" exists only for aliases.',
   'diag.personal.alias.step.open': 'At https://account.microsoft.com/, open "Your info".',
   'diag.personal.alias.step.manage': 'Select "Manage how you sign in to Microsoft".',
   'diag.personal.steps.step.signIn': 'Sign in at https://account.microsoft.com/.',
@@ -158,7 +170,8 @@ export const diagnosisEn = {
   'diag.personal.otherOption.title': 'Sign in with a different verification option',
   'diag.personal.otherOption.body.intro':
     'If you registered an email address or Microsoft Authenticator besides the old number, you can sign in with that instead.',
-  'diag.personal.otherOption.body.recoveryCode': 'If you kept your two-step verification recovery code (25 characters), you can sign in with it too.',
+  'diag.personal.otherOption.body.recoveryCode':
+    'If you kept your two-step verification recovery code (25 characters), you can sign in with it too.',
   'diag.personal.otherOption.step.start': 'Start signing in at https://account.microsoft.com/.',
   'diag.personal.otherOption.step.link':
     'When you are asked for a code, select "Use a different verification option". Some screens say "Sign in another way" instead.',
@@ -212,11 +225,15 @@ export const diagnosisEn = {
     'You can contact Microsoft support at https://support.microsoft.com/contactus.',
   'diag.personal.msSupport.body.prepare':
     "Have ready the account's user name (email address or phone number), the devices and operating systems you used, and any error code or screenshot.",
-  'diag.personal.msSupport.body.limit': 'Please note: if two-step verification is on and neither your verification methods nor your recovery code work, Microsoft support cannot change the account either. The recovery form is then the only way.',
+  'diag.personal.msSupport.body.limit':
+    'Please note: if two-step verification is on and neither your verification methods nor your recovery code work, Microsoft support cannot change the account either. The recovery form is then the only way.',
   'diag.accountRecovery.title': 'First, try account recovery',
-  'diag.accountRecovery.body.what': 'Your organisation lets people who lost every method recover their account themselves (Microsoft Entra ID account recovery).',
-  'diag.accountRecovery.body.need': 'You need a government-issued photo ID (such as a driving licence or passport) and your new smartphone.',
-  'diag.accountRecovery.body.how': 'On the sign-in screen, follow the offer for people who cannot use their methods. The name on the ID must match the name your company has on file.',
+  'diag.accountRecovery.body.what':
+    'Your organisation lets people who lost every method recover their account themselves (Microsoft Entra ID account recovery).',
+  'diag.accountRecovery.body.need':
+    'You need a government-issued photo ID (such as a driving licence or passport) and your new smartphone.',
+  'diag.accountRecovery.body.how':
+    'On the sign-in screen, follow the offer for people who cannot use their methods. The name on the ID must match the name your company has on file.',
   'diag.accountRecovery.body.fallback': 'If that does not work, you can still ask IT for a reset here.',
 
   // S4: prevention
@@ -256,26 +273,30 @@ export const diagnosisEn = {
   'diag.error.opt.other': 'Another error',
 
   'diag.error.0x800704cf.title': 'Error 0x800704cf: most likely a connection problem',
-  'diag.error.0x800704cf.body.cause': 'Likely causes: your device is not properly connected to the network, or it cannot reach the authentication server.',
+  'diag.error.0x800704cf.body.cause':
+    'Likely causes: your device is not properly connected to the network, or it cannot reach the authentication server.',
   'diag.error.0x800704cf.step.network': 'Check that you are connected to the network.',
   'diag.error.0x800704cf.step.vpn': 'If you use a VPN or a proxy, turn it off for now.',
   'diag.error.0x800704cf.step.retry': 'Try again.',
 
   'diag.error.0x8019019a.title': 'Error 0x8019019a: most likely incomplete security info or an old cache',
-  'diag.error.0x8019019a.body.cause': 'Likely causes: your account\'s security info is incomplete, or an old cache is getting in the way.',
+  'diag.error.0x8019019a.body.cause':
+    "Likely causes: your account's security info is incomplete, or an old cache is getting in the way.",
   'diag.error.0x8019019a.step.cache': 'Clear the cache of your browser or app.',
   'diag.error.0x8019019a.step.signIn': 'Sign out, then sign in again.',
   'diag.error.0x8019019a.step.addInfo': 'Add the new security info, such as your new phone number.',
 
   'diag.error.somethingWentWrong.title': '"Something went wrong"',
-  'diag.error.somethingWentWrong.body.cause': 'Likely causes: a temporary problem on the server side, or a country code that is not supported. It often works after a while.',
+  'diag.error.somethingWentWrong.body.cause':
+    'Likely causes: a temporary problem on the server side, or a country code that is not supported. It often works after a while.',
   'diag.error.somethingWentWrong.step.later': 'Wait a while, then try again.',
   'diag.error.somethingWentWrong.step.browser': 'Try another browser, or another computer or network.',
   'diag.error.somethingWentWrong.step.support':
     'If it still fails, contact support: the helpdesk for a work or school account, Microsoft support for a personal account.',
 
   'diag.error.countryCode.title': '"This country code is not supported"',
-  'diag.error.countryCode.body.cause': 'Likely causes: the country code is written the wrong way, or it is not supported. It may also be a temporary fault, or the number may be registered to another account.',
+  'diag.error.countryCode.body.cause':
+    'Likely causes: the country code is written the wrong way, or it is not supported. It may also be a temporary fault, or the number may be registered to another account.',
   'diag.error.countryCode.step.format':
     'Enter the number with its country code. For the Japanese number 090-1234-5678, drop the first 0: +81 90-1234-5678.',
   'diag.error.countryCode.step.otherFormat':
@@ -295,7 +316,8 @@ export const diagnosisEn = {
     'If nothing seems to change, wait a little, sign in again and check: changes can take time to show.',
 
   'diag.error.region.title': 'Check the Windows region settings',
-  'diag.error.region.body.cause': 'Likely cause: wrong region settings (for example after moving abroad) can affect text-message verification.',
+  'diag.error.region.body.cause':
+    'Likely cause: wrong region settings (for example after moving abroad) can affect text-message verification.',
   'diag.error.region.step.open': 'Open PowerShell.',
   'diag.error.region.step.culture':
     'Run Get-Culture and check that the LCID and DisplayName match your country.',
@@ -305,7 +327,8 @@ export const diagnosisEn = {
 
   'diag.error.other.title': 'Other errors',
   'diag.error.other.body.note': 'Write down the error code or message. A screenshot is even better.',
-  'diag.error.other.body.work': 'For a work or school account, your organisation\'s policy may block adding phone numbers. In that case, contact the helpdesk.',
+  'diag.error.other.body.work':
+    "For a work or school account, your organisation's policy may block adding phone numbers. In that case, contact the helpdesk.",
   'diag.error.other.body.personal':
     'For a personal Microsoft account, contact Microsoft support (https://support.microsoft.com/contactus) with your user name, your device and operating system, and the error code.',
 

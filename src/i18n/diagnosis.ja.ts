@@ -18,7 +18,8 @@ export const diagnosisJa: Record<DiagnosisKey, string> = {
 
   // S1a: 古い電話は使えるか
   'diag.changed.oldPhone.prompt': '古い携帯電話は手元にあり、まだ使えますか？',
-  'diag.changed.oldPhone.hint': '古い番号で SMS を受け取れる場合や、古い携帯電話の Microsoft Authenticator で承認できる場合は、「手元にあり使える」を選んでください。',
+  'diag.changed.oldPhone.hint':
+    '古い番号で SMS を受け取れる場合や、古い携帯電話の Microsoft Authenticator で承認できる場合は、「手元にあり使える」を選んでください。',
   'diag.changed.oldPhone.opt.yes': '手元にあり使える',
   'diag.changed.oldPhone.opt.no': '手元にない・使えない',
   'diag.plan.title': '古い携帯電話が使えるうちに、次の順番で準備します',
@@ -30,7 +31,8 @@ export const diagnosisJa: Record<DiagnosisKey, string> = {
 
   // どのアカウントか
   'diag.account.prompt': 'どちらのアカウントですか？',
-  'diag.account.hint': '職場または学校アカウントは、組織から渡された Microsoft 365 や Teams 用のアカウントです。個人用 Microsoft アカウントは、outlook.com などでご自身が作ったアカウントです。',
+  'diag.account.hint':
+    '職場または学校アカウントは、組織から渡された Microsoft 365 や Teams 用のアカウントです。個人用 Microsoft アカウントは、outlook.com などでご自身が作ったアカウントです。',
   'diag.account.opt.work': '職場または学校アカウント',
   'diag.account.opt.personal': '個人用 Microsoft アカウント',
 
@@ -39,7 +41,8 @@ export const diagnosisJa: Record<DiagnosisKey, string> = {
 
   // 職場または学校: ほかの方法
   'diag.work.otherMethod.prompt': '古い番号のほかに、多要素認証 (MFA) を通る方法は残っていますか？',
-  'diag.work.otherMethod.hint': 'Microsoft Authenticator、別の電話、セキュリティ キー (FIDO2)、パソコンの Windows Hello などです。メールアドレスはパスワードのリセット用のため、数えません。',
+  'diag.work.otherMethod.hint':
+    'Microsoft Authenticator、別の電話、セキュリティ キー (FIDO2)、パソコンの Windows Hello などです。メールアドレスはパスワードのリセット用のため、数えません。',
   'diag.work.otherMethod.opt.yes': 'ほかの方法がある',
   'diag.work.otherMethod.opt.no': 'ほかの方法はない',
 
@@ -47,9 +50,12 @@ export const diagnosisJa: Record<DiagnosisKey, string> = {
   'diag.work.selfService.title': 'セキュリティ情報で新しい番号に切り替えます',
   'diag.work.selfService.body.intro':
     'ご自身で、数分で切り替えられます。まだ使える方法でサインインして進めます。',
-  'diag.work.selfService.body.order': '「変更 (Change)」では、新しい番号を確認できてから、古い番号と置き換わります。古い番号を先に削除しないでください。',
-  'diag.work.selfService.body.addFallback': '「電話 (Phone)」の行がない場合は、「サインイン方法の追加 (Add sign-in method)」から「電話 (Phone)」を選び、同じように登録します。',
-  'diag.work.selfService.body.authenticator': '新しいスマートフォンで Microsoft Authenticator を使う場合は、同じページの「サインイン方法の追加」から追加します。古いスマートフォンの登録は、新しいほうで承認できてから削除します。',
+  'diag.work.selfService.body.order':
+    '「変更 (Change)」では、新しい番号を確認できてから、古い番号と置き換わります。古い番号を先に削除しないでください。',
+  'diag.work.selfService.body.addFallback':
+    '「電話 (Phone)」の行がない場合は、「サインイン方法の追加 (Add sign-in method)」から「電話 (Phone)」を選び、同じように登録します。',
+  'diag.work.selfService.body.authenticator':
+    '新しいスマートフォンで Microsoft Authenticator を使う場合は、同じページの「サインイン方法の追加」から追加します。古いスマートフォンの登録は、新しいほうで承認できてから削除します。',
   'diag.work.selfService.step.open':
     'https://mysignins.microsoft.com/security-info を開きます。マイ サインインの「セキュリティ情報 (Security info)」のページです。',
   'diag.work.selfService.step.signIn': 'まだ使える方法でサインインします。',
@@ -57,7 +63,8 @@ export const diagnosisJa: Record<DiagnosisKey, string> = {
   'diag.work.selfService.step.number': '国番号 (日本は +81) を選び、新しい電話番号を入力します。',
   'diag.work.selfService.step.sendCode':
     '「コードを SMS 送信する (Text me a code)」を選び、「次へ (Next)」を押します。',
-  'diag.work.selfService.step.verify': '新しい携帯電話に SMS で届いた確認コードを入力し、「次へ (Next)」を押します。',
+  'diag.work.selfService.step.verify':
+    '新しい携帯電話に SMS で届いた確認コードを入力し、「次へ (Next)」を押します。',
 
   // 職場または学校: 管理者ロール
   'diag.work.admin.prompt': 'お使いのアカウントに、管理者ロールはありますか？',
@@ -73,13 +80,17 @@ export const diagnosisJa: Record<DiagnosisKey, string> = {
   'diag.work.adminEnd.body.why':
     '安全のため、管理者ロールのあるアカウントは、このボットではリセットしません。',
   'diag.work.adminEnd.body.who': 'ほかのグローバル管理者か特権認証管理者に、次の操作を依頼してください。',
-  'diag.work.adminEnd.body.portal': '依頼された管理者は、Microsoft Entra 管理センター (https://entra.microsoft.com) の「ユーザー (Users)」で、ご自身のアカウントを選びます。',
-  'diag.work.adminEnd.body.reregister': '「認証方法 (Authentication methods)」で「MFA の再登録を要求 (Require re-register MFA)」を選びます。',
-  'diag.work.adminEnd.body.tap': '続けて同じページで一時アクセス パス (Temporary Access Pass) を発行し、本人確認の通話で口頭で伝えてもらいます。このボットと同じ手順です。',
+  'diag.work.adminEnd.body.portal':
+    '依頼された管理者は、Microsoft Entra 管理センター (https://entra.microsoft.com) の「ユーザー (Users)」で、ご自身のアカウントを選びます。',
+  'diag.work.adminEnd.body.reregister':
+    '「認証方法 (Authentication methods)」で「MFA の再登録を要求 (Require re-register MFA)」を選びます。',
+  'diag.work.adminEnd.body.tap':
+    '続けて同じページで一時アクセス パス (Temporary Access Pass) を発行し、本人確認の通話で口頭で伝えてもらいます。このボットと同じ手順です。',
   'diag.work.adminEnd.body.next': '一時アクセス パスでサインインし、新しい電話番号などを登録し直します。',
   'diag.work.adminEnd.body.powershell':
     'PowerShell で行う場合は、Microsoft Graph PowerShell を使います。AzureAD モジュールは廃止されています。',
-  'diag.work.adminEnd.body.lost': '携帯電話を紛失した場合や盗まれた場合は、すぐにほかの管理者にご連絡ください。',
+  'diag.work.adminEnd.body.lost':
+    '携帯電話を紛失した場合や盗まれた場合は、すぐにほかの管理者にご連絡ください。',
 
   'diag.work.onlyGaEnd.title': '唯一のグローバル管理者の場合',
   'diag.work.onlyGaEnd.body.why':
@@ -87,8 +98,10 @@ export const diagnosisJa: Record<DiagnosisKey, string> = {
   'diag.work.onlyGaEnd.body.otherMethods':
     'まず、ほかに登録した方法 (Microsoft Authenticator、別の電話、セキュリティ キー (FIDO2) など) でサインインできないか試します。',
   'diag.work.onlyGaEnd.body.altEmail': '代替メールアドレスでは、多要素認証 (MFA) を通れません。',
-  'diag.work.onlyGaEnd.body.altEmailCan': '使えるのはパスワードのリセット (https://aka.ms/sspr) だけです。管理者のリセットには、通常 2 つの確認方法が必要です。',
-  'diag.work.onlyGaEnd.body.support': 'それでもサインインできない場合は、Microsoft サポートにご連絡ください。電話番号は https://learn.microsoft.com/microsoft-365/admin/get-help-support に載っています。',
+  'diag.work.onlyGaEnd.body.altEmailCan':
+    '使えるのはパスワードのリセット (https://aka.ms/sspr) だけです。管理者のリセットには、通常 2 つの確認方法が必要です。',
+  'diag.work.onlyGaEnd.body.support':
+    'それでもサインインできない場合は、Microsoft サポートにご連絡ください。電話番号は https://learn.microsoft.com/microsoft-365/admin/get-help-support に載っています。',
   'diag.work.onlyGaEnd.body.contract':
     '組織の契約情報を用意してください。テナントのドメイン名、法人名、サブスクリプションや請求の情報、法人名義を確認できる資料などです。組織の所有者であることの確認を求められます。',
   'diag.work.onlyGaEnd.body.future':
@@ -119,7 +132,6 @@ export const diagnosisJa: Record<DiagnosisKey, string> = {
   'diag.lost.report.title': '会社の携帯電話の紛失を届け出てください',
   'diag.lost.report.body.report': 'すぐに、紛失・盗難の届け出先 ({lossReportContact}) にご連絡ください。',
   'diag.lost.report.body.wipe': 'IT 部門は、その携帯電話を遠隔でロックしたり、データを消去したりできます。',
-  'diag.lost.report.body.noNumber': '新しい番号がまだなくても、このあと申請できます。番号を聞かれたら「まだない」と入力してください。',
   'diag.lost.personal.title': 'まずアカウントを守ります',
   'diag.lost.personal.body.security': '紛失や盗難のときは、アカウントを守ることを優先します。',
   'diag.lost.personal.body.after':
@@ -133,13 +145,17 @@ export const diagnosisJa: Record<DiagnosisKey, string> = {
   'diag.personal.canSignIn.opt.no': 'サインインできない',
 
   'diag.personal.steps.title': '個人用 Microsoft アカウントのセキュリティ情報を変更します',
-  'diag.personal.steps.body.intro': 'セキュリティ情報の電話番号は、上書きできません。新しい番号を追加して確認してから、古い番号を削除します。',
+  'diag.personal.steps.body.intro':
+    'セキュリティ情報の電話番号は、上書きできません。新しい番号を追加して確認してから、古い番号を削除します。',
   'diag.personal.steps.body.order':
     '古い番号を先に削除しないでください。確認コードを受け取れなくなることがあります。',
   'diag.personal.alias.title': '電話番号でサインインしている場合 (エイリアス)',
-  'diag.personal.alias.body.intro': '電話番号をサインイン用のエイリアス (別名) にしている場合は、別の画面で変えます。「プライマリにする」は、エイリアスにだけあります。',
-  'diag.personal.alias.step.open': 'https://account.microsoft.com/ で「ユーザー情報 (Your info)」を開きます。',
-  'diag.personal.alias.step.manage': '「サインイン方法の管理 (Manage how you sign in to Microsoft)」を選びます。',
+  'diag.personal.alias.body.intro':
+    '電話番号をサインイン用のエイリアス (別名) にしている場合は、別の画面で変えます。「プライマリにする」は、エイリアスにだけあります。',
+  'diag.personal.alias.step.open':
+    'https://account.microsoft.com/ で「ユーザー情報 (Your info)」を開きます。',
+  'diag.personal.alias.step.manage':
+    '「サインイン方法の管理 (Manage how you sign in to Microsoft)」を選びます。',
   'diag.personal.steps.step.signIn': 'https://account.microsoft.com/ にサインインします。',
   'diag.personal.steps.step.security': '「セキュリティ (Security)」を選びます。',
   'diag.personal.steps.step.advanced':
@@ -153,9 +169,11 @@ export const diagnosisJa: Record<DiagnosisKey, string> = {
   'diag.personal.otherOption.title': '別の確認方法でサインインします',
   'diag.personal.otherOption.body.intro':
     '古い番号のほかにメールアドレスや Microsoft Authenticator を登録していれば、そちらでサインインできます。',
-  'diag.personal.otherOption.body.recoveryCode': '2 段階認証の回復コード (25 文字) を控えていれば、そのコードでもサインインできます。',
+  'diag.personal.otherOption.body.recoveryCode':
+    '2 段階認証の回復コード (25 文字) を控えていれば、そのコードでもサインインできます。',
   'diag.personal.otherOption.step.start': 'https://account.microsoft.com/ でサインインを始めます。',
-  'diag.personal.otherOption.step.link': '確認コードを求められたら、「別の確認オプションを使用する (Use a different verification option)」を選びます。「別の方法でサインインする」と表示される画面もあります。',
+  'diag.personal.otherOption.step.link':
+    '確認コードを求められたら、「別の確認オプションを使用する (Use a different verification option)」を選びます。「別の方法でサインインする」と表示される画面もあります。',
   'diag.personal.otherOption.step.choose':
     '登録済みのメールアドレスや Microsoft Authenticator など、古い番号以外の方法を選びます。',
   'diag.personal.otherOption.step.enter': '届いたコードを入力するか、アプリで承認します。',
@@ -195,25 +213,33 @@ export const diagnosisJa: Record<DiagnosisKey, string> = {
   'diag.personal.pending.body.wait': '結果は、連絡用のメールアドレスに届きます。',
   'diag.personal.pending.body.return':
     '回復できたら、もう一度話しかけて「最初から」と入力してください。新しい番号の登録方法をご案内します。',
-  'diag.personal.pending.body.helpdesk': '個人用 Microsoft アカウントの回復は、会社のヘルプデスクでは操作できません。ご不明な点は、ヘルプデスクにご連絡ください。',
+  'diag.personal.pending.body.helpdesk':
+    '個人用 Microsoft アカウントの回復は、会社のヘルプデスクでは操作できません。ご不明な点は、ヘルプデスクにご連絡ください。',
 
   'diag.personal.msSupport.title': 'もう一度送信するか、Microsoft サポートに相談します',
   'diag.personal.msSupport.body.retry':
     '回復フォームは、もう一度送信できます。思い出した情報を足して、以前使っていたパソコンから送るのがおすすめです。',
-  'diag.personal.msSupport.body.contact': 'Microsoft サポートには、https://support.microsoft.com/contactus からご連絡ください。',
+  'diag.personal.msSupport.body.contact':
+    'Microsoft サポートには、https://support.microsoft.com/contactus からご連絡ください。',
   'diag.personal.msSupport.body.prepare':
     'アカウントのユーザー名 (メールアドレスや電話番号)、使っていたデバイスや OS、エラー コードや画面のスクリーンショットを伝えると、話が早く進みます。',
-  'diag.personal.msSupport.body.limit': 'ご注意ください。2 段階認証が有効で、確認方法も回復コードも使えない場合は、Microsoft サポートでもアカウントを変更できません。その場合は、回復フォームだけが手段です。',
+  'diag.personal.msSupport.body.limit':
+    'ご注意ください。2 段階認証が有効で、確認方法も回復コードも使えない場合は、Microsoft サポートでもアカウントを変更できません。その場合は、回復フォームだけが手段です。',
   'diag.accountRecovery.title': 'まず、アカウントの回復をお試しください',
-  'diag.accountRecovery.body.what': 'この組織では、すべての方法をなくした場合に、ご自身でアカウントを回復できます (Microsoft Entra ID のアカウント回復)。',
-  'diag.accountRecovery.body.need': '必要なもの: 顔写真付きの公的な身分証明書 (運転免許証やパスポートなど) と、新しいスマートフォンです。',
-  'diag.accountRecovery.body.how': 'サインイン画面で、サインイン方法を使えないときの案内に従います。身分証明書の氏名が、会社に登録された氏名と一致している必要があります。',
+  'diag.accountRecovery.body.what':
+    'この組織では、すべての方法をなくした場合に、ご自身でアカウントを回復できます (Microsoft Entra ID のアカウント回復)。',
+  'diag.accountRecovery.body.need':
+    '必要なもの: 顔写真付きの公的な身分証明書 (運転免許証やパスポートなど) と、新しいスマートフォンです。',
+  'diag.accountRecovery.body.how':
+    'サインイン画面で、サインイン方法を使えないときの案内に従います。身分証明書の氏名が、会社に登録された氏名と一致している必要があります。',
   'diag.accountRecovery.body.fallback': 'うまくいかない場合は、このまま IT 部門に申請できます。',
 
   // S4: 予防
   'diag.prevent.title': '予備のサインイン方法を用意しましょう',
-  'diag.prevent.body.work': '職場または学校アカウントは、https://mysignins.microsoft.com/security-info で「サインイン方法の追加 (Add sign-in method)」を選びます。',
-  'diag.prevent.body.personal': '個人用 Microsoft アカウントは、https://account.microsoft.com/ の「セキュリティ」→「高度なセキュリティ オプション」から追加します。',
+  'diag.prevent.body.work':
+    '職場または学校アカウントは、https://mysignins.microsoft.com/security-info で「サインイン方法の追加 (Add sign-in method)」を選びます。',
+  'diag.prevent.body.personal':
+    '個人用 Microsoft アカウントは、https://account.microsoft.com/ の「セキュリティ」→「高度なセキュリティ オプション」から追加します。',
   'diag.prevent.body.plan': '機種変更の予定がある場合は、次の順番で進めます。',
   'diag.prevent.body.checklist': '次の点を確認してください。',
   'diag.prevent.item.twoMethods': '・サインイン方法を 2 つ以上登録している',
@@ -247,25 +273,30 @@ export const diagnosisJa: Record<DiagnosisKey, string> = {
   'diag.error.opt.other': 'その他のエラー',
 
   'diag.error.0x800704cf.title': 'エラー 0x800704cf: 接続の問題が考えられます',
-  'diag.error.0x800704cf.body.cause': 'ネットワークに正しく接続できていないか、認証サーバーにアクセスできないことが考えられます。',
+  'diag.error.0x800704cf.body.cause':
+    'ネットワークに正しく接続できていないか、認証サーバーにアクセスできないことが考えられます。',
   'diag.error.0x800704cf.step.network': 'ネットワークにつながっているか確認します。',
   'diag.error.0x800704cf.step.vpn': 'VPN やプロキシを使っている場合は、いったん外します。',
   'diag.error.0x800704cf.step.retry': 'もう一度試します。',
 
   'diag.error.0x8019019a.title': 'エラー 0x8019019a: セキュリティ情報かキャッシュの問題が考えられます',
-  'diag.error.0x8019019a.body.cause': 'アカウントのセキュリティ情報が不完全か、古いキャッシュが残っていることが考えられます。',
+  'diag.error.0x8019019a.body.cause':
+    'アカウントのセキュリティ情報が不完全か、古いキャッシュが残っていることが考えられます。',
   'diag.error.0x8019019a.step.cache': 'ブラウザーやアプリのキャッシュを削除します。',
   'diag.error.0x8019019a.step.signIn': 'いったんサインアウトしてから、もう一度サインインします。',
   'diag.error.0x8019019a.step.addInfo': 'セキュリティ情報に、新しい電話番号などを追加します。',
 
   'diag.error.somethingWentWrong.title': '「問題が発生しました (Something went wrong)」と表示される',
-  'diag.error.somethingWentWrong.body.cause': 'サーバー側の一時的な問題か、国番号が対応していないことが考えられます。時間をおくと進むことも多いです。',
+  'diag.error.somethingWentWrong.body.cause':
+    'サーバー側の一時的な問題か、国番号が対応していないことが考えられます。時間をおくと進むことも多いです。',
   'diag.error.somethingWentWrong.step.later': '時間をおいて、もう一度試します。',
   'diag.error.somethingWentWrong.step.browser': '別のブラウザーや、別のパソコン・ネットワークで試します。',
-  'diag.error.somethingWentWrong.step.support': 'それでも直らない場合は、サポートにご連絡ください。職場または学校アカウントはヘルプデスク、個人用 Microsoft アカウントは Microsoft サポートです。',
+  'diag.error.somethingWentWrong.step.support':
+    'それでも直らない場合は、サポートにご連絡ください。職場または学校アカウントはヘルプデスク、個人用 Microsoft アカウントは Microsoft サポートです。',
 
   'diag.error.countryCode.title': '「この国番号は対応していません」と表示される',
-  'diag.error.countryCode.body.cause': '国番号の付け方が違うか、その国番号に対応していないことが考えられます。一時的なシステムの不具合や、同じ番号が別のアカウントに登録されていることもあります。',
+  'diag.error.countryCode.body.cause':
+    '国番号の付け方が違うか、その国番号に対応していないことが考えられます。一時的なシステムの不具合や、同じ番号が別のアカウントに登録されていることもあります。',
   'diag.error.countryCode.step.format':
     '国番号を付けて入力します。日本の 090-1234-5678 なら、最初の 0 を取って +81 90-1234-5678 と入力します。',
   'diag.error.countryCode.step.otherFormat':
@@ -284,7 +315,8 @@ export const diagnosisJa: Record<DiagnosisKey, string> = {
     '表示が変わらない場合は、反映を少し待ってからサインインし直して確認します。',
 
   'diag.error.region.title': 'Windows の地域の設定を確認します',
-  'diag.error.region.body.cause': '海外赴任や留学のあとなどで地域の設定がずれていると、SMS での確認に影響することが考えられます。',
+  'diag.error.region.body.cause':
+    '海外赴任や留学のあとなどで地域の設定がずれていると、SMS での確認に影響することが考えられます。',
   'diag.error.region.step.open': 'PowerShell を開きます。',
   'diag.error.region.step.culture':
     '「Get-Culture」を実行し、LCID と DisplayName が希望の国と合っているか確認します。',
@@ -296,8 +328,10 @@ export const diagnosisJa: Record<DiagnosisKey, string> = {
   'diag.error.other.title': 'ほかのエラーの場合',
   'diag.error.other.body.note':
     'エラー コードやメッセージを控えてください。画面のスクリーンショットがあると確実です。',
-  'diag.error.other.body.work': '職場または学校アカウントでは、組織の方針で電話番号の追加が制限されていることも考えられます。その場合は、ヘルプデスクにご連絡ください。',
-  'diag.error.other.body.personal': '個人用 Microsoft アカウントは、Microsoft サポート (https://support.microsoft.com/contactus) にご連絡ください。ユーザー名、デバイスと OS、エラー コードを伝えます。',
+  'diag.error.other.body.work':
+    '職場または学校アカウントでは、組織の方針で電話番号の追加が制限されていることも考えられます。その場合は、ヘルプデスクにご連絡ください。',
+  'diag.error.other.body.personal':
+    '個人用 Microsoft アカウントは、Microsoft サポート (https://support.microsoft.com/contactus) にご連絡ください。ユーザー名、デバイスと OS、エラー コードを伝えます。',
 
   // 締めくくり
   'diag.close.prompt': 'これで解決しましたか？',
