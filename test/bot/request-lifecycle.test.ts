@@ -7,7 +7,6 @@ import { ManualClock } from '../fakes/manual-clock';
 
 jest.setTimeout(90_000);
 
-const MINUTE = 60_000;
 const HANAKO_CHAT = `a:personal-${HANAKO.id}`;
 
 /**
