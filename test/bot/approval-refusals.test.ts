@@ -92,7 +92,9 @@ describe('refusals leave Graph untouched and are audited', () => {
   it('refuses someone outside the approver group', async () => {
     const id = await harness.fileRequest();
     const response = await harness.click(MISAKI, 'approve', approveInputs(id));
-    expect(invokeCardText(response.body)).toContain('承認や却下ができるのは、承認者グループのメンバーだけです');
+    expect(invokeCardText(response.body)).toContain(
+      '承認や却下ができるのは、承認者グループのメンバーだけです',
+    );
     expect(await stateOf(id)).toBe('PENDING');
     expect(await refusals(id)).toEqual(['not an approver']);
     expect(graphChanges(harness.emulator)).toEqual([]);
@@ -107,7 +109,9 @@ describe('refusals leave Graph untouched and are audited', () => {
     }
     harness.emulator.reset(seed);
     const response = await harness.click(KEN, 'approve', approveInputs(id));
-    expect(invokeCardText(response.body)).toContain('承認や却下ができるのは、承認者グループのメンバーだけです');
+    expect(invokeCardText(response.body)).toContain(
+      '承認や却下ができるのは、承認者グループのメンバーだけです',
+    );
     expect(await stateOf(id)).toBe('PENDING');
     expect(await refusals(id)).toEqual(['not an approver']);
     expect(graphChanges(harness.emulator)).toEqual([]);

@@ -64,7 +64,9 @@ describe('expiry and reminders', () => {
     expect(chatText()).toContain(`申請 ${id} は、IT 部門が対応する前に期限切れになりました`);
     expect(chatText()).toContain('03-1234-0000');
     const updates = harness.connector.calls.filter((call) => call.method === 'PUT');
-    expect(visibleText(updates[updates.length - 1]?.activity ?? {})).toContain('承認も却下もされないまま期限切れ');
+    expect(visibleText(updates[updates.length - 1]?.activity ?? {})).toContain(
+      '承認も却下もされないまま期限切れ',
+    );
     // The full number is gone from the record now that it is final.
     expect(JSON.stringify((await harness.app.requests.get(id))?.request)).not.toContain('9012345678');
 
