@@ -76,7 +76,6 @@ export const baseEn = {
   'intake.confirm.phone': 'New number',
   'intake.confirm.verification': 'Identity check',
   'intake.confirm.reason': 'What happened',
-  'intake.confirm.account': 'Account',
   'intake.confirm.submit': 'Send request',
   'intake.confirm.editPhone': 'Change the number',
   'intake.confirm.cancel': 'Cancel',
@@ -279,7 +278,6 @@ export const baseEn = {
     'The Temporary Access Pass for request {requestId} expired before a new sign-in method was registered. If you need a new one, contact the helpdesk.',
   'lifecycle.loopExpiredApprovers':
     'The pass for request {requestId} ({name}) expired unused: the person has no sign-in method. Please contact them.',
-  'lifecycle.limitRefused': 'I cannot take this request: {why}',
 } as const satisfies Record<string, string>;
 
 export type BaseKey = keyof typeof baseEn;

@@ -75,7 +75,6 @@ export const baseJa: Record<BaseKey, string> = {
   'intake.confirm.phone': '新しい番号',
   'intake.confirm.verification': '本人確認の方法',
   'intake.confirm.reason': '状況',
-  'intake.confirm.account': 'アカウント',
   'intake.confirm.submit': '申請する',
   'intake.confirm.editPhone': '番号を直す',
   'intake.confirm.cancel': 'キャンセル',
@@ -280,5 +279,4 @@ export const baseJa: Record<BaseKey, string> = {
     '申請 {requestId} の一時アクセス パスは、新しいサインイン方法が登録される前に期限切れになりました。新しい一時アクセス パスが必要な場合は、ヘルプデスクにご連絡ください。',
   'lifecycle.loopExpiredApprovers':
     '申請 {requestId} ({name} さん) の一時アクセス パスは、使われないまま期限切れになりました。サインイン方法がない状態です。ご本人にご連絡ください。',
-  'lifecycle.limitRefused': 'この申請は受け付けられません: {why}',
 };

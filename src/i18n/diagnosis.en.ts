@@ -226,7 +226,7 @@ export const diagnosisEn = {
   'diag.personal.msSupport.body.prepare':
     "Have ready the account's user name (email address or phone number), the devices and operating systems you used, and any error code or screenshot.",
   'diag.personal.msSupport.body.limit':
-    'Please note: if two-step verification is on and neither your verification methods nor your recovery code work, Microsoft support cannot change the account either. The recovery form is then the only way.',
+    'Please note: with two-step verification on and neither a verification method nor your recovery code working, Microsoft support cannot change the account either. Only the recovery form can.',
   'diag.accountRecovery.title': 'First, try account recovery',
   'diag.accountRecovery.body.what':
     'Your organisation lets people who lost every method recover their account themselves (Microsoft Entra ID account recovery).',

@@ -229,7 +229,7 @@ export const diagnosisJa: Record<DiagnosisKey, string> = {
   'diag.accountRecovery.body.what':
     'この組織では、すべての方法をなくした場合に、ご自身でアカウントを回復できます (Microsoft Entra ID のアカウント回復)。',
   'diag.accountRecovery.body.need':
-    '必要なもの: 顔写真付きの公的な身分証明書 (運転免許証やパスポートなど) と、新しいスマートフォンです。',
+    '必要なもの: 顔写真付きの公的な身分証明書 (運転免許証、マイナンバーカードなど) と、新しいスマートフォンです。',
   'diag.accountRecovery.body.how':
     'サインイン画面で、サインイン方法を使えないときの案内に従います。身分証明書の氏名が、会社に登録された氏名と一致している必要があります。',
   'diag.accountRecovery.body.fallback': 'うまくいかない場合は、このまま IT 部門に申請できます。',
