@@ -43,6 +43,11 @@ export const baseEn = {
   'dialog.empty': 'I did not receive any text. Please try again.',
   'dialog.cancelled': 'Stopped. Nothing was sent to IT. Write to me again whenever you need help.',
   'dialog.startingOver': 'Let us start again from the beginning.',
+  'dialog.understood': 'From what you wrote, I will go on with “{answer}”.',
+  'dialog.noted': 'Thank you. I will use that for a later question.',
+  'dialog.closest.prompt': 'Is it one of these?',
+  'dialog.closest.hint': 'If none of them fits, choose “Other choices”.',
+  'dialog.closest.showAll': 'Other choices',
   'dialog.submit': 'Send',
   'channel.hint':
     'To get help with your sign-in, please chat with me one-to-one. I do not discuss accounts in channels.',
@@ -51,6 +56,8 @@ export const baseEn = {
   'intake.phone.prompt':
     'Please type your new mobile phone number. Example: 090-1234-5678. For a number outside Japan, start with + and the country code (for example +1 206 555 0100).',
   'intake.phone.accepted': 'New number: {national} (international form: {international}).',
+  'intake.phone.fromEarlier':
+    'I will use the number you gave earlier: {national} (international form: {international}). If it is wrong, you can change it on the confirmation.',
   'intake.phone.reason.EMPTY': 'I did not find a phone number in that message.',
   'intake.phone.reason.TOO_LONG': 'That is too long to be a phone number.',
   'intake.phone.reason.TOO_SHORT': 'That number is too short.',

@@ -43,6 +43,11 @@ export const baseJa: Record<BaseKey, string> = {
   'dialog.cancelled':
     'キャンセルしました。IT 部門には何も送っていません。お困りのときは、いつでも話しかけてください。',
   'dialog.startingOver': '最初からやり直します。',
+  'dialog.understood': 'いただいた内容から「{answer}」として進めます。',
+  'dialog.noted': 'ありがとうございます。いただいた内容は、このあとの質問で使います。',
+  'dialog.closest.prompt': '次のどれかに近いですか？',
+  'dialog.closest.hint': '当てはまらない場合は「ほかの選択肢」を選んでください。',
+  'dialog.closest.showAll': 'ほかの選択肢',
   'dialog.submit': '送信',
   'channel.hint':
     'サインインのご相談は、1 対 1 のチャットでお願いします。チャネルではアカウントの話はしません。',
@@ -51,6 +56,8 @@ export const baseJa: Record<BaseKey, string> = {
   'intake.phone.prompt':
     '新しい携帯電話の番号を入力してください (例: 090-1234-5678)。日本以外の番号は、+ と国番号から入力します (例: +1 206 555 0100)。',
   'intake.phone.accepted': '新しい番号: {national} (国際形式: {international})',
+  'intake.phone.fromEarlier':
+    '先ほどの番号で申請します: {national} (国際形式: {international})。違う場合は、確認の画面で番号を直せます。',
   'intake.phone.reason.EMPTY': '電話番号が見つかりませんでした。',
   'intake.phone.reason.TOO_LONG': '電話番号としては長すぎます。',
   'intake.phone.reason.TOO_SHORT': '電話番号としては短すぎます。',

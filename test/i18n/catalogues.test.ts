@@ -44,6 +44,7 @@ const KNOWN_PLACEHOLDERS = new Set([
   'responseTarget',
   'seenAt',
   'lossReportContact',
+  'answer',
 ]);
 
 /** Words the glossary replaces (GLOSSARY.ja.md): the left side must not appear in Japanese text. */
