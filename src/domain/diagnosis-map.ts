@@ -281,6 +281,7 @@ const NODES: readonly DiagnosisNode[] = [
         sets: { situation: 'S1b', lostOrStolen: true },
         matches: {
           ja: [
+            '携帯電話の紛失・盗難',
             '電話の紛失・盗難',
             '紛失',
             '盗難',
@@ -846,7 +847,12 @@ const NODES: readonly DiagnosisNode[] = [
         next: 'error.somethingWentWrong',
         sets: { errorCode: 'ERR_SOMETHING_WENT_WRONG' },
         matches: {
-          ja: ['something went wrong', 'エラーが発生しました', '問題が発生しました'],
+          ja: [
+            '問題が発生しました (something went wrong)',
+            'something went wrong',
+            'エラーが発生しました',
+            '問題が発生しました',
+          ],
           en: ['something went wrong', 'an error occurred'],
         },
       },

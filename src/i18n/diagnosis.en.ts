@@ -4,8 +4,8 @@
  *
  * Naming: `.prompt` / `.hint` / `.opt.*` belong to question nodes, `.title` / `.body.*` / `.step.*`
  * to advice and end nodes. `.item.*` (checklist items) and `.row.*` (situation → action → needed
- * information) are list entries, not sentences. Placeholders: only {helpdeskPhone}, {helpdeskEmail}
- * and {officeHours}; {helpdeskLocation} may be empty, so the text never names it (the contact
+ * information) are list entries, not sentences. Placeholders: only {helpdeskPhone}, {helpdeskEmail},
+ * {officeHours} and {lossReportContact}; {helpdeskLocation} may be empty, so the text never names it (the contact
  * block shown with `showContact` lists the desk when there is one).
  */
 export const diagnosisEn = {

@@ -227,7 +227,7 @@ export const diagnosisJa: Record<DiagnosisKey, string> = {
     'ご注意ください。2 段階認証が有効で、確認方法も回復コードも使えない場合は、Microsoft サポートでもアカウントを変更できません。その場合は、回復フォームだけが手段です。',
   'diag.accountRecovery.title': 'まず、アカウントの回復をお試しください',
   'diag.accountRecovery.body.what':
-    'この組織では、すべての方法をなくした場合に、ご自身でアカウントを回復できます (Microsoft Entra ID のアカウント回復)。',
+    'この組織では、すべての方法をなくした場合に、Microsoft Entra ID のアカウント回復で、ご自身でアカウントを回復できます。',
   'diag.accountRecovery.body.need':
     '必要なもの: 顔写真付きの公的な身分証明書 (運転免許証、マイナンバーカードなど) と、新しいスマートフォンです。',
   'diag.accountRecovery.body.how':
