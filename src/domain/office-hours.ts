@@ -43,6 +43,7 @@ export function isWithinOfficeHours(date: Date, schedule: OfficeSchedule): boole
 
 /** `date` itself when the office is open then, otherwise the moment it next opens. */
 export function nextOfficeOpening(date: Date, schedule: OfficeSchedule): Date {
+  if (isWithinOfficeHours(date, schedule)) return date;
   const { startMinute } = schedule.officeHours;
   let cursor = new Date(Math.floor(date.getTime() / MINUTE) * MINUTE);
   if (cursor.getTime() < date.getTime()) cursor = new Date(cursor.getTime() + MINUTE);

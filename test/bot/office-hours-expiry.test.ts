@@ -1,6 +1,6 @@
 import { catalogues } from '../../src/i18n/catalogues';
 import { formatDateTime } from '../../src/i18n/format';
-import { createPendingRequest, transition } from '../../src/domain/request-lifecycle';
+import { transition } from '../../src/domain/request-lifecycle';
 import type { Locale } from '../../src/config';
 import { visibleText } from '../support/running-bot';
 import { ApprovalHarness, KEN } from '../support/approval-harness';
@@ -106,24 +106,7 @@ describe('PARTIAL and FAILED outcomes and the pass name the helpdesk', () => {
       await harness.say(HANAKO, { text: 'こんにちは' }); // Teams records the 1:1 chat on first contact
       const actor = { id: KEN.aadObjectId, name: KEN.name };
       const at = clock.now();
-      const pending = createPendingRequest(
-        {
-          tenantId: '9a3b5c7d-1e2f-4a6b-8c9d-0e1f2a3b4c5d',
-          requester: { aadObjectId: HANAKO.aadObjectId, teamsUserId: HANAKO.id, name: HANAKO.name },
-          locale: 'ja',
-          newPhone: { graph: '+81 9012345678', international: '+81 90-1234-5678', national: '090-1234-5678' },
-          verification: 'video_call',
-          reason: '機種変更',
-          diagnosis: {
-            path: 'start',
-            situation: 'S1a',
-            errorCodes: [],
-            workingMethods: [],
-            lostOrStolen: false,
-          },
-        },
-        at,
-      );
+      const pending = await harness.storeRequest(HANAKO);
       const settled = transition(
         transition(transition(pending, 'APPROVED', actor, at), 'EXECUTING', actor, at),
         state,
