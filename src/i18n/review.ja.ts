@@ -3,7 +3,7 @@ import type { ReviewKey } from './review.en';
 /** Japanese text of the IT reviewer's view. Wording follows GLOSSARY.ja.md (です・ます, 申請 / 承認 / 却下). */
 export const reviewJa: Record<ReviewKey, string> = {
   'review.refused':
-    '申し訳ありません。申請の確認は、IT レビュー担当者だけが利用できます。権限が必要な場合は、ヘルプデスク ({helpdeskEmail}) にご連絡ください。',
+    '申し訳ありません。申請の確認は IT レビュー担当者のみが利用できます。権限が必要な場合は、ヘルプデスク ({helpdeskEmail}) にご連絡ください。',
   'review.unavailable':
     '申し訳ありません。現在、レビュー権限を確認できません。数分後にもう一度お試しください。',
   'review.notFound': '申請 {requestId} は見つかりません。',
