@@ -19,6 +19,8 @@ const KNOWN_PLACEHOLDERS = new Set([
   'international',
   'cap',
   'lastTwo',
+  'group',
+  'groups',
   'days',
   'start',
   'end',
