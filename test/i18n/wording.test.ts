@@ -74,6 +74,7 @@ const DYNAMIC_PREFIXES = [
   'approval.methodType.',
   'approval.step.status.',
   'approval.step.name.',
+  'approval.flag.groupLink.',
   'outcome.',
   'review.event.',
 ];
