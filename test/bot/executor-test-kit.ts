@@ -11,7 +11,9 @@ import { openDatabase, type SqliteDatabase } from '../../src/adapters/sqlite/dat
 import { SqliteAuditLog } from '../../src/adapters/sqlite/sqlite-audit-log';
 import { SqliteRequestStore } from '../../src/adapters/sqlite/sqlite-request-store';
 import { ResetExecutor, type ResetExecutorOptions } from '../../src/bot/reset-executor';
+import { hashReleaseCode } from '../../src/domain/release-code';
 import { createPendingRequest, transition } from '../../src/domain/request-lifecycle';
+import { needsReleaseCode } from '../../src/domain/reset-plan';
 import type { RequestDecision, ResetRequest } from '../../src/domain/reset-request';
 import { createLogger, type Logger } from '../../src/log';
 import type { Directory } from '../../src/ports/directory';
@@ -113,11 +115,12 @@ export function openHarness(file: string): Harness {
   const lines: string[] = [];
   const logger = createLogger({ level: 'debug', destination: { write: (line: string) => lines.push(line) } });
   const clock = new TestClock();
+  const audit = new SqliteAuditLog(db, { key: AUDIT_SECRET, logger, now: clock.now });
   return {
     file,
     db,
-    requests: new SqliteRequestStore(db),
-    audit: new SqliteAuditLog(db, { key: AUDIT_SECRET, logger, now: clock.now }),
+    requests: new SqliteRequestStore(db, { audit }),
+    audit,
     logger,
     logText: () => lines.join(''),
     notifier: new RecordingNotifier(),
@@ -140,12 +143,22 @@ export function executorFor(
     now: harness.clock.now,
     workerId: 'worker-1',
     tapMaxLifetimeMinutes: 60,
+    releaseCodeKey: RELEASE_CODE_KEY,
     ...overrides,
   });
 }
 
+/** The release code the approver of `approvedRequest` read out; `approvedRequest` hashes it with this key. */
+export const RELEASE_CODE = 'KRW-HAX';
+export const RELEASE_CODE_KEY = AUDIT_SECRET;
+
 export interface ApproveOptions {
   requester: { aadObjectId: string; name: string };
+  /**
+   * Changed phone: 'typed' (the default) as if the requester had already typed the release code,
+   * 'issued' when the test types it itself.
+   */
+  releaseCode?: 'typed' | 'issued';
   lostOrStolen?: boolean;
   decision?: Partial<Omit<RequestDecision, 'approver' | 'at'>>;
   newPhone?: typeof NEW_PHONE;
@@ -179,17 +192,23 @@ export async function approvedRequest(
   );
   const created = await requests.create(pending);
   const approved = transition(created.request, 'APPROVED', APPROVER, at);
+  const decision: RequestDecision = {
+    approver: APPROVER,
+    at: at.toISOString(),
+    verificationMethod: 'video_call',
+    action: 're_register',
+    ...options.decision,
+  };
+  const release = needsReleaseCode(decision, pending.diagnosis)
+    ? {
+        codeHash: hashReleaseCode(RELEASE_CODE_KEY, pending.id, RELEASE_CODE),
+        issuedAt: at.toISOString(),
+        attempts: 0,
+        ...((options.releaseCode ?? 'typed') === 'typed' ? { verifiedAt: at.toISOString() } : {}),
+      }
+    : undefined;
   return requests.update(
-    {
-      ...approved,
-      decision: {
-        approver: APPROVER,
-        at: at.toISOString(),
-        verificationMethod: 'video_call',
-        action: 're_register',
-        ...options.decision,
-      },
-    },
+    { ...approved, decision, ...(release === undefined ? {} : { release }) },
     created.eTag,
   );
 }
