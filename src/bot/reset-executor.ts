@@ -45,6 +45,8 @@ export interface ResetExecutorOptions {
   pollIntervalMs?: number;
   /** HELPDESK_BREAK_GLASS user ids: never reset by the bot, whatever Graph says about their roles. */
   breakGlassUserIds?: readonly string[];
+  /** The approver and reviewer groups: their members hold the keys and are never reset here. */
+  keyHolderGroupIds?: readonly string[];
   /** The key release codes are hashed with (see src/domain/release-code.ts); without it none matches. */
   releaseCodeKey?: string;
   /** Changed phone: how long after approval the requester may type the release code. */
@@ -185,6 +187,7 @@ export class ResetExecutor {
   private readonly breakGlass: ReadonlySet<string>;
   private readonly releaseCodeKey: string | undefined;
   private readonly releaseCodeTimeoutMs: number;
+  private readonly keyHolderGroupIds: readonly string[];
   /** Requests this instance is running, so overlapping `runOnce` calls never take their own work. */
   private readonly active = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
@@ -208,6 +211,7 @@ export class ResetExecutor {
     this.releaseCodeKey = options.releaseCodeKey;
     this.releaseCodeTimeoutMs =
       (options.releaseCodeTimeoutMinutes ?? EXECUTOR_DEFAULTS.releaseCodeTimeoutMinutes) * 60_000;
+    this.keyHolderGroupIds = options.keyHolderGroupIds ?? [];
   }
 
   /** Polls for work on an unref'd timer, so a pending poll never keeps the process alive. */
@@ -676,7 +680,9 @@ export class ResetExecutor {
     let privileged: boolean;
     let roles: number;
     try {
-      const report = await this.heartbeat(run, () => this.directory.getPrivilege(run.target));
+      const report = await this.heartbeat(run, () =>
+        this.directory.getPrivilege(run.target, { keyHolderGroupIds: this.keyHolderGroupIds }),
+      );
       roles = report.grants.length;
       privileged = report.privileged;
     } catch (error) {
