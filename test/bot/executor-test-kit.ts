@@ -19,8 +19,8 @@ import { createLogger, type Logger } from '../../src/log';
 import type { Directory } from '../../src/ports/directory';
 import type { StoredRequest } from '../../src/ports/request-store';
 import { RecordingNotifier } from '../fakes/recording-notifier';
-import type { SeedDirectory } from '../graph-emulator';
-import { demoSeed } from '../graph/graph-test-kit';
+import type { GraphEmulator, SeedDirectory } from '../graph-emulator';
+import { demoSeed, directoryFor, startEmulator } from '../graph/graph-test-kit';
 
 export const AUDIT_SECRET = 'executor-test-audit-secret-0123456789abcdef';
 export const TENANT_ID = '9a3b5c7d-1e2f-4a6b-8c9d-0e1f2a3b4c5d';
@@ -151,6 +151,37 @@ export function executorFor(
 /** The release code the approver of `approvedRequest` read out; `approvedRequest` hashes it with this key. */
 export const RELEASE_CODE = 'KRW-HAX';
 export const RELEASE_CODE_KEY = AUDIT_SECRET;
+
+/** What `useExecutorSetup` gives each test: set anew before every test. */
+export interface ExecutorSetup {
+  emulator: GraphEmulator;
+  directory: Directory;
+  harness: Harness;
+}
+
+/**
+ * The usual set-up of an executor test file: one Graph emulator (the executor seed) for the file,
+ * reset before every test, and a fresh database file per test. Call it inside a `describe`.
+ */
+export function useExecutorSetup(prefix: string): ExecutorSetup {
+  const folder = tempFolder();
+  const setup = {} as ExecutorSetup;
+  let counter = 0;
+  beforeAll(async () => {
+    setup.emulator = await startEmulator(executorSeed());
+    setup.directory = directoryFor(setup.emulator);
+  });
+  afterAll(async () => {
+    await setup.emulator.close();
+    folder.cleanup();
+  });
+  beforeEach(() => {
+    setup.emulator.reset();
+    setup.harness = openHarness(folder.path(`${prefix}-${++counter}.sqlite`));
+  });
+  afterEach(() => setup.harness.close());
+  return setup;
+}
 
 export interface ApproveOptions {
   requester: { aadObjectId: string; name: string };

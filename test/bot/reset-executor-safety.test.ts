@@ -5,7 +5,6 @@
  * made that the audit trail cannot record.
  */
 import type { ResetExecutor } from '../../src/bot/reset-executor';
-import type { Directory } from '../../src/ports/directory';
 import { MultiUsePassDirectory } from '../fakes/delegating-directory';
 import type { GraphEmulator, RouteName, SeedDirectory } from '../graph-emulator';
 import { HANAKO, directoryFor, startEmulator } from '../graph/graph-test-kit';
@@ -17,7 +16,7 @@ import {
   load,
   openHarness,
   tempFolder,
-  type Harness,
+  useExecutorSetup,
 } from './executor-test-kit';
 
 const CHANGING_ROUTES: readonly RouteName[] = [
@@ -88,80 +87,52 @@ describe('the pass comes first: a pass Graph refuses deletes nothing', () => {
 });
 
 describe('passes are one-time, and the lifetime is capped', () => {
-  const folder = tempFolder();
-  let emulator: GraphEmulator;
-  let directory: Directory;
-  let harness: Harness;
-  let counter = 0;
-
-  beforeAll(async () => {
-    emulator = await startEmulator(executorSeed());
-    directory = directoryFor(emulator);
-  });
-  afterAll(async () => {
-    await emulator.close();
-    folder.cleanup();
-  });
-  beforeEach(() => {
-    emulator.reset();
-    harness = openHarness(folder.path(`once-${++counter}.sqlite`));
-  });
-  afterEach(() => harness.close());
+  const setup = useExecutorSetup('once');
 
   it('asks Graph for a one-time pass no longer than the configured maximum', async () => {
-    const executor = executorFor(harness, directory, { tapMaxLifetimeMinutes: 45 });
-    await approvedRequest(harness.requests, { requester: hanako, decision: { tapLifetimeMinutes: 480 } });
+    const executor = executorFor(setup.harness, setup.directory, { tapMaxLifetimeMinutes: 45 });
+    await approvedRequest(setup.harness.requests, {
+      requester: hanako,
+      decision: { tapLifetimeMinutes: 480 },
+    });
     await executor.runOnce();
-    expect(emulator.requestsFor('createTemporaryAccessPass')[0]?.body).toEqual({
+    expect(setup.emulator.requestsFor('createTemporaryAccessPass')[0]?.body).toEqual({
       lifetimeInMinutes: 45,
       isUsableOnce: true,
     });
   });
 
   it('deletes a pass Graph did not make one-time, shows it to nobody and deletes no method', async () => {
-    const executor = executorFor(harness, new MultiUsePassDirectory(directory));
-    const before = methodTypes(emulator, HANAKO);
-    const { request } = await approvedRequest(harness.requests, { requester: hanako });
+    const executor = executorFor(setup.harness, new MultiUsePassDirectory(setup.directory));
+    const before = methodTypes(setup.emulator, HANAKO);
+    const { request } = await approvedRequest(setup.harness.requests, { requester: hanako });
     await executor.runOnce();
-    const settled = await load(harness.requests, request.id);
+    const settled = await load(setup.harness.requests, request.id);
 
-    expect(harness.notifier.passes).toHaveLength(0);
-    const passDeletes = emulator
+    expect(setup.harness.notifier.passes).toHaveLength(0);
+    const passDeletes = setup.emulator
       .requestsFor('deleteMethod')
       .filter((r) => r.params.collection === 'temporaryAccessPassMethods');
     expect(passDeletes.map((r) => r.status)).toEqual([204]);
-    expect(emulator.requestsFor('deleteMethod')).toHaveLength(1);
-    expect(methodTypes(emulator, HANAKO)).toEqual(before);
+    expect(setup.emulator.requestsFor('deleteMethod')).toHaveLength(1);
+    expect(methodTypes(setup.emulator, HANAKO)).toEqual(before);
     expect(settled.state).toBe('FAILED');
     expect(settled.history.at(-1)?.note).toBe('createPass: PASS_NOT_ONE_TIME');
   });
 });
 
 describe('the release code (changed phone)', () => {
-  const folder = tempFolder();
-  let emulator: GraphEmulator;
-  let directory: Directory;
-  let harness: Harness;
+  const setup = useExecutorSetup('release');
   let executor: ResetExecutor;
-  let counter = 0;
-
-  beforeAll(async () => {
-    emulator = await startEmulator(executorSeed());
-    directory = directoryFor(emulator);
-  });
-  afterAll(async () => {
-    await emulator.close();
-    folder.cleanup();
-  });
   beforeEach(() => {
-    emulator.reset();
-    harness = openHarness(folder.path(`release-${++counter}.sqlite`));
-    executor = executorFor(harness, directory);
+    executor = executorFor(setup.harness, setup.directory);
   });
-  afterEach(() => harness.close());
 
   async function waitingForCode() {
-    const { request } = await approvedRequest(harness.requests, { requester: hanako, releaseCode: 'issued' });
+    const { request } = await approvedRequest(setup.harness.requests, {
+      requester: hanako,
+      releaseCode: 'issued',
+    });
     await executor.runOnce();
     return request;
   }
@@ -169,9 +140,9 @@ describe('the release code (changed phone)', () => {
   it('changes nothing until the code matches, then creates the pass and shows it on the same card', async () => {
     const request = await waitingForCode();
     // Asked for the code; no Graph change yet, not even the privilege re-check.
-    expect(harness.notifier.methods(request.id)).toContain('askForReleaseCode');
-    expect(changesSent(emulator)).toEqual([]);
-    const parked = await load(harness.requests, request.id);
+    expect(setup.harness.notifier.methods(request.id)).toContain('askForReleaseCode');
+    expect(changesSent(setup.emulator)).toEqual([]);
+    const parked = await load(setup.harness.requests, request.id);
     expect(parked.state).toBe('EXECUTING');
     expect(parked.delivery?.passCard?.activityId).toBe(`pass-card-${request.id}`);
 
@@ -183,20 +154,20 @@ describe('the release code (changed phone)', () => {
     expect(typed.outcome).toBe('released');
     await executor.runOnce();
 
-    expect(harness.notifier.passes.map((p) => p.to)).toEqual(['requester']);
-    const shown = harness.notifier.callsFor(request.id).find((c) => c.method === 'showPassToRequester');
+    expect(setup.harness.notifier.passes.map((p) => p.to)).toEqual(['requester']);
+    const shown = setup.harness.notifier.callsFor(request.id).find((c) => c.method === 'showPassToRequester');
     expect(shown?.request.delivery?.passCard?.activityId).toBe(`pass-card-${request.id}`);
-    const audit = await harness.audit.list({ requestId: request.id, types: ['release.verified'] });
+    const audit = await setup.harness.audit.list({ requestId: request.id, types: ['release.verified'] });
     expect(audit.map((r) => r.actor?.id)).toEqual([HANAKO]);
     // A second right code changes nothing: it is one-time.
     expect((await executor.submitReleaseCode(request.id, HANAKO, RELEASE_CODE)).outcome).toBe('notWaiting');
 
     await executor.notePassSeen(request.id, HANAKO);
     await executor.runOnce();
-    const done = await load(harness.requests, request.id);
+    const done = await load(setup.harness.requests, request.id);
     expect(done.state).toBe('DONE');
     // After "noted" the card stops showing the pass.
-    expect(harness.notifier.methods(request.id)).toContain('withdrawPass');
+    expect(setup.harness.notifier.methods(request.id)).toContain('withdrawPass');
   });
 
   it('holds the request after three wrong codes: audited, nothing changed, and the right code no longer works', async () => {
@@ -213,8 +184,8 @@ describe('the release code (changed phone)', () => {
     expect((await executor.submitReleaseCode(request.id, HANAKO, RELEASE_CODE)).outcome).toBe('held');
 
     await executor.runOnce();
-    expect(changesSent(emulator)).toEqual([]);
-    const audit = await harness.audit.list({ requestId: request.id });
+    expect(changesSent(setup.emulator)).toEqual([]);
+    const audit = await setup.harness.audit.list({ requestId: request.id });
     expect(audit.filter((r) => r.type.startsWith('release.')).map((r) => r.type)).toEqual([
       'release.refused',
       'release.refused',
@@ -222,58 +193,45 @@ describe('the release code (changed phone)', () => {
     ]);
 
     // Nobody released it in time: FAILED, and the account was never touched.
-    harness.clock.advance(31 * MINUTE);
+    setup.harness.clock.advance(31 * MINUTE);
     await executor.runOnce();
-    const settled = await load(harness.requests, request.id);
+    const settled = await load(setup.harness.requests, request.id);
     expect(settled.state).toBe('FAILED');
     expect(settled.history.at(-1)?.note).toBe('awaitReleaseCode: RELEASE_CODE_HELD');
-    expect(changesSent(emulator)).toEqual([]);
-    expect(harness.notifier.passes).toHaveLength(0);
+    expect(changesSent(setup.emulator)).toEqual([]);
+    expect(setup.harness.notifier.passes).toHaveLength(0);
   });
 
   it('never runs a changed-phone reset whose approval carries no release code', async () => {
-    const { request } = await approvedRequest(harness.requests, { requester: hanako });
-    const stored = await harness.requests.get(request.id);
+    const { request } = await approvedRequest(setup.harness.requests, { requester: hanako });
+    const stored = await setup.harness.requests.get(request.id);
     if (!stored) throw new Error('not stored');
     const { release: _dropped, ...withoutCode } = stored.request;
-    await harness.requests.update(withoutCode, stored.eTag);
+    await setup.harness.requests.update(withoutCode, stored.eTag);
     await executor.runOnce();
-    const settled = await load(harness.requests, request.id);
+    const settled = await load(setup.harness.requests, request.id);
     expect(settled.state).toBe('FAILED');
     expect(settled.history.at(-1)?.note).toBe('awaitReleaseCode: NO_RELEASE_CODE');
-    expect(changesSent(emulator)).toEqual([]);
+    expect(changesSent(setup.emulator)).toEqual([]);
   });
 });
 
 describe('the audit trail is fail-closed', () => {
-  const folder = tempFolder();
-  let emulator: GraphEmulator;
-
-  beforeAll(async () => {
-    emulator = await startEmulator(executorSeed());
-  });
-  afterAll(async () => {
-    await emulator.close();
-    folder.cleanup();
-  });
+  const setup = useExecutorSetup('audit');
 
   it('makes no Graph change when the audit record of taking the request cannot be written', async () => {
-    const harness = openHarness(folder.path('audit-broken.sqlite'));
-    try {
-      const executor = executorFor(harness, directoryFor(emulator));
-      const { request } = await approvedRequest(harness.requests, { requester: hanako });
-      // The audit table refuses every new record, as a full disk or a broken trigger would.
-      harness.db.exec(
-        "CREATE TRIGGER audit_refuses BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'audit unavailable'); END",
-      );
-      await executor.runOnce();
+    const { harness, emulator, directory } = setup;
+    const executor = executorFor(harness, directory);
+    const { request } = await approvedRequest(harness.requests, { requester: hanako });
+    // The audit table refuses every new record, as a full disk or a broken trigger would.
+    harness.db.exec(
+      "CREATE TRIGGER audit_refuses BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'audit unavailable'); END",
+    );
+    await executor.runOnce();
 
-      expect(changesSent(emulator)).toEqual([]);
-      const still = await load(harness.requests, request.id);
-      expect(still.state).toBe('APPROVED');
-      expect(harness.logText()).toContain('executing the request failed');
-    } finally {
-      harness.close();
-    }
+    expect(changesSent(emulator)).toEqual([]);
+    const still = await load(harness.requests, request.id);
+    expect(still.state).toBe('APPROVED');
+    expect(harness.logText()).toContain('executing the request failed');
   });
 });
