@@ -226,16 +226,20 @@ export class DiagnosisDialog extends ComponentDialog {
    * Where a conversation opened with `text` starts: people often open with what happened
    * ("電話番号が変わりました", "0x8019019a が出ます"), and answering the questions for them spares a repeat.
    */
-  openingPosition(context: TurnContext, text: string | undefined): DiagnosisPosition {
+  async openingPosition(context: TurnContext, text: string | undefined): Promise<DiagnosisPosition> {
     const start = startPosition();
     const root = getNode(ROOT_NODE);
     if (root.kind !== 'question' || text === undefined || text.length > MAX_ANSWER_LENGTH) return start;
     const normalised = normaliseTypedText(text);
     if (normalised === '') return start;
-    const { position } = this.listen(context, root, start, text, normalised);
+    const { position, now, keptPhone } = this.listen(context, root, start, text, normalised);
     const option = this.matchTyped(root, normalised, context);
     // The first question is then skipped in showNode, which says what it understood.
-    return option ? { ...position, heard: { ...position.heard, situation: option.value } } : position;
+    if (option) return { ...position, heard: { ...position.heard, situation: option.value } };
+    if (heardAnswer(root, now) === undefined && (keptPhone || this.answersLater(root, {}, now))) {
+      await this.tools.say(context, 'dialog.noted');
+    }
+    return position;
   }
 
   /** Statistics must never break a conversation: a failed write is logged and the person carries on. */

@@ -63,7 +63,7 @@ export class MainDialog extends InterruptibleDialog {
         else
           return step.beginDialog(
             DIAGNOSIS_DIALOG,
-            this.diagnosis.openingPosition(context, context.activity.text),
+            await this.diagnosis.openingPosition(context, context.activity.text),
           );
     }
     return step.beginDialog(DIAGNOSIS_DIALOG, startPosition());
