@@ -23,6 +23,9 @@ export interface PassCardData {
   showNoted: boolean;
   afterNoted: string;
   notedLabel: string;
+  /** Who to call if the pass does not work (or Teams cannot be opened after the sign-out). */
+  contactTitle: string;
+  contactLines: string[];
 }
 
 export function renderPassCard(data: PassCardData): AdaptiveCardJson {
@@ -49,6 +52,8 @@ export function passCardData(localizer: Localizer, locale: Locale, view: PassCar
   const forApprover = view.kind === 'pass' && view.forApproverAbout !== undefined;
   const base = {
     requestId: view.requestId,
+    contactTitle: t('dialog.contactTitle'),
+    contactLines: localizer.fullContactLines(locale),
     codeLabel: t('pass.code.label'),
     codeSubmitLabel: t('pass.code.submit'),
     afterNoted: t('pass.afterNoted'),

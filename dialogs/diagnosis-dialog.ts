@@ -10,6 +10,7 @@ import {
 import { renderAdviceCard } from '../cards/advice';
 import { renderQuestionCard } from '../cards/question';
 import {
+  ACCOUNT_RECOVERY_ADVICE,
   CLOSING_NODE,
   getNode,
   ROOT_NODE,
@@ -112,6 +113,7 @@ export class DiagnosisDialog extends ComponentDialog {
         await this.sendAdvice(step.context, node, tailored);
         return step.replaceDialog(WALK, this.moveTo(position, node.next, {}));
       case 'end': {
+        if (this.offersAccountRecovery(node, position)) await this.sendAccountRecovery(step.context);
         await this.sendAdvice(step.context, node);
         this.tools.deps.logger.info({ endNode: node.id, outcome: node.outcome }, 'diagnosis finished');
         await this.recordOutcome(step.context, node, position);
@@ -240,6 +242,21 @@ export class DiagnosisDialog extends ComponentDialog {
       await this.tools.say(context, 'dialog.noted');
     }
     return position;
+  }
+
+  /** Where the tenant has Entra ID account recovery, people with no method left hear of it first. */
+  private offersAccountRecovery(node: EndNode, position: DiagnosisPosition): boolean {
+    return (
+      this.tools.deps.config.accountRecovery &&
+      node.outcome === 'file-request' &&
+      position.facts.workingMethod === 'none'
+    );
+  }
+
+  private async sendAccountRecovery(context: TurnContext): Promise<void> {
+    await this.tools.sendContactCard(context, ACCOUNT_RECOVERY_ADVICE.titleKey, [
+      ...ACCOUNT_RECOVERY_ADVICE.bodyKeys,
+    ]);
   }
 
   /** Statistics must never break a conversation: a failed write is logged and the person carries on. */

@@ -217,6 +217,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
     now,
     expiryMinutes: config.requestExpiryMinutes,
     reminderLeadMinutes: config.reminderLeadMinutes,
+    schedule: config,
     // An unfinished intake lives no longer than a filed request waits for a decision.
     staleDrafts: {
       expiryMinutes: config.requestExpiryMinutes,
@@ -352,7 +353,8 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
       'turn failed',
     );
     try {
-      await context.sendActivity(localizer.t(turnLocale(context), 'error.generic'));
+      const locale = turnLocale(context);
+      await context.sendActivity(localizer.withContact(locale, localizer.t(locale, 'error.generic')));
       await bot.clearConversation(context);
       await conversationState.saveChanges(context, true);
     } catch (secondary) {

@@ -102,8 +102,11 @@ describe.each(['ja', 'en'] as const)('a lost phone in the first message (%s)', (
     expect(reply).toContain(understood(locale, 'diag.start.opt.lost'));
     expect(reply).toContain(say(locale, 'diag.account.prompt'));
     expect(reply).not.toContain(say(locale, 'diag.start.prompt'));
-    // The lost path: a work account goes to the admin question before a request, not to self-service.
-    const next = await conversation.text(submit({ node: 'lost.account', value: 'work' }));
+    // The lost path: a work account is asked whether the company issued the phone, then goes to
+    // the admin question before a request, not to self-service.
+    const company = await conversation.text(submit({ node: 'lost.account', value: 'work' }));
+    expect(company).toContain(say(locale, 'diag.lost.company.prompt'));
+    const next = await conversation.text(submit({ node: 'lost.work.company', value: 'no' }));
     expect(next).toContain(say(locale, 'diag.work.admin.prompt'));
   });
 
@@ -125,6 +128,7 @@ describe.each(['ja', 'en'] as const)('a lost phone in the first message (%s)', (
     const reply = await conversation.text({ ja: 'いいえ、なくしました', en: 'No, it was stolen' }[locale]);
     expect(reply).toContain(understood(locale, 'diag.start.opt.lost'));
     await conversation.text(submit({ node: 'lost.account', value: 'work' }));
+    await conversation.text(submit({ node: 'lost.work.company', value: 'no' }));
     await conversation.text(submit({ node: 'lost.work.admin', value: 'no' }));
     await conversation.text('090-1234-5678');
     await conversation.text(intake('verification', 'video_call'));
