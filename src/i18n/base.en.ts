@@ -257,7 +257,7 @@ export const baseEn = {
   'approval.release.code':
     'Release code for the call: {code}. Read it out to {name} on the verification call; the pass is shown to them only after they type it. This code is shown only now.',
   'approval.release.held':
-    'The release code for {requestId} ({name}) was typed wrong three times. Nothing was changed; the request is held and ends without a reset when its time for the code runs out. Call the person on a number you trust; if it really was them, they file a new request.',
+    'The release code for {requestId} ({name}) was typed wrong three times. Nothing was changed; the request ends without a reset when its time runs out. Call the person on a number you trust.',
   'approval.step.name.awaitReleaseCode': 'Wait for the requester to type the release code',
   'notice.approved.mail.subject': 'A reset of your sign-in methods was approved',
   'notice.approved.mail.body':

@@ -19,8 +19,9 @@ async function auditFact(data: ReviewData, id: string): Promise<string | undefin
     id,
   );
   if (!detail) throw new Error(`${id} is missing`);
-  return reviewRequestCardData(view, 'ja', detail).facts.find((fact) => fact.label === '監査記録上の判断')
-    ?.value;
+  return reviewRequestCardData(view, 'ja', detail).facts.find(
+    (fact) => fact.label === '監査記録上の承認・却下',
+  )?.value;
 }
 
 describe('the reviewer card and the audit trail', () => {
@@ -55,7 +56,7 @@ describe('the reviewer card and the audit trail', () => {
       )
       .run(data.pendingId);
     expect(await auditFact(data, data.pendingId)).toBe(
-      '不一致: 申請には判断が記録されていますが、監査記録にありません。',
+      '不一致: 申請には承認または却下が記録されていますが、監査記録にありません。',
     );
   });
 });
