@@ -48,7 +48,8 @@ param approverGroupId string
 param reviewerGroupId string
 @description('Conversation id of the approvals channel (19:…@thread.tacv2), see README.')
 param approvalsChannelId string
-param securityChannelId string = ''
+@description('Channel (19:…@thread.tacv2) that hears of every executed reset. The bot refuses to start unless this or senderMailbox is set; this one is required here so a reset is always announced outside the request chat.')
+param securityChannelId string
 @description('Mailbox that sends "if this was not you" notices; empty: no mail, and no Mail.Send permission.')
 param senderMailbox string = ''
 param breakGlassUserIds string = ''
