@@ -302,6 +302,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
     adapter,
     logic: (context) => bot.run(context),
     allowedTenantIds: config.allowedTenantIds,
+    sandbox: config.sandbox,
     maxBodyBytes: config.maxBodyBytes,
     logger,
   });
