@@ -159,7 +159,11 @@ export function createServer(deps: ServerDependencies): HelpdeskServer {
 
   // Before routing and before any byte of the body is read (or inflated).
   server.pre((req: Request, res: Response, next: Next) => {
-    if (isIdentityEncoding(req.headers['content-encoding'])) return next();
+    if (isIdentityEncoding(req.headers['content-encoding'])) {
+      // restify's reader knows only "no header" and gzip; identity is the same as no header.
+      delete req.headers['content-encoding'];
+      return next();
+    }
     refusals.warn({ reason: 'content encoding', status: 415 }, 'request refused');
     res.header('Accept-Encoding', 'identity');
     res.send(415, { error: 'Unsupported content encoding' });
@@ -175,7 +179,10 @@ export function createServer(deps: ServerDependencies): HelpdeskServer {
     (req: Request, _res: Response, err: { statusCode?: number }, callback: () => void) => {
       const status =
         err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-      refusals.warn({ reason: `status ${status}`, status, method: req.method, path: req.path() }, 'request refused');
+      refusals.warn(
+        { reason: `status ${status}`, status, method: req.method, path: req.path() },
+        'request refused',
+      );
       (err as { toJSON?: () => unknown }).toJSON = () => ({
         error: status === 500 ? 'Internal error' : 'Request refused',
       });
