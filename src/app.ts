@@ -17,6 +17,7 @@ import { TranscriptRetention } from './bot/transcript-retention';
 import { createServer, type HelpdeskServer } from './server';
 import { isAppError } from './errors';
 import { createGraphDirectory } from './adapters/graph/graph-directory';
+import { keyHolderGroups } from './bot/approval-view';
 import { SqliteAuditLog } from './adapters/sqlite/sqlite-audit-log';
 import { SqliteConversationReferences } from './adapters/sqlite/sqlite-conversation-references';
 import type { AuditLog } from './ports/audit-log';
@@ -101,6 +102,7 @@ function defaultWorker(parts: WorkerParts): ResetWorker {
     workerId: `${hostname()}:${process.pid}`,
     tapMaxLifetimeMinutes: parts.config.tapMaxLifetimeMinutes,
     breakGlassUserIds: parts.config.breakGlassUserIds,
+    keyHolderGroupIds: keyHolderGroups(parts.config),
   });
 }
 

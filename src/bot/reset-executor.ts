@@ -44,6 +44,8 @@ export interface ResetExecutorOptions {
   pollIntervalMs?: number;
   /** HELPDESK_BREAK_GLASS user ids: never reset by the bot, whatever Graph says about their roles. */
   breakGlassUserIds?: readonly string[];
+  /** The approver and reviewer groups: their members hold the keys and are never reset here. */
+  keyHolderGroupIds?: readonly string[];
 }
 
 export const EXECUTOR_DEFAULTS = {
@@ -168,6 +170,7 @@ export class ResetExecutor {
   private readonly leaseMs: number;
   private readonly pollIntervalMs: number;
   private readonly breakGlass: ReadonlySet<string>;
+  private readonly keyHolderGroupIds: readonly string[];
   /** Requests this instance is running, so overlapping `runOnce` calls never take their own work. */
   private readonly active = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
@@ -188,6 +191,7 @@ export class ResetExecutor {
     this.leaseMs = (options.leaseSeconds ?? EXECUTOR_DEFAULTS.leaseSeconds) * 1000;
     this.pollIntervalMs = options.pollIntervalMs ?? EXECUTOR_DEFAULTS.pollIntervalMs;
     this.breakGlass = new Set((options.breakGlassUserIds ?? []).map((id) => id.toLowerCase()));
+    this.keyHolderGroupIds = options.keyHolderGroupIds ?? [];
   }
 
   /** Polls for work on an unref'd timer, so a pending poll never keeps the process alive. */
@@ -566,7 +570,9 @@ export class ResetExecutor {
     let privileged: boolean;
     let roles: number;
     try {
-      const report = await this.heartbeat(run, () => this.directory.getPrivilege(run.target));
+      const report = await this.heartbeat(run, () =>
+        this.directory.getPrivilege(run.target, { keyHolderGroupIds: this.keyHolderGroupIds }),
+      );
       roles = report.grants.length;
       privileged = report.privileged;
     } catch (error) {
