@@ -19,6 +19,8 @@ import { isAppError } from './errors';
 import { createGraphDirectory } from './adapters/graph/graph-directory';
 import { keyHolderGroups } from './bot/approval-view';
 import { SqliteAuditLog } from './adapters/sqlite/sqlite-audit-log';
+import { MergedRefusalAudit } from './bot/merged-refusals';
+import { RequestFreeze } from './bot/request-freeze';
 import { SqliteConversationReferences } from './adapters/sqlite/sqlite-conversation-references';
 import type { AuditLog } from './ports/audit-log';
 import type { ConversationReferences } from './ports/conversation-references';
@@ -148,7 +150,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
     now,
   });
 
-  const audit = new SqliteAuditLog(db, { key: config.auditKey, logger, now });
+  const audit = new MergedRefusalAudit(new SqliteAuditLog(db, { key: config.auditKey, logger, now }), now);
   const adapter = createAdapter(config);
   const notifier = new TeamsNotifier({
     adapter,
@@ -240,6 +242,16 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
     return notifier.postApprovalCard(request);
   };
 
+  const freeze = new RequestFreeze({
+    requests,
+    limitPerHour: config.limits.freezeRequestsPerHour,
+    now,
+    logger,
+    announce: async (limit) => {
+      await notifier.tellApprovalsChannel('freeze.approvers', { limit });
+    },
+  });
+
   const rootDialog = createMainDialog({
     localizer,
     requests,
@@ -249,6 +261,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
     userState,
     directory,
     onRequestFiled,
+    requestsFrozen: () => freeze.isFrozen(),
     onDiagnosisFinished: (outcome) => diagnosisOutcomes.record(outcome),
     onRequestRefused: async (requester, reason, openRequestId) => {
       await audit.append({
@@ -281,6 +294,8 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
       return moved;
     },
     onCancelRequest: cancelRequest,
+    messagesPerMinute: config.limits.messagesPerMinute,
+    now,
   });
 
   // First middleware, so the transcript sees every activity in and out, including error replies.
@@ -334,6 +349,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
       await sweeper.stop();
       await transcriptRetention.stop();
       await transcriptLogging.drain();
+      await audit.flush();
       db.close();
     },
   };

@@ -438,7 +438,7 @@ export function loadConfig(env: Environment): Config {
     reminderLeadMinutes,
     monthlyRequestCap: reader.integer('HELPDESK_MONTHLY_REQUEST_CAP', 3, 1, 100),
     limits: {
-      messagesPerMinute: reader.integer('HELPDESK_MESSAGE_LIMIT_PER_MINUTE', 20, 5, 1000),
+      messagesPerMinute: reader.integer('HELPDESK_MESSAGE_LIMIT_PER_MINUTE', 30, 5, 1000),
       refusedClicksPerHour: reader.integer('HELPDESK_REFUSED_CLICK_LIMIT_PER_HOUR', 10, 1, 1000),
       freezeRequestsPerHour: reader.integer('HELPDESK_FREEZE_REQUESTS_PER_HOUR', 20, 1, 10000),
     },

@@ -65,6 +65,9 @@ describe('loadConfig', () => {
       testEnvironment({
         // Outside the sandbox: a sandbox must point at loopback, so it has no Entra ID defaults.
         ...PRODUCTION_BOT,
+        HELPDESK_MESSAGE_LIMIT_PER_MINUTE: undefined,
+        HELPDESK_REFUSED_CLICK_LIMIT_PER_HOUR: undefined,
+        HELPDESK_FREEZE_REQUESTS_PER_HOUR: undefined,
         HELPDESK_GRAPH_CREDENTIAL: undefined,
         AZURE_TENANT_ID: undefined,
         AZURE_CLIENT_ID: undefined,
@@ -81,7 +84,7 @@ describe('loadConfig', () => {
     expect(config.graph.baseUrl).toBe('https://graph.microsoft.com');
     expect(config.graph.credential).toEqual({ kind: 'managedIdentity', clientId: undefined });
     expect(config.limits).toEqual({
-      messagesPerMinute: 20,
+      messagesPerMinute: 30,
       refusedClicksPerHour: 10,
       freezeRequestsPerHour: 20,
     });

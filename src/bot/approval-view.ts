@@ -12,6 +12,7 @@ import type { RequestStore } from '../ports/request-store';
 
 export type ApprovalViewConfig = Pick<
   Config,
+  | 'limits'
   | 'defaultLocale'
   | 'timeZone'
   | 'officeHours'

@@ -61,14 +61,10 @@ export class WindowCounter {
     };
   }
 
-  /** Whether `key` is already past its limit in the current window, without counting an event. */
-  isOver(key: string): boolean {
+  /** Events counted for `key` in its current window (0 when it has none). */
+  current(key: string): number {
     const window = this.windows.get(key);
-    return (
-      window !== undefined &&
-      this.now() - window.start < this.options.windowMs &&
-      window.count > this.options.limit
-    );
+    return window !== undefined && this.now() - window.start < this.options.windowMs ? window.count : 0;
   }
 
   private evictIfFull(now: number): void {

@@ -11,7 +11,10 @@ function holders(node: unknown, needle: string, path = ''): Array<{ path: string
   const record = node as Record<string, unknown>;
   const own = Object.entries(record)
     .filter(([, value]) => typeof value === 'string' && value.includes(needle))
-    .map(([key]) => ({ path: `${path}.${key}`, type: String(record.type ?? 'Fact') }));
+    .map(([key]) => ({
+      path: `${path}.${key}`,
+      type: typeof record.type === 'string' ? record.type : 'Fact',
+    }));
   return [
     ...own,
     ...Object.entries(record).flatMap(([key, child]) =>

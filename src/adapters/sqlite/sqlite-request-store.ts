@@ -39,6 +39,7 @@ export class SqliteRequestStore implements RequestStore {
   private readonly updateIfETag;
   private readonly selectByStates;
   private readonly countSince;
+  private readonly countAllSince;
 
   constructor(private readonly db: SqliteDatabase) {
     this.insert = db.prepare<[Columns & { etag: string }]>(
@@ -72,6 +73,9 @@ export class SqliteRequestStore implements RequestStore {
       .prepare<[string, string], number>(
         'SELECT COUNT(*) FROM reset_requests WHERE requester_aad_object_id = ? AND created_at >= ?',
       )
+      .pluck();
+    this.countAllSince = db
+      .prepare<[string], number>('SELECT COUNT(*) FROM reset_requests WHERE created_at >= ?')
       .pluck();
   }
 
@@ -166,6 +170,13 @@ export class SqliteRequestStore implements RequestStore {
     return asPromise(() => {
       const sinceIso = toIso(since.toISOString(), 'since');
       return this.query(() => this.countSince.get(aadObjectId, sinceIso)) ?? 0;
+    });
+  }
+
+  countAllCreatedSince(since: Date): Promise<number> {
+    return asPromise(() => {
+      const sinceIso = toIso(since.toISOString(), 'since');
+      return this.query(() => this.countAllSince.get(sinceIso)) ?? 0;
     });
   }
 
