@@ -42,7 +42,8 @@ export interface App {
   readonly db: SqliteDatabase;
   readonly storage: SqliteStorage;
   readonly requests: RequestStore;
-  readonly audit: AuditLog;
+  /** Repeated refusals are merged; `flush` writes the counts of the open windows. */
+  readonly audit: MergedRefusalAudit;
   readonly directory: Directory;
   readonly references: ConversationReferences;
   readonly notifier: TeamsNotifier;

@@ -15,6 +15,7 @@ const KNOWN_PLACEHOLDERS = new Set([
   'requestId',
   'retentionDays',
   'max',
+  'limit',
   'national',
   'international',
   'cap',
