@@ -111,7 +111,7 @@ export const baseEn = {
     'Requests through this chat are paused for now because unusually many arrived in a short time. Please contact the helpdesk directly; they can help you.',
   'limits.messages': 'You are sending messages faster than I can answer. Please wait a minute, then go on.',
   'freeze.approvers':
-    'Requests are paused: more than {limit} arrived within an hour. New requesters are sent to the helpdesk instead. Please check the recent requests for a pattern (for example a social-engineering campaign).',
+    'Requests are paused: more than {limit} arrived within an hour. New requesters are sent to the helpdesk. Please look for a pattern.',
   'status.none': 'You have no request in progress.',
   'status.title': 'Request {requestId}',
   'status.state': 'Status',

@@ -3,8 +3,9 @@ import { REFUSAL_MERGE_WINDOW_MS } from '../../src/bot/merged-refusals';
 import { visibleText } from '../support/running-bot';
 import { ApprovalHarness, approveInputs, graphChanges, invokeCardText } from '../support/approval-harness';
 import { HANAKO, MISAKI, type TeamsUser } from '../support/teams-activity';
-import { DEMO } from '../support/test-config';
+import { DEMO, testLocalizer } from '../support/test-config';
 import { pathTo, submit } from '../support/diagnosis-paths';
+import { ManualClock } from '../fakes/manual-clock';
 
 jest.setTimeout(90_000);
 
@@ -14,15 +15,6 @@ afterEach(async () => {
   harness = undefined;
 });
 
-/** A clock the test moves by hand. */
-function manualClock(start = new Date('2026-11-24T01:00:00Z')): {
-  now: () => Date;
-  advance: (ms: number) => void;
-} {
-  let at = start.getTime();
-  return { now: () => new Date(at), advance: (ms) => (at += ms) };
-}
-
 const OTHERS: TeamsUser[] = (['misaki', 'makoto', 'olivia'] as const).map((key) => ({
   id: `29:${key}`,
   name: key,
@@ -31,7 +23,7 @@ const OTHERS: TeamsUser[] = (['misaki', 'makoto', 'olivia'] as const).map((key) 
 
 describe('per-person limits', () => {
   it('answers the first messages a minute, says once (in Japanese) that the rest are too fast, then drops them', async () => {
-    const clock = manualClock();
+    const clock = new ManualClock(new Date('2026-11-24T01:00:00Z'));
     harness = await ApprovalHarness.start({ HELPDESK_MESSAGE_LIMIT_PER_MINUTE: '5' }, { now: clock.now });
     const personal = (): string[] =>
       harness!.connector
@@ -49,14 +41,14 @@ describe('per-person limits', () => {
     await harness.say(MISAKI, { text: 'help' });
     expect(harness.connector.sentTo().map(visibleText).join('\n')).toContain('できること');
     // A minute later Hanako is answered again.
-    clock.advance(60_000);
+    clock.advance(1);
     harness.connector.clear();
     await harness.say(HANAKO, { text: 'help' });
     expect(personal().join('\n')).toContain('できること');
   });
 
   it('gives someone past the refused-click limit a short answer with no lookup, and merges repeated refusals in the audit', async () => {
-    const clock = manualClock();
+    const clock = new ManualClock(new Date('2026-11-24T01:00:00Z'));
     harness = await ApprovalHarness.start({ HELPDESK_REFUSED_CLICK_LIMIT_PER_HOUR: '3' }, { now: clock.now });
     const request = await harness.storeRequest(HANAKO);
     const refused = async (): Promise<Array<Record<string, unknown>>> =>
@@ -65,7 +57,9 @@ describe('per-person limits', () => {
       );
     for (let i = 0; i < 3; i++) {
       const response = await harness.click(MISAKI, 'approve', approveInputs(request.id));
-      expect(invokeCardText(response.body)).toContain('承認者グループのメンバーだけが判断できます');
+      expect(invokeCardText(response.body)).toContain(
+        testLocalizer().t('ja', 'approval.refused.notApprover'),
+      );
     }
     // One record for three identical refusals, so far.
     expect(await refused()).toEqual([expect.objectContaining({ reason: 'not an approver' })]);
@@ -78,7 +72,7 @@ describe('per-person limits', () => {
     expect(harness.emulator.requests.length).toBe(lookups); // not even the membership check
     expect(await refused()).toHaveLength(2);
     // The window closes with one record that carries the count.
-    clock.advance(REFUSAL_MERGE_WINDOW_MS);
+    clock.advance(REFUSAL_MERGE_WINDOW_MS / 60_000);
     await harness.click(MISAKI, 'approve', approveInputs(request.id));
     const records = await refused();
     expect(records).toEqual([
@@ -97,7 +91,7 @@ describe('per-person limits', () => {
 
 describe('the tenant-wide freeze', () => {
   it('past the hourly limit, sends new requesters to the helpdesk, files nothing, and tells the approvers once', async () => {
-    const clock = manualClock();
+    const clock = new ManualClock(new Date('2026-11-24T01:00:00Z'));
     harness = await ApprovalHarness.start({ HELPDESK_FREEZE_REQUESTS_PER_HOUR: '2' }, { now: clock.now });
     await harness.fileRequest(HANAKO);
     await harness.storeRequest(OTHERS[0]);
@@ -117,13 +111,13 @@ describe('the tenant-wide freeze', () => {
     const toApprovers = harness
       .approvalsActivities()
       .map(visibleText)
-      .filter((text) => text.includes('新しい申請の受付を一時停止しました'));
+      .filter((text) => text.includes('新しい申請の受付を停止しました'));
     expect(toApprovers).toHaveLength(1);
     expect(toApprovers[0]).toContain('1 時間に 2 件を超える申請');
     const refusals = await harness.app.audit.list({ types: ['request.refused'] });
     expect(refusals.map((record) => record.data.reason)).toEqual(['requests frozen', 'requests frozen']);
     // An hour on, filing works again.
-    clock.advance(60 * 60_000 + 1);
+    clock.advance(61);
     await harness.fileRequest(OTHERS[1]);
     expect(await harness.app.requests.findOpenByRequester(OTHERS[1].aadObjectId)).toBeDefined();
   });
