@@ -2,10 +2,10 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { freePort, startProcess } from '../support/bot-process';
 import { botInstalled, teamsMessage } from '../support/teams-activity';
 import { LoopbackConnector, tempDatabase, visibleText } from '../support/running-bot';
 import { testEnvironment } from '../support/test-config';
+import { freePort, startProcess } from '../support/bot-process';
 
 const root = join(__dirname, '..', '..');
 

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -13,7 +14,10 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts `src/index.ts` the way `npm run dev` does (ts-node), and waits for its "listening" line. */
+/**
+ * Starts `src/index.ts` the way `npm run dev` does (ts-node), and waits for its "listening" line
+ * (so LOG_LEVEL must be info or more verbose).
+ */
 export async function startProcess(
   env: Record<string, string | undefined>,
   /** A safety net for a bot that never says it listens, not a timing assertion. */
@@ -26,10 +30,10 @@ export async function startProcess(
   });
   const lines: string[] = [];
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`bot did not start: ${lines.join('\n')}`)),
-      startTimeoutMs,
-    );
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`bot did not start: ${lines.join('\n')}`));
+    }, startTimeoutMs);
     const onData = (chunk: Buffer): void => {
       lines.push(
         ...chunk
@@ -50,4 +54,12 @@ export async function startProcess(
     });
   });
   return { child, lines };
+}
+
+/** The most memory a process has held so far (VmHWM, Linux), in bytes. */
+export function peakRssBytes(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = /^VmHWM:\s+(\d+) kB$/m.exec(status);
+  if (!match) throw new Error(`no VmHWM for process ${pid}`);
+  return Number(match[1]) * 1024;
 }
