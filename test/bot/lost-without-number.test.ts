@@ -77,6 +77,7 @@ describe.each([
       expect(postedText).toContain(card('approval.fact.newPhoneNone'));
       expect(JSON.stringify(posted[0]?.attachments)).not.toContain('replace_phone');
       expect(postedText).not.toContain(card('approval.action.replace_phone'));
+      expect(await send({ text: { ja: '状況', en: 'status' }[locale] })).toContain(say('status.phoneNone'));
 
       // Card data is not trusted: replace_phone sent anyway is refused at click time, nothing changes.
       harness.emulator.clearRequests();
