@@ -84,7 +84,7 @@ const EMPLOYEES = 400;
 const DIAGNOSIS_EMPLOYEES = 100;
 
 /** One diagnosis, as a person clicks through it: changed phone, old phone in hand, work account, solved. */
-function diagnosisActivities(serviceUrl: string, n: number): Array<Record<string, unknown>> {
+export function diagnosisActivities(serviceUrl: string, n: number): Array<Record<string, unknown>> {
   const user = conversationUser(n);
   const conversationId = `a:bench-${n}`;
   const say = (input: { text?: string; value?: unknown }): Record<string, unknown> =>
@@ -221,11 +221,7 @@ async function runResets(
     const person = benchEmployee(DIAGNOSIS_EMPLOYEES + index);
     const chat = `a:personal-${person.id}`;
     const say = (input: { text?: string; value?: unknown }) =>
-      expectOk(
-        target.url,
-        teamsMessage({ serviceUrl, user: person, ...input }),
-        'filing',
-      );
+      expectOk(target.url, teamsMessage({ serviceUrl, user: person, ...input }), 'filing');
     await say({ text: 'こんにちは' });
     for (const choice of pathTo('work.request')) await say(submit(choice));
     await say({ text: '090-1234-5678' });

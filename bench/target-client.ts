@@ -17,7 +17,9 @@ export class Target {
   }
 
   static async start(args: readonly string[], nodeOptions: readonly string[] = []): Promise<Target> {
-    const child = startJsonLinesChild(join(__dirname, 'target.ts'), args, { nodeOptions });
+    const child = startJsonLinesChild(join(__dirname, 'target.ts'), args, {
+      nodeOptions: ['--expose-gc', ...nodeOptions],
+    });
     const ready = await child.next();
     if (ready.event !== 'ready' || typeof ready.port !== 'number') {
       throw new Error(`the bot process did not start: ${JSON.stringify(ready)}`);

@@ -7,6 +7,7 @@ import { turnLocale } from './bot/turn-locale';
 import { Localizer } from './i18n/localizer';
 import { createLogger, type Logger } from './log';
 import { openDatabase, type SqliteDatabase } from './adapters/sqlite/database';
+import { startCheckpointer } from './adapters/sqlite/checkpointer';
 import { SqliteStorage } from './adapters/sqlite/sqlite-storage';
 import { SqliteRequestStore } from './adapters/sqlite/sqlite-request-store';
 import type { RequestStore } from './ports/request-store';
@@ -25,6 +26,7 @@ import type { Directory } from './ports/directory';
 import type { ResetRequest } from './domain/reset-request';
 import { ApprovalHandler } from './bot/approval-actions';
 import { TeamsNotifier } from './bot/teams-notifier';
+import { TargetFactsCache } from './bot/target-facts-cache';
 import { ResetExecutor } from './bot/reset-executor';
 import { RequestSweeper } from './bot/request-sweeper';
 import { ReviewerDesk } from './bot/reviewer-view';
@@ -101,6 +103,7 @@ function defaultWorker(parts: WorkerParts): ResetWorker {
     workerId: `${hostname()}:${process.pid}`,
     tapMaxLifetimeMinutes: parts.config.tapMaxLifetimeMinutes,
     breakGlassUserIds: parts.config.breakGlassUserIds,
+    recentPrivilege: (requestId) => parts.notifier.facts.recentPrivilege(requestId),
   });
 }
 
@@ -112,6 +115,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
     throw new Error('HELPDESK_STORAGE=azure is not available in this version; use sqlite');
   }
   const db = openDatabase(config.storage.path);
+  const checkpointer = startCheckpointer(db, logger);
   const storage = new SqliteStorage(db);
   const requests = new SqliteRequestStore(db);
   const transcripts = new SqliteTranscriptStore(db);
@@ -148,7 +152,9 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
 
   const audit = new SqliteAuditLog(db, { key: config.auditKey, logger, now });
   const adapter = createAdapter(config);
+  const targetFacts = new TargetFactsCache();
   const notifier = new TeamsNotifier({
+    facts: targetFacts,
     adapter,
     references,
     audit,
@@ -161,6 +167,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
   const createWorker = overrides.createWorker === undefined ? defaultWorker : overrides.createWorker;
   const worker = createWorker?.({ config, logger, requests, audit, directory, notifier, now });
   const approvals = new ApprovalHandler({
+    facts: targetFacts,
     directory,
     requests,
     localizer,
@@ -331,6 +338,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
       await sweeper.stop();
       await transcriptRetention.stop();
       await transcriptLogging.drain();
+      await checkpointer.stop();
       db.close();
     },
   };

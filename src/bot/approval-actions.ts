@@ -11,6 +11,7 @@ import {
   type VerificationMethod,
 } from '../domain/reset-request';
 import type { MessageKey } from '../i18n/catalogues';
+import type { TargetFactsCache } from './target-facts-cache';
 import type { AuditLog } from '../ports/audit-log';
 import type { StoredRequest } from '../ports/request-store';
 import {
@@ -23,6 +24,8 @@ import {
 
 export interface ApprovalHandlerDependencies extends ApprovalViewDependencies {
   audit: AuditLog;
+  /** The notifier's facts per request: a card that only shows them (a refresh, a refusal) reuses them. */
+  facts?: TargetFactsCache;
   approverGroupId: string;
   now: () => Date;
   /** Called after a request was approved, so the executor starts without waiting for its next poll. */
@@ -280,7 +283,10 @@ export class ApprovalHandler {
         : typeof notice === 'string'
           ? this.deps.localizer.t(locale, notice)
           : this.deps.localizer.t(locale, notice.key, notice.params);
-    const known = facts ?? (await loadTargetFacts(this.deps, stored.request));
+    const known =
+      facts ??
+      this.deps.facts?.facts(stored.request.id) ??
+      (await loadTargetFacts(this.deps, stored.request));
     return {
       statusCode: 200,
       type: 'application/vnd.microsoft.card.adaptive',

@@ -20,6 +20,7 @@ import type {
   Directory,
   EndState,
   MutationResult,
+  PrivilegeReport,
   SetMobilePhoneResult,
   TemporaryAccessPass,
 } from '../ports/directory';
@@ -44,6 +45,11 @@ export interface ResetExecutorOptions {
   pollIntervalMs?: number;
   /** HELPDESK_BREAK_GLASS user ids: never reset by the bot, whatever Graph says about their roles. */
   breakGlassUserIds?: readonly string[];
+  /**
+   * The privilege report the approval click read live, while it is part of the same decision (see
+   * TargetFactsCache); without one, the executor reads Graph.
+   */
+  recentPrivilege?: (requestId: string) => PrivilegeReport | undefined;
 }
 
 export const EXECUTOR_DEFAULTS = {
@@ -168,6 +174,7 @@ export class ResetExecutor {
   private readonly leaseMs: number;
   private readonly pollIntervalMs: number;
   private readonly breakGlass: ReadonlySet<string>;
+  private readonly recentPrivilege: ((requestId: string) => PrivilegeReport | undefined) | undefined;
   /** Requests this instance is running, so overlapping `runOnce` calls never take their own work. */
   private readonly active = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
@@ -188,6 +195,7 @@ export class ResetExecutor {
     this.leaseMs = (options.leaseSeconds ?? EXECUTOR_DEFAULTS.leaseSeconds) * 1000;
     this.pollIntervalMs = options.pollIntervalMs ?? EXECUTOR_DEFAULTS.pollIntervalMs;
     this.breakGlass = new Set((options.breakGlassUserIds ?? []).map((id) => id.toLowerCase()));
+    this.recentPrivilege = options.recentPrivilege;
   }
 
   /** Polls for work on an unref'd timer, so a pending poll never keeps the process alive. */
@@ -565,8 +573,9 @@ export class ResetExecutor {
     await this.record(run, 'checkPrivilege', 'started');
     let privileged: boolean;
     let roles: number;
+    const fromClick = this.recentPrivilege?.(run.id);
     try {
-      const report = await this.heartbeat(run, () => this.directory.getPrivilege(run.target));
+      const report = fromClick ?? (await this.heartbeat(run, () => this.directory.getPrivilege(run.target)));
       roles = report.grants.length;
       privileged = report.privileged;
     } catch (error) {
@@ -577,6 +586,8 @@ export class ResetExecutor {
     await this.graphStep(run, 'checkPrivilege', {
       operation: 'get privilege',
       outcome: 'succeeded',
+      // Read live by the approval click moments ago (one decision), or by this step.
+      source: fromClick ? 'approval click' : 'graph',
       privileged,
       roles,
       breakGlass,

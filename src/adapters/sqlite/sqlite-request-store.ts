@@ -9,7 +9,7 @@ import {
   type StoredRequest,
 } from '../../ports/request-store';
 import { asPromise } from './as-promise';
-import { toStorageError, truncateWal, type SqliteDatabase } from './database';
+import { durably, toStorageError, truncateWal, type SqliteDatabase } from './database';
 
 interface RequestRow {
   etag: string;
@@ -87,7 +87,7 @@ export class SqliteRequestStore implements RequestStore {
         }
       });
       try {
-        insert.immediate();
+        durably(this.db, () => insert.immediate());
       } catch (error) {
         throw toStorageError(error, `Storing request ${columns.id} failed.`);
       }
@@ -139,7 +139,7 @@ export class SqliteRequestStore implements RequestStore {
         closed = isOpen(current.state) && isFinal(next.state);
       });
       try {
-        swap.immediate();
+        durably(this.db, () => swap.immediate());
       } catch (error) {
         throw toStorageError(error, `Updating request ${columns.id} failed.`);
       }

@@ -1,6 +1,12 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAppError } from '../../../src/errors';
-import { migrate, openDatabase, schemaVersion, truncateWal } from '../../../src/adapters/sqlite/database';
+import {
+  durably,
+  migrate,
+  openDatabase,
+  schemaVersion,
+  truncateWal,
+} from '../../../src/adapters/sqlite/database';
 import { MIGRATIONS, type Migration } from '../../../src/adapters/sqlite/migrations';
 import { tempFolder } from './sqlite-test-support';
 
@@ -18,7 +24,9 @@ describe('openDatabase', () => {
       expect(db.pragma('secure_delete', { simple: true })).toBe(1);
       expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
       expect(db.pragma('busy_timeout', { simple: true })).toBeGreaterThanOrEqual(1000);
-      expect(db.pragma('synchronous', { simple: true })).toBe(2);
+      // NORMAL (1) by default; requests and audit flush through `durably` (below).
+      expect(db.pragma('synchronous', { simple: true })).toBe(1);
+      expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
       expect(schemaVersion(db)).toBe(MIGRATIONS[MIGRATIONS.length - 1].version);
     } finally {
       db.close();
@@ -167,5 +175,102 @@ describe('secure_delete', () => {
       whileLive: true,
       afterDelete: true,
     });
+  });
+});
+
+describe('durability per kind of data', () => {
+  it('commits requests and audit records flushed to disk (FULL), bot state and transcripts without waiting (NORMAL)', async () => {
+    const db = openDatabase(folder.path('durability/bot.sqlite'));
+    try {
+      // A temporary trigger records the synchronous setting in force when each row is written.
+      db.exec(`
+        CREATE TEMP TABLE seen (tbl TEXT, sync INTEGER);
+        CREATE TEMP TRIGGER seen_requests AFTER INSERT ON main.reset_requests
+          BEGIN INSERT INTO seen SELECT 'requests', synchronous FROM pragma_synchronous; END;
+        CREATE TEMP TRIGGER seen_audit AFTER INSERT ON main.audit_log
+          BEGIN INSERT INTO seen SELECT 'audit', synchronous FROM pragma_synchronous; END;
+        CREATE TEMP TRIGGER seen_state AFTER INSERT ON main.bot_state
+          BEGIN INSERT INTO seen SELECT 'state', synchronous FROM pragma_synchronous; END;
+        CREATE TEMP TRIGGER seen_transcripts AFTER INSERT ON main.transcript_entries
+          BEGIN INSERT INTO seen SELECT 'transcripts', synchronous FROM pragma_synchronous; END;
+      `);
+      const { SqliteRequestStore } = await import('../../../src/adapters/sqlite/sqlite-request-store');
+      const { SqliteAuditLog } = await import('../../../src/adapters/sqlite/sqlite-audit-log');
+      const { SqliteStorage } = await import('../../../src/adapters/sqlite/sqlite-storage');
+      const { SqliteTranscriptStore } = await import('../../../src/adapters/sqlite/sqlite-transcript-store');
+      const { createPendingRequest } = await import('../../../src/domain/request-lifecycle');
+      const { createLogger } = await import('../../../src/log');
+      await new SqliteRequestStore(db).create(
+        createPendingRequest(
+          {
+            tenantId: '9a3b5c7d-1e2f-4a6b-8c9d-0e1f2a3b4c5d',
+            requester: {
+              aadObjectId: '6f1c2a9e-3b4d-4e8f-9a01-0c2d3e4f5a01',
+              teamsUserId: '29:h',
+              name: 'H',
+            },
+            locale: 'ja',
+            newPhone: {
+              graph: '+81 9012345678',
+              international: '+81 90-1234-5678',
+              national: '090-1234-5678',
+            },
+            verification: 'video_call',
+            reason: 'r',
+            diagnosis: {
+              path: 'start',
+              situation: 'S1a',
+              errorCodes: [],
+              workingMethods: [],
+              lostOrStolen: false,
+            },
+          },
+          new Date(),
+        ),
+      );
+      await new SqliteAuditLog(db, { key: 'k'.repeat(32), logger: createLogger({ level: 'silent' }) }).append(
+        {
+          type: 'request.refused',
+          actor: null,
+          data: { reason: 'test' },
+        },
+      );
+      await new SqliteStorage(db).write({ 'msteams/conversations/a': { turns: 1 } });
+      await new SqliteTranscriptStore(db).append({
+        conversationId: 'a',
+        segmentId: 's',
+        at: new Date(),
+        direction: 'incoming',
+        activityType: 'message',
+        activity: { type: 'message' },
+      });
+      expect(db.prepare('SELECT tbl, sync FROM seen ORDER BY rowid').all()).toEqual([
+        { tbl: 'requests', sync: 2 },
+        { tbl: 'audit', sync: 2 },
+        { tbl: 'state', sync: 1 },
+        { tbl: 'transcripts', sync: 1 },
+      ]);
+      expect(db.pragma('synchronous', { simple: true })).toBe(1);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('leaves the setting to the outermost transaction and restores it when the work throws', () => {
+    const db = openDatabase(folder.path('durability/nested.sqlite'));
+    try {
+      const inside: unknown[] = [];
+      expect(() =>
+        durably(db, () => {
+          inside.push(db.pragma('synchronous', { simple: true }));
+          throw new Error('rolled back');
+        }),
+      ).toThrow('rolled back');
+      db.transaction(() => durably(db, () => inside.push(db.pragma('synchronous', { simple: true }))))();
+      expect(inside).toEqual([2, 1]);
+      expect(db.pragma('synchronous', { simple: true })).toBe(1);
+    } finally {
+      db.close();
+    }
   });
 });
