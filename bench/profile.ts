@@ -10,7 +10,7 @@ import { LoopbackConnector } from '../test/support/loopback-connector';
 import { benchDirectory } from './bench-directory';
 import { closedLoop } from './load';
 import { diagnosisActivities } from './run';
-import { Target } from './target-client';
+import { compileTargets, Target } from './target-client';
 
 interface ProfileNode {
   id: number;
@@ -75,9 +75,10 @@ async function main(): Promise<void> {
   const serviceUrl = await connector.start();
   const dir = mkdtempSync(join(tmpdir(), 'helpdesk-profile-'));
   const before = new Set(readdirSync(profileDir, { withFileTypes: false }).map(String));
+  compileTargets();
   const bot = await Target.start(
     ['helpdesk', join(dir, 'bench.sqlite'), emulator.url, emulator.tenantId, 'serve'],
-    ['--cpu-prof', `--cpu-prof-dir=${profileDir}`],
+    { nodeOptions: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`], compiled: true },
   );
   const result = await closedLoop({
     url: bot.url,

@@ -18,7 +18,7 @@ import { pathTo, submit } from '../test/support/diagnosis-paths';
 import { APPROVALS, TEAM, approveInputs } from '../test/support/approval-harness';
 import { benchApprover, benchDirectory, benchEmployee } from './bench-directory';
 import { closedLoop, postActivity, summarise, type LoadResult } from './load';
-import { Target } from './target-client';
+import { compileTargets, Target } from './target-client';
 
 export interface BenchSettings {
   concurrency: number;
@@ -34,6 +34,8 @@ export interface BenchSettings {
   resets: number;
   pendingToSweep: number;
   profileDir?: string;
+  /** Run the bots compiled (as `npm start` does) rather than through ts-node. */
+  compiled: boolean;
 }
 
 export const DEFAULT_SETTINGS: BenchSettings = {
@@ -47,6 +49,7 @@ export const DEFAULT_SETTINGS: BenchSettings = {
   approvalRequests: 200,
   resets: 5,
   pendingToSweep: 10_000,
+  compiled: true,
 };
 
 export interface SideResult {
@@ -317,14 +320,15 @@ export async function runBench(
   const profile = settings.profileDir ? [`--cpu-prof`, `--cpu-prof-dir=${resolve(settings.profileDir)}`] : [];
   try {
     log('echo bot …');
-    const echoTarget = await Target.start(['echo']);
+    if (settings.compiled) compileTargets();
+    const echoTarget = await Target.start(['echo'], { compiled: settings.compiled });
     const echo = await runSide(echoTarget, serviceUrl, settings, emulator);
     await echoTarget.stop();
 
     log('helpdesk bot …');
     const bot = await Target.start(
       ['helpdesk', join(dir, 'bench.sqlite'), emulator.url, emulator.tenantId, 'serve'],
-      profile,
+      { nodeOptions: profile, compiled: settings.compiled },
     );
     await expectOk(
       bot.url,
@@ -365,13 +369,10 @@ export async function runBench(
     await bot.stop();
 
     log('sweep …');
-    const sweeper = await Target.start([
-      'helpdesk',
-      join(dir, 'sweep.sqlite'),
-      emulator.url,
-      emulator.tenantId,
-      'sweep',
-    ]);
+    const sweeper = await Target.start(
+      ['helpdesk', join(dir, 'sweep.sqlite'), emulator.url, emulator.tenantId, 'sweep'],
+      { compiled: settings.compiled },
+    );
     const requesters = Array.from({ length: settings.pendingToSweep }, (_, i) => ({
       aadObjectId: `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`,
       id: `29:sweep-${i}`,

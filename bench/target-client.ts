@@ -1,5 +1,21 @@
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
 import { startJsonLinesChild, type ChildEvent, type JsonLinesChild } from '../test/support/json-lines-child';
+
+const PROJECT_ROOT = resolve(__dirname, '..');
+const COMPILED = join(PROJECT_ROOT, '.data', 'bench', 'dist');
+
+/** Compiles target.ts and what it imports into .data/bench/dist (incrementally). */
+export function compileTargets(): void {
+  execFileSync(
+    process.execPath,
+    [require.resolve('typescript/bin/tsc'), '-p', join(__dirname, 'tsconfig.json')],
+    {
+      cwd: PROJECT_ROOT,
+      stdio: 'inherit',
+    },
+  );
+}
 
 /** A bot process started from target.ts, and its command channel. */
 export class Target {
@@ -16,8 +32,17 @@ export class Target {
     void this.dispatch();
   }
 
-  static async start(args: readonly string[], nodeOptions: readonly string[] = []): Promise<Target> {
-    const child = startJsonLinesChild(join(__dirname, 'target.ts'), args, {
+  /**
+   * `compiled`: run target.ts as compiled by `compileTargets` (what `npm start` runs is compiled
+   * too, and ts-node's compiler would otherwise be most of the memory measured).
+   */
+  static async start(
+    args: readonly string[],
+    options: { nodeOptions?: readonly string[]; compiled?: boolean } = {},
+  ): Promise<Target> {
+    const nodeOptions = options.nodeOptions ?? [];
+    const script = options.compiled ? join(COMPILED, 'bench', 'target.js') : join(__dirname, 'target.ts');
+    const child = startJsonLinesChild(script, args, {
       nodeOptions: ['--expose-gc', ...nodeOptions],
     });
     const ready = await child.next();

@@ -50,6 +50,9 @@ async function startHelpdesk(
     AZURE_TENANT_ID: tenantId,
     AZURE_AUTHORITY_HOST: graphUrl,
     HELPDESK_GRAPH_BASE_URL: graphUrl,
+    // As a production tenant would have it: every reset is mailed and posted to the security channel.
+    HELPDESK_SENDER_MAILBOX: 'mfa-helpdesk@contoso.onmicrosoft.com',
+    HELPDESK_SECURITY_CHANNEL_ID: '19:it-team-general@thread.tacv2',
   });
   // Logging at the production level, into nowhere: its cost is part of a turn, its text is not needed.
   const logger = createLogger({

@@ -22,7 +22,7 @@ export interface JsonLinesChild {
 }
 
 /**
- * Runs a TypeScript script in a second process (the tests' way of proving things across processes)
+ * Runs a script (TypeScript, or compiled JavaScript) in a second process (the tests' way of proving things across processes)
  * and reads what it reports, one JSON object per line on stdout.
  */
 export function startJsonLinesChild(
@@ -30,7 +30,9 @@ export function startJsonLinesChild(
   args: readonly string[],
   options: { nodeOptions?: readonly string[]; env?: NodeJS.ProcessEnv } = {},
 ): JsonLinesChild {
-  const nodeArgs = [...(options.nodeOptions ?? []), '-r', 'ts-node/register/transpile-only'];
+  // A compiled script (the benchmark's) runs as it is; TypeScript goes through ts-node.
+  const loader = script.endsWith('.js') ? [] : ['-r', 'ts-node/register/transpile-only'];
+  const nodeArgs = [...(options.nodeOptions ?? []), ...loader];
   const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
     cwd: PROJECT_ROOT,
     stdio: ['pipe', 'pipe', 'pipe'],
