@@ -82,13 +82,101 @@ export function matchTyped<T extends string>(
   candidates: ReadonlyArray<Candidate<T>>,
 ): T | undefined {
   if (/^\d{1,2}$/.test(typed)) return candidates[Number(typed) - 1]?.value;
-  const words = (candidate: Candidate<T>): string[] => candidate.words.map(normaliseTypedText);
-  const exact = candidates.find((candidate) => words(candidate).includes(typed));
+  const exact = candidates.find((candidate) => wordsOf(candidate).includes(typed));
   if (exact) return exact.value;
-  const containing = candidates.filter((candidate) =>
-    words(candidate).some((word) => containsWord(typed, word) && samePolarity(typed, word)),
-  );
-  return containing.length === 1 ? containing[0]?.value : undefined;
+  const containing = mentionedOptions(typed, candidates);
+  return containing.length === 1 ? containing[0] : undefined;
+}
+
+function wordsOf<T extends string>(candidate: Candidate<T>): string[] {
+  return candidate.words.map(normaliseTypedText);
+}
+
+/**
+ * The options whose words appear in the typed text (already normalised), agreeing on negation; no
+ * list numbers, as a sentence typed for another question may hold a number.
+ */
+export function mentionedOptions<T extends string>(
+  typed: string,
+  candidates: ReadonlyArray<Candidate<T>>,
+): T[] {
+  return candidates
+    .filter((candidate) =>
+      wordsOf(candidate).some((word) => containsWord(typed, word) && samePolarity(typed, word)),
+    )
+    .map((candidate) => candidate.value);
+}
+
+const STOP_WORDS = new Set(
+  'the a an my i me to is it of and or do does did how what why when can could should in on at for with you your this that be am are was were have has had get got not there its im hello thank thanks please sorry'.split(
+    ' ',
+  ),
+);
+
+/** Latin words, stemmed so "codes" meets "code" and "changed" meets "change". */
+function latinFeatures(text: string): string[] {
+  return (text.match(/[a-z0-9]+/g) ?? [])
+    .filter((token) => token.length >= 3 && !STOP_WORDS.has(token))
+    .map((token) => token.replace(/(ing|ed|es|s)$/, '').slice(0, 6))
+    .filter((stem) => stem.length >= 3);
+}
+
+/**
+ * Pairs of neighbouring characters of the Japanese in the text. Pairs of hiragana alone are endings
+ * and particles (ます, した, ない) that every sentence has, so they say nothing about the topic.
+ */
+function japaneseFeatures(text: string): string[] {
+  const features: string[] = [];
+  for (const run of text.match(/[\p{Script=Han}\p{Script=Katakana}\p{Script=Hiragana}ー]+/gu) ?? []) {
+    const chars = [...run];
+    if (chars.length === 1 && !/\p{Script=Hiragana}/u.test(run)) features.push(run);
+    for (let i = 0; i + 1 < chars.length; i++) {
+      const pair = `${chars[i] ?? ''}${chars[i + 1] ?? ''}`;
+      if (!/^\p{Script=Hiragana}+$/u.test(pair)) features.push(pair);
+    }
+  }
+  return features;
+}
+
+function features(text: string): Set<string> {
+  return new Set([...latinFeatures(text), ...japaneseFeatures(text)]);
+}
+
+/**
+ * Below this, a typed text is too far from an option to offer it: one feature that only this option
+ * has, or several it shares with others.
+ */
+const CLOSE_ENOUGH = 1;
+
+/**
+ * The options nearest to a text that matched none (or several) of them, best first and at most
+ * `max`: offered as buttons, so a question the bot cannot place still gets an answer it can act on.
+ * Empty when nothing comes close; then the person is asked to choose from the whole list.
+ */
+export function closestOptions<T extends string>(
+  typed: string,
+  candidates: ReadonlyArray<Candidate<T>>,
+  max = 3,
+): T[] {
+  const typedFeatures = features(typed);
+  const mentioned = new Set(mentionedOptions(typed, candidates));
+  const optionFeatures = candidates.map((candidate) => features(wordsOf(candidate).join(' ')));
+  // A feature many options share ("phone", 番号) says less than one that names a single option.
+  const spread = (feature: string): number => optionFeatures.filter((set) => set.has(feature)).length;
+  return candidates
+    .map((candidate, index) => ({
+      value: candidate.value,
+      index,
+      score: mentioned.has(candidate.value)
+        ? Number.POSITIVE_INFINITY
+        : [...typedFeatures]
+            .filter((feature) => optionFeatures[index]?.has(feature))
+            .reduce((sum, feature) => sum + 1 / spread(feature), 0),
+    }))
+    .filter((scored) => scored.score >= CLOSE_ENOUGH)
+    .sort((a, b) => b.score - a.score || a.index - b.index)
+    .slice(0, max)
+    .map((scored) => scored.value);
 }
 
 /** The option a person chose, by button or by typing one of its words; undefined if neither. */

@@ -38,6 +38,28 @@ export function questionCardData(
   };
 }
 
+/** The button value that shows the whole list instead of the closest options; no option uses it. */
+export const SHOW_ALL_OPTIONS = '*all';
+
+/** The closest options to a text the question could not place, then a button for the whole list. */
+export function offerCardData(
+  localizer: Localizer,
+  locale: Locale,
+  node: QuestionNode,
+  values: readonly string[],
+): QuestionCardData {
+  const full = questionCardData(localizer, locale, node);
+  return {
+    ...full,
+    prompt: localizer.t(locale, 'dialog.closest.prompt'),
+    hint: localizer.t(locale, 'dialog.closest.hint'),
+    options: [
+      ...values.flatMap((value) => full.options.filter((option) => option.value === value)),
+      { value: SHOW_ALL_OPTIONS, label: localizer.t(locale, 'dialog.closest.showAll') },
+    ],
+  };
+}
+
 /** What an advice or end card shows; dead ends carry the full helpdesk contact. */
 export function adviceCardData(
   localizer: Localizer,

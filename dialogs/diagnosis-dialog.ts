@@ -21,6 +21,7 @@ import {
   type QuestionNode,
 } from '../src/domain/diagnosis-map';
 import { extractHexCodes, recogniseErrors } from '../src/domain/error-codes';
+import type { ParsedPhone } from '../src/domain/phone';
 import {
   registeredFrom,
   tailoredAdvice,
@@ -29,9 +30,11 @@ import {
   type TailoredAdvice,
 } from '../src/domain/tailored-advice';
 import { AppError, isAppError } from '../src/errors';
-import { startTranscriptSegment } from '../src/bot/transcript-logging';
-import { adviceCardData, questionCardData } from './diagnosis-cards';
-import { MAX_ANSWER_LENGTH, matchTyped, readAnswer } from './answers';
+import { registerTurnPhoneNumber, startTranscriptSegment } from '../src/bot/transcript-logging';
+import { adviceCardData, offerCardData, questionCardData, SHOW_ALL_OPTIONS } from './diagnosis-cards';
+import { closestOptions, MAX_ANSWER_LENGTH, matchTyped, readAnswer, type Candidate } from './answers';
+import { canStillFile, hear, heardAnswer, saysMore, topicsAhead, type Heard } from './listening';
+import { phoneInSentence } from './typed-phone';
 import { normaliseTypedText } from '../src/bot/commands';
 import { activeWaterfallOptions, type DialogTools } from './dialog-dependencies';
 
@@ -53,6 +56,15 @@ export interface DiagnosisPosition {
    * time a node needs them and kept so the directory is asked once per diagnosis.
    */
   registered?: RegisteredMethods;
+  /** Answers typed before their question was asked (option values only); see listening.ts. */
+  heard?: Heard;
+  /**
+   * A new number typed during the diagnosis, for the intake. Kept only while the walk can still end
+   * in a request, so the full number never stays in state longer than the intake keeps it.
+   */
+  phone?: ParsedPhone;
+  /** The options offered as closest to a text the question could not place, shown once instead of the list. */
+  offer?: string[];
 }
 
 export interface DiagnosisResult {
@@ -61,6 +73,8 @@ export interface DiagnosisResult {
   facts: DiagnosisFacts;
   path: NodeId[];
   errorCodes: string[];
+  /** The new number typed during the diagnosis, which the intake uses instead of asking again. */
+  phone?: ParsedPhone;
 }
 
 export function startPosition(): DiagnosisPosition {
@@ -79,10 +93,20 @@ export class DiagnosisDialog extends ComponentDialog {
   private async showNode(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const position = (step.options as DiagnosisPosition | undefined) ?? startPosition();
     const node = getNode(position.nodeId);
+    if (node.kind === 'question') {
+      const heard = heardAnswer(node, position.heard ?? {});
+      if (heard) {
+        await this.tools.say(step.context, 'dialog.understood', {
+          answer: this.tools.t(step.context, heard.labelKey),
+        });
+        return step.replaceDialog(WALK, this.moveTo(position, heard.next, heard.sets ?? {}));
+      }
+    }
     const tailored = await this.tailoredFor(step.context, position);
     switch (node.kind) {
       case 'question':
-        await this.sendQuestion(step.context, node, tailored);
+        if (position.offer) await this.sendOffer(step.context, node, position.offer);
+        else await this.sendQuestion(step.context, node, tailored);
         return Dialog.EndOfTurn;
       case 'advice':
         await this.sendAdvice(step.context, node, tailored);
@@ -97,6 +121,7 @@ export class DiagnosisDialog extends ComponentDialog {
           facts: position.facts,
           path: position.path,
           errorCodes: position.errorCodes,
+          ...(position.phone ? { phone: position.phone } : {}),
         };
         return step.endDialog(result);
       }
@@ -105,23 +130,40 @@ export class DiagnosisDialog extends ComponentDialog {
 
   /** Reads the answer to the question shown by `showNode`; anything unusable asks again. */
   private async readChoice(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const position = step.options as DiagnosisPosition;
+    const { offer, ...position } = step.options as DiagnosisPosition;
     const node = getNode(position.nodeId);
     if (node.kind !== 'question') return step.replaceDialog(WALK, position);
     const answer = readAnswer(step.context.activity, 'diag', node.id);
     let option: ChoiceOption | undefined;
-    let errorCodes = position.errorCodes;
+    let next: DiagnosisPosition = position;
     switch (answer.type) {
       case 'choice':
+        if (answer.value === SHOW_ALL_OPTIONS && offer) return step.replaceDialog(WALK, position);
         option = node.options.find((candidate) => candidate.value === answer.value);
         break;
-      case 'text':
+      case 'text': {
+        const listened = this.listen(step.context, node, position, answer.text, answer.normalised);
+        next = listened.position;
         option = this.matchTyped(node, answer.normalised, step.context);
-        if (node.freeText === 'error-code') {
-          errorCodes = [...new Set([...errorCodes, ...extractHexCodes(answer.text)])];
-          option ??= this.matchErrorCode(node, answer.text);
+        if (node.freeText === 'error-code') option ??= this.matchErrorCode(node, answer.text);
+        const heard = heardAnswer(node, listened.now);
+        // "No, I lost it" at the old-phone question is a lost phone, not only a missing one.
+        option = node.listensFor === 'oldPhone' ? (heard ?? option) : (option ?? heard);
+        if (option && !node.options.includes(option)) {
+          // The answer belongs to an earlier question and changes the way on: say so.
+          await this.tools.say(step.context, 'dialog.understood', {
+            answer: this.tools.t(step.context, option.labelKey),
+          });
         }
+        if (option) break;
+        if (listened.keptPhone || this.answersLater(node, position.heard ?? {}, listened.now)) {
+          await this.tools.say(step.context, 'dialog.noted');
+          return step.replaceDialog(WALK, next);
+        }
+        const closest = closestOptions(answer.normalised, this.candidates(node, step.context));
+        if (closest.length > 0) return step.replaceDialog(WALK, { ...next, offer: closest });
         break;
+      }
       case 'stale':
         await this.tools.say(step.context, 'dialog.alreadyAnswered');
         return step.replaceDialog(WALK, position);
@@ -134,22 +176,66 @@ export class DiagnosisDialog extends ComponentDialog {
     }
     if (!option) {
       await this.tools.say(step.context, 'dialog.chooseOption');
-      return step.replaceDialog(WALK, { ...position, errorCodes });
+      return step.replaceDialog(WALK, next);
     }
     if (option.next === ROOT_NODE) startTranscriptSegment(step.context);
-    return step.replaceDialog(WALK, this.moveTo({ ...position, errorCodes }, option.next, option.sets ?? {}));
+    return step.replaceDialog(WALK, this.moveTo(next, option.next, option.sets ?? {}));
+  }
+
+  /**
+   * Takes from a typed text everything it answers (see listening.ts), the error codes it names and a
+   * new phone number, which is masked in the transcript and kept only while a request can follow.
+   */
+  private listen(
+    context: TurnContext,
+    node: QuestionNode,
+    position: DiagnosisPosition,
+    text: string,
+    normalised: string,
+  ): { position: DiagnosisPosition; now: Heard; keptPhone: boolean } {
+    const now = hear(text, normalised);
+    const errorCodes = [...new Set([...position.errorCodes, ...extractHexCodes(text)])];
+    let phone = position.phone;
+    const found = phoneInSentence(text, this.tools.locale(context), context.activity.locale);
+    if (found) {
+      const shown = found.result.ok ? [found.result.phone.national, found.result.phone.international] : [];
+      registerTurnPhoneNumber(context, found.typed, ...shown);
+      if (found.result.ok && canStillFile(node.id)) phone = found.result.phone;
+    }
+    return {
+      position: {
+        ...position,
+        heard: { ...position.heard, ...now },
+        errorCodes,
+        ...(phone ? { phone } : {}),
+      },
+      now,
+      keptPhone: phone !== position.phone,
+    };
+  }
+
+  /** True when the text told something new that a question further on will use. */
+  private answersLater(node: QuestionNode, before: Heard, now: Heard): boolean {
+    const ahead = topicsAhead(node.id);
+    const useful: Heard = {};
+    for (const topic of ahead) if (now[topic] !== undefined) useful[topic] = now[topic];
+    return saysMore(before, useful);
   }
 
   /**
    * Where a conversation opened with `text` starts: people often open with what happened
-   * ("電話番号が変わりました"), and answering the first question for them spares a repeat.
+   * ("電話番号が変わりました", "0x8019019a が出ます"), and answering the questions for them spares a repeat.
    */
   openingPosition(context: TurnContext, text: string | undefined): DiagnosisPosition {
     const start = startPosition();
     const root = getNode(ROOT_NODE);
     if (root.kind !== 'question' || text === undefined || text.length > MAX_ANSWER_LENGTH) return start;
-    const option = this.matchTyped(root, normaliseTypedText(text), context);
-    return option ? this.moveTo(start, option.next, option.sets ?? {}) : start;
+    const normalised = normaliseTypedText(text);
+    if (normalised === '') return start;
+    const { position } = this.listen(context, root, start, text, normalised);
+    const option = this.matchTyped(root, normalised, context);
+    // The first question is then skipped in showNode, which says what it understood.
+    return option ? { ...position, heard: { ...position.heard, situation: option.value } } : position;
   }
 
   /** Statistics must never break a conversation: a failed write is logged and the person carries on. */
@@ -242,19 +328,22 @@ export class DiagnosisDialog extends ComponentDialog {
       path: [...position.path, next],
       errorCodes: position.errorCodes,
       ...(position.registered ? { registered: position.registered } : {}),
+      ...(position.heard ? { heard: position.heard } : {}),
+      ...(position.phone && canStillFile(next) ? { phone: position.phone } : {}),
     };
   }
 
   /** Typed answers: the option's listed words in either language, its label, or its number. */
   private matchTyped(node: QuestionNode, typed: string, context: TurnContext): ChoiceOption | undefined {
-    const value = matchTyped(
-      typed,
-      node.options.map((option) => ({
-        value: option.value,
-        words: [...option.matches.ja, ...option.matches.en, this.tools.t(context, option.labelKey)],
-      })),
-    );
+    const value = matchTyped(typed, this.candidates(node, context));
     return node.options.find((option) => option.value === value);
+  }
+
+  private candidates(node: QuestionNode, context: TurnContext): Array<Candidate<string>> {
+    return node.options.map((option) => ({
+      value: option.value,
+      words: [...option.matches.ja, ...option.matches.en, this.tools.t(context, option.labelKey)],
+    }));
   }
 
   private matchErrorCode(node: QuestionNode, text: string): ChoiceOption | undefined {
@@ -283,6 +372,18 @@ export class DiagnosisDialog extends ComponentDialog {
       renderQuestionCard(
         questionCardData(localizer, this.tools.locale(context), node, this.notesText(context, tailored)),
       ),
+    );
+  }
+
+  /** The closest options to what the person typed, and a button for the whole list. */
+  private async sendOffer(
+    context: TurnContext,
+    node: QuestionNode,
+    values: readonly string[],
+  ): Promise<void> {
+    await this.tools.sendCard(
+      context,
+      renderQuestionCard(offerCardData(this.tools.deps.localizer, this.tools.locale(context), node, values)),
     );
   }
 

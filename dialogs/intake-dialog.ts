@@ -12,13 +12,7 @@ import { renderQuestionCard } from '../cards/question';
 import { renderRequestConfirmationCard } from '../cards/request-confirmation';
 import { isAppError } from '../src/errors';
 import type { MessageKey } from '../src/i18n/catalogues';
-import {
-  defaultRegionFor,
-  parsePhoneNumber,
-  type ParsedPhone,
-  type PhoneParseResult,
-  type PhoneRejectReason,
-} from '../src/domain/phone';
+import type { ParsedPhone, PhoneRejectReason } from '../src/domain/phone';
 import { createPendingRequest } from '../src/domain/request-lifecycle';
 import { redactText } from '../src/domain/redaction';
 import { linkTranscriptToRequest, registerTurnPhoneNumber } from '../src/bot/transcript-logging';
@@ -27,6 +21,7 @@ import { openRequestIdFromConflict, REQUEST_ID_TAKEN } from '../src/ports/reques
 import { chosenOption, readAnswer } from './answers';
 import { activeWaterfallOptions, type DialogTools } from './dialog-dependencies';
 import type { DiagnosisResult } from './diagnosis-dialog';
+import { readTypedPhone } from './typed-phone';
 
 export const INTAKE_DIALOG = 'intake';
 const STAGE = 'intake.stage';
@@ -57,9 +52,6 @@ const PHONE_REASONS: Record<PhoneRejectReason, MessageKey> = {
   NOT_MOBILE: 'intake.phone.reason.NOT_MOBILE',
 };
 
-/** A run that looks like one phone number inside a sentence (after NFKC, so digits are ASCII). */
-const NUMBER_SPAN = /\+?\d[\d \-‐‑‒–—―−ー()]{6,}\d/g;
-
 const VERIFICATIONS: ReadonlyArray<{ value: VerificationMethod; words: readonly string[] }> = [
   { value: 'video_call', words: ['ビデオ', 'ビデオ通話', 'video', 'video call', 'teams', '通話', 'call'] },
   { value: 'in_person', words: ['対面', '窓口', 'in person', 'desk', 'it desk'] },
@@ -87,11 +79,18 @@ export class IntakeDialog extends ComponentDialog {
     innerDc: DialogContext,
     options?: object,
   ): Promise<DialogTurnResult> {
-    const diagnosis = options as DiagnosisResult;
+    // The number, if one was typed during the diagnosis, is kept once in the draft, not twice.
+    const { phone, ...diagnosis } = options as DiagnosisResult;
     const refusal = await this.refusal(innerDc.context);
     if (refusal) return innerDc.endDialog();
-    const draft: Draft = { stage: 'phone', diagnosis };
-    return innerDc.beginDialog(STAGE, draft);
+    if (!phone) return innerDc.beginDialog(STAGE, { stage: 'phone', diagnosis } satisfies Draft);
+    // Never asked again: shown in both forms now and on the confirmation, where it can be changed.
+    registerTurnPhoneNumber(innerDc.context, phone.national, phone.international);
+    await this.tools.say(innerDc.context, 'intake.phone.fromEarlier', {
+      national: phone.national,
+      international: phone.international,
+    });
+    return innerDc.beginDialog(STAGE, { stage: 'verification', diagnosis, phone } satisfies Draft);
   }
 
   /** Asks for what the current stage needs. */
@@ -125,7 +124,11 @@ export class IntakeDialog extends ComponentDialog {
         }
         // Short national numbers escape the pattern rules; the transcript must not keep them either.
         registerTurnPhoneNumber(step.context, answer.text);
-        const parsed = this.parsePhone(step.context, answer.text);
+        const parsed = readTypedPhone(
+          answer.text,
+          this.tools.locale(step.context),
+          step.context.activity.locale,
+        );
         if (!parsed.ok) {
           await this.tools.say(step.context, PHONE_REASONS[parsed.reason]);
           return step.replaceDialog(STAGE, draft);
@@ -210,29 +213,6 @@ export class IntakeDialog extends ComponentDialog {
       return true;
     }
     return false;
-  }
-
-  /**
-   * The default region comes from the conversation's language: the Agents Playground stamps every
-   * activity en-US, and a Japanese number typed without +81 must still be read as Japanese.
-   */
-  private parsePhone(context: TurnContext, text: string): PhoneParseResult {
-    const first = this.parsePhoneIn(context, text);
-    if (first.ok || first.reason !== 'INVALID_CHARACTERS') return first;
-    // People answer in sentences ("新しい番号は 090-… です"): read the one number in it, if there is one.
-    const spans = text.normalize('NFKC').match(NUMBER_SPAN) ?? [];
-    return spans.length === 1 && spans[0] ? this.parsePhoneIn(context, spans[0]) : first;
-  }
-
-  private parsePhoneIn(context: TurnContext, text: string): PhoneParseResult {
-    const region = defaultRegionFor(
-      null,
-      this.tools.locale(context) === 'ja' ? 'ja-JP' : context.activity.locale,
-    );
-    const parsed = parsePhoneNumber(text, region);
-    if (parsed.ok || region === 'JP' || text.includes('+') || text.includes('＋')) return parsed;
-    const asJapanese = parsePhoneNumber(text, 'JP');
-    return asJapanese.ok ? asJapanese : parsed;
   }
 
   private async file(context: TurnContext, draft: Draft): Promise<void> {

@@ -18,6 +18,7 @@ import { TranscriptRetention } from './bot/transcript-retention';
 import { createServer, type HelpdeskServer } from './server';
 import { isAppError } from './errors';
 import { createGraphDirectory } from './adapters/graph/graph-directory';
+import { keyHolderGroups } from './bot/approval-view';
 import { SqliteAuditLog } from './adapters/sqlite/sqlite-audit-log';
 import { SqliteConversationReferences } from './adapters/sqlite/sqlite-conversation-references';
 import type { AuditLog } from './ports/audit-log';
@@ -104,6 +105,7 @@ function defaultWorker(parts: WorkerParts): ResetWorker {
     tapMaxLifetimeMinutes: parts.config.tapMaxLifetimeMinutes,
     breakGlassUserIds: parts.config.breakGlassUserIds,
     recentPrivilege: (requestId) => parts.notifier.facts.recentPrivilege(requestId),
+    keyHolderGroupIds: keyHolderGroups(parts.config),
   });
 }
 

@@ -1,4 +1,5 @@
 import { buildApp } from './app';
+import { checkKeyHolderGroups } from './bot/key-holder-groups';
 import { loadConfigFromProcess } from './config';
 import { isAppError } from './errors';
 import { createLogger } from './log';
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
   app.transcriptRetention.start();
   app.worker?.start();
   app.sweeper.start();
+  void checkKeyHolderGroups(app.directory, config, logger);
 
   let stopping = false;
   const stop = (signal: string): void => {

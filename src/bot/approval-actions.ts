@@ -1,5 +1,6 @@
 import type { AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue, TurnContext } from 'botbuilder';
 import { isApprovalVerb, renderApprovalCard, type ApprovalVerb } from '../../cards/approval';
+import { renderApprovalRestrictedCard } from '../../cards/approval-restricted';
 import { isAppError } from '../errors';
 import type { AuditActor } from '../domain/audit';
 import { transition } from '../domain/request-lifecycle';
@@ -15,9 +16,10 @@ import type { TargetFactsCache } from './target-facts-cache';
 import type { AuditLog } from '../ports/audit-log';
 import type { StoredRequest } from '../ports/request-store';
 import {
+  approvalBlock,
   approvalCardData,
-  blocksApproval,
   loadTargetFacts,
+  restrictedCardData,
   type ApprovalViewDependencies,
   type TargetFacts,
 } from './approval-view';
@@ -49,9 +51,34 @@ const METHOD_TYPES: readonly ResetMethodType[] = [
   'fido2',
 ];
 const MAX_DENY_REASON = 500;
+/** How often one person may refresh approval cards: enough to follow a request, too few to scrape. */
+const VIEW_LIMIT = { count: 6, windowMs: 60_000 } as const;
 const MIN_TAP_MINUTES = 10;
 
 type Inputs = Record<string, unknown>;
+
+/** A sliding window per person; forgets people whose window has passed, so it cannot grow unbounded. */
+class PerPersonLimit {
+  private readonly seen = new Map<string, number[]>();
+
+  constructor(
+    private readonly count: number,
+    private readonly windowMs: number,
+  ) {}
+
+  allow(person: string, nowMs: number): boolean {
+    if (this.seen.size > 10_000) {
+      for (const [key, times] of this.seen) {
+        if (times.every((time) => nowMs - time >= this.windowMs)) this.seen.delete(key);
+      }
+    }
+    const recent = (this.seen.get(person) ?? []).filter((time) => nowMs - time < this.windowMs);
+    const allowed = recent.length < this.count;
+    if (allowed) recent.push(nowMs);
+    this.seen.set(person, recent);
+    return allowed;
+  }
+}
 
 /** The approver's own inputs, checked against allow-lists; everything else in the card data is ignored. */
 export function readDecisionInputs(
@@ -109,6 +136,8 @@ export function readDecisionInputs(
  * current card, whatever happened, so a stale or repeated click never shows an error.
  */
 export class ApprovalHandler {
+  private readonly viewLimiter = new PerPersonLimit(VIEW_LIMIT.count, VIEW_LIMIT.windowMs);
+
   constructor(private readonly deps: ApprovalHandlerDependencies) {}
 
   async handle(context: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
@@ -121,32 +150,38 @@ export class ApprovalHandler {
     ) as Inputs;
     const verb: unknown = value.action?.verb;
     const requestId = data.requestId;
+    // Automatic refreshes run without a click; they may show the card, never change it.
+    // Teams sends `trigger` ('manual' | 'automatic') on the invoke's value; botbuilder rebuilds the
+    // value it hands us without it, so it is read from the activity itself.
+    const raw = context.activity.value as { trigger?: unknown } | undefined;
+    const trigger = raw?.trigger ?? (value as { trigger?: unknown }).trigger;
+    const viewOnly = trigger === 'automatic' || verb === 'refresh';
 
     if (!isRequestId(requestId)) {
       await this.refuse(undefined, actor, 'unknown request id', verb);
       return this.message('approval.refused.unknown');
+    }
+    // Counted before anything is looked up, so a flood of refreshes reaches neither storage nor Graph.
+    if (viewOnly && !this.viewLimiter.allow(actor?.id ?? from?.id ?? '', this.deps.now().getTime())) {
+      this.deps.logger.debug({ requestId }, 'approval card refresh refused: too often');
+      return this.restricted(requestId, 'approval.restricted.tooOften');
     }
     const stored = await this.deps.requests.get(requestId);
     if (!stored) {
       await this.refuse(undefined, actor, 'no such request', verb, { requestId });
       return this.message('approval.refused.unknown');
     }
-    if (!isApprovalVerb(verb)) {
-      await this.refuse(requestId, actor, 'unknown verb', verb);
-      return this.card(stored);
-    }
-    // Automatic refreshes run without a click; they may show the card, never change it.
-    // Teams sends `trigger` ('manual' | 'automatic') on the invoke's value; botbuilder rebuilds the
-    // value it hands us without it, so it is read from the activity itself.
-    const raw = context.activity.value as { trigger?: unknown } | undefined;
-    const trigger = raw?.trigger ?? (value as { trigger?: unknown }).trigger;
-    if (trigger === 'automatic' || verb === 'refresh') {
-      if (verb !== 'refresh') await this.refuse(requestId, actor, 'automatic invoke', verb);
-      return this.card(stored);
+    // Nothing about the request is shown, and nothing done, before the clicker is known to be an
+    // approver using the card where the bot posted it.
+    if (!this.postedHere(context, stored)) {
+      await this.refuse(requestId, actor, 'other conversation', verb, {
+        conversationId: (context.activity.conversation?.id ?? '').slice(0, 200),
+      });
+      return this.restricted(requestId, 'approval.refused.otherConversation');
     }
     if (!actor) {
       await this.refuse(requestId, actor, 'no clicker identity', verb);
-      return this.card(stored, 'approval.refused.notApprover');
+      return this.restricted(requestId, 'approval.refused.notApprover');
     }
     let member: boolean;
     try {
@@ -156,18 +191,54 @@ export class ApprovalHandler {
     } catch (error) {
       this.deps.logger.warn({ err: error, requestId }, 'approver check failed');
       await this.refuse(requestId, actor, 'approver check unavailable', verb);
-      return this.card(stored, 'approval.refused.unavailable');
+      return this.restricted(requestId, 'approval.refused.unavailable');
     }
     if (!member) {
       await this.refuse(requestId, actor, 'not an approver', verb);
-      return this.card(stored, 'approval.refused.notApprover');
+      return this.restricted(requestId, 'approval.refused.notApprover');
+    }
+    if (viewOnly) {
+      if (verb !== 'refresh') await this.refuse(requestId, actor, 'automatic invoke', verb);
+      await this.deps.audit.append({
+        type: 'request.viewed',
+        requestId,
+        actor,
+        data: { via: 'approval card', trigger: trigger === 'automatic' ? 'automatic' : 'manual' },
+      });
+      return this.card(stored);
+    }
+    if (!isApprovalVerb(verb)) {
+      await this.refuse(requestId, actor, 'unknown verb', verb);
+      return this.card(stored);
     }
     if (actor.id.toLowerCase() === stored.request.requester.aadObjectId.toLowerCase()) {
       await this.refuse(requestId, actor, 'own request', verb);
       return this.card(stored, 'approval.refused.own');
     }
     if (stored.request.state !== 'PENDING') return this.card(stored, 'approval.refused.notPending');
-    return this.decide(stored, verb, data, actor);
+    return this.decide(stored, verb as Exclude<ApprovalVerb, 'refresh'>, data, actor);
+  }
+
+  /**
+   * The invoke came from the card the bot posted: the same channel (Teams adds `;messageid=…` to a
+   * thread's conversation id) and the same message (`replyToId`). A request whose card is not
+   * recorded yet has no card anyone may act on.
+   */
+  private postedHere(context: TurnContext, stored: StoredRequest): boolean {
+    const posted = stored.request.delivery?.approvals;
+    if (!posted) return false;
+    const conversation = (context.activity.conversation?.id ?? '').split(';')[0];
+    return conversation === posted.conversationId && context.activity.replyToId === posted.activityId;
+  }
+
+  private restricted(requestId: string | undefined, reason: MessageKey): AdaptiveCardInvokeResponse {
+    return {
+      statusCode: 200,
+      type: 'application/vnd.microsoft.card.adaptive',
+      value: renderApprovalRestrictedCard(
+        restrictedCardData(this.deps.localizer, this.deps.config.defaultLocale, requestId, reason),
+      ),
+    };
   }
 
   private async decide(
@@ -188,9 +259,12 @@ export class ApprovalHandler {
       await this.after(saved.request, 'claimed', facts);
       return this.card(saved, undefined, facts);
     }
-    if (verb === 'approve' && blocksApproval(facts, request, this.deps.config.breakGlassUserIds)) {
-      await this.refuse(request.id, actor, facts.privilege ? 'privileged target' : 'privilege unknown', verb);
-      return this.card(stored, 'approval.refused.privileged', facts);
+    const block =
+      verb === 'approve' ? approvalBlock(facts, request, this.deps.config.breakGlassUserIds) : undefined;
+    if (block !== undefined) {
+      await this.refuse(request.id, actor, block, verb);
+      const account = block === 'guest target' || block === 'disabled target' || block === 'account unknown';
+      return this.card(stored, account ? 'approval.refused.account' : 'approval.refused.privileged', facts);
     }
     const inputs = readDecisionInputs(data, verb, this.deps.config.tapMaxLifetimeMinutes);
     if (!inputs.ok) {

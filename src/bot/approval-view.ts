@@ -1,4 +1,5 @@
 import type { ApprovalCardData } from '../../cards/approval';
+import type { ApprovalRestrictedCardData } from '../../cards/approval-restricted';
 import type { Config, Locale } from '../config';
 import type { ResetRequest } from '../domain/reset-request';
 import { isOpenRequest } from '../domain/request-lifecycle';
@@ -11,7 +12,13 @@ import type { RequestStore } from '../ports/request-store';
 
 export type ApprovalViewConfig = Pick<
   Config,
-  'defaultLocale' | 'timeZone' | 'officeHours' | 'tapMaxLifetimeMinutes' | 'breakGlassUserIds'
+  | 'defaultLocale'
+  | 'timeZone'
+  | 'officeHours'
+  | 'tapMaxLifetimeMinutes'
+  | 'breakGlassUserIds'
+  | 'approverGroupId'
+  | 'reviewerGroupId'
 >;
 
 export interface ApprovalViewDependencies {
@@ -64,23 +71,69 @@ export async function loadTargetFacts(
     attempt('user', () => deps.directory.getUser(id)),
     attempt('manager', () => deps.directory.getManager(id)),
     attempt('methods', () => deps.directory.listMethods(id)),
-    attempt('privilege', () => deps.directory.getPrivilege(id)),
+    attempt('privilege', () =>
+      deps.directory.getPrivilege(id, { keyHolderGroupIds: keyHolderGroups(deps.config) }),
+    ),
     deps.requests.countCreatedSince(id, monthStart),
   ]);
   return { user, manager, methods, privilege, monthlyCount };
 }
 
-/** Privileged, break-glass, or not known to be unprivileged: never approvable here. */
+/** The groups whose members hold this bot's keys: approving their resets would hand the keys over. */
+export function keyHolderGroups(config: Pick<Config, 'approverGroupId' | 'reviewerGroupId'>): string[] {
+  return [config.approverGroupId, config.reviewerGroupId];
+}
+
+/** Why a target can never be approved here (the audit reason), or undefined when nothing blocks it. */
+export type ApprovalBlock =
+  | 'privilege unknown'
+  | 'privileged target'
+  | 'key holder target'
+  | 'break-glass target'
+  | 'account unknown'
+  | 'guest target'
+  | 'disabled target';
+
+/**
+ * Fail closed: privileged in any way Graph can tell (roles, role-assignable groups, the key-holder
+ * groups), break-glass, a guest, a disabled account, or anything not known to be otherwise.
+ */
+export function approvalBlock(
+  facts: TargetFacts,
+  request: ResetRequest,
+  breakGlass: readonly string[],
+): ApprovalBlock | undefined {
+  if (breakGlass.includes(request.requester.aadObjectId.toLowerCase())) return 'break-glass target';
+  if (facts.privilege === undefined) return 'privilege unknown';
+  if (facts.privilege.keyHolderGroupIds.length > 0) return 'key holder target';
+  if (facts.privilege.privileged) return 'privileged target';
+  if (facts.user === undefined) return 'account unknown';
+  if (facts.user.userType !== 'Member') return 'guest target';
+  if (!facts.user.accountEnabled) return 'disabled target';
+  return undefined;
+}
+
 export function blocksApproval(
   facts: TargetFacts,
   request: ResetRequest,
   breakGlass: readonly string[],
 ): boolean {
-  return (
-    facts.privilege === undefined ||
-    facts.privilege.privileged ||
-    breakGlass.includes(request.requester.aadObjectId.toLowerCase())
-  );
+  return approvalBlock(facts, request, breakGlass) !== undefined;
+}
+
+/** The card for someone who may not see the request: its id and why, nothing about the person. */
+export function restrictedCardData(
+  localizer: Localizer,
+  locale: Locale,
+  requestId: string | undefined,
+  reason: MessageKey,
+): ApprovalRestrictedCardData {
+  return {
+    title: requestId
+      ? localizer.t(locale, 'approval.title', { requestId })
+      : localizer.t(locale, 'approval.restricted.title'),
+    message: localizer.t(locale, reason),
+  };
 }
 
 function minutesIntoDay(date: Date, timeZone: string): { day: number; minute: number } {
@@ -177,11 +230,20 @@ export function approvalCardData(
   const flags: string[] = [];
   const breakGlass = config.breakGlassUserIds.includes(request.requester.aadObjectId.toLowerCase());
   if (facts.privilege === undefined) flags.push(t('approval.flag.privilegeUnknown'));
-  else if (facts.privilege.privileged) {
+  else {
     const roles = [
       ...new Set(facts.privilege.grants.map((grant) => grant.roleName ?? grant.roleDefinitionId)),
     ];
-    flags.push(t('approval.flag.privileged', { roles: roles.join(', ') }));
+    if (roles.length > 0) flags.push(t('approval.flag.privileged', { roles: roles.join(', ') }));
+    const groups = facts.privilege.groupLinks.map((link) =>
+      t(`approval.flag.groupLink.${link.relation}.${link.assignment}`, { group: link.groupName }),
+    );
+    if (groups.length > 0) flags.push(t('approval.flag.groupLinks', { groups: groups.join(', ') }));
+    for (const groupId of facts.privilege.keyHolderGroupIds) {
+      flags.push(
+        t(groupId === config.approverGroupId ? 'approval.flag.approverGroup' : 'approval.flag.reviewerGroup'),
+      );
+    }
   }
   if (breakGlass) flags.push(t('approval.flag.breakGlass'));
   if (request.diagnosis.lostOrStolen) flags.push(t('approval.flag.lost'));

@@ -3,7 +3,8 @@ import { transition } from '../domain/request-lifecycle';
 import type { ResetRequest } from '../domain/reset-request';
 import type { Logger } from '../log';
 import type { AuditLog } from '../ports/audit-log';
-import type { Directory } from '../ports/directory';
+import { authMethodTypesFor, isResetMethodType } from '../domain/reset-plan';
+import type { AuthMethod, AuthMethodType, Directory } from '../ports/directory';
 import type { RequestStore, StoredRequest } from '../ports/request-store';
 import type { TeamsNotifier } from './teams-notifier';
 
@@ -24,7 +25,28 @@ export interface RequestSweeperOptions {
 const SWEEPER = { id: 'request-sweeper', name: 'Request sweeper' };
 const MINUTE = 60_000;
 /** Methods that do not count as "the person registered something new". */
-const NOT_NEW = new Set(['password', 'temporaryAccessPass', 'email', 'other']);
+const NOT_NEW = new Set<AuthMethodType>(['password', 'temporaryAccessPass', 'email', 'other']);
+/**
+ * Types whose Graph v1.0 resource carries `createdDateTime`. Phones and software OATH tokens carry
+ * none (phoneauthenticationmethod, softwareoathauthenticationmethod), so they are judged otherwise.
+ */
+const DATED = new Set<AuthMethodType>(['microsoftAuthenticator', 'fido2', 'windowsHelloForBusiness']);
+
+/**
+ * Registered after the pass was created, so the person is set up with something of their own.
+ * Methods the reset kept (Windows Hello and FIDO2 keys by default) are older than the pass and do
+ * not count. An undated method counts only if the reset removed its type and none was left after
+ * it; a dated type without a date is not counted: the pass then runs out instead of being deleted
+ * under someone who still needs it.
+ */
+export function isNewSincePass(method: AuthMethod, request: ResetRequest, passCreatedMs: number): boolean {
+  if (NOT_NEW.has(method.type)) return false;
+  const created = method.createdDateTime === undefined ? Number.NaN : Date.parse(method.createdDateTime);
+  if (!Number.isNaN(created)) return created > passCreatedMs;
+  if (DATED.has(method.type)) return false;
+  const removed = authMethodTypesFor((request.decision?.methodTypes ?? []).filter(isResetMethodType));
+  return removed.includes(method.type) && !(request.execution?.remaining ?? []).includes(method.type);
+}
 
 /**
  * Finds requests whose time has come, after a restart too: everything it acts on is read from
@@ -116,7 +138,13 @@ export class RequestSweeper {
     let registered = false;
     try {
       const methods = await this.options.directory.listMethods(userId);
-      registered = methods.some((method) => !NOT_NEW.has(method.type));
+      // Graph's own date for the pass when it still lists it; otherwise the recorded expiry less its lifetime.
+      const listed = methods.find((method) => method.id === tap.methodId)?.createdDateTime;
+      const listedMs = listed === undefined ? Number.NaN : Date.parse(listed);
+      const passCreatedMs = Number.isNaN(listedMs)
+        ? Date.parse(tap.expiresAt) - tap.lifetimeMinutes * MINUTE
+        : listedMs;
+      registered = methods.some((method) => isNewSincePass(method, request, passCreatedMs));
     } catch (error) {
       this.options.logger.warn({ err: error, requestId: request.id }, 'could not check for a new method');
       return;

@@ -50,6 +50,8 @@ export interface ResetExecutorOptions {
    * TargetFactsCache); without one, the executor reads Graph.
    */
   recentPrivilege?: (requestId: string) => PrivilegeReport | undefined;
+  /** The approver and reviewer groups: their members hold the keys and are never reset here. */
+  keyHolderGroupIds?: readonly string[];
 }
 
 export const EXECUTOR_DEFAULTS = {
@@ -175,6 +177,7 @@ export class ResetExecutor {
   private readonly pollIntervalMs: number;
   private readonly breakGlass: ReadonlySet<string>;
   private readonly recentPrivilege: ((requestId: string) => PrivilegeReport | undefined) | undefined;
+  private readonly keyHolderGroupIds: readonly string[];
   /** Requests this instance is running, so overlapping `runOnce` calls never take their own work. */
   private readonly active = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
@@ -196,6 +199,7 @@ export class ResetExecutor {
     this.pollIntervalMs = options.pollIntervalMs ?? EXECUTOR_DEFAULTS.pollIntervalMs;
     this.breakGlass = new Set((options.breakGlassUserIds ?? []).map((id) => id.toLowerCase()));
     this.recentPrivilege = options.recentPrivilege;
+    this.keyHolderGroupIds = options.keyHolderGroupIds ?? [];
   }
 
   /** Polls for work on an unref'd timer, so a pending poll never keeps the process alive. */
@@ -575,7 +579,11 @@ export class ResetExecutor {
     let roles: number;
     const fromClick = this.recentPrivilege?.(run.id);
     try {
-      const report = fromClick ?? (await this.heartbeat(run, () => this.directory.getPrivilege(run.target)));
+      const report =
+        fromClick ??
+        (await this.heartbeat(run, () =>
+          this.directory.getPrivilege(run.target, { keyHolderGroupIds: this.keyHolderGroupIds }),
+        ));
       roles = report.grants.length;
       privileged = report.privileged;
     } catch (error) {

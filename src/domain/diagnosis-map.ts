@@ -43,7 +43,18 @@ export interface QuestionNode {
   options: readonly ChoiceOption[];
   /** 'error-code': typed text goes through recogniseErrors(); the option whose value is the first hit wins. */
   freeText?: 'error-code';
+  /**
+   * What this question asks about, so an answer the person already typed (at another step, or in the
+   * first message) answers it and the question is skipped.
+   */
+  listensFor?: ListenTopic;
 }
+
+/**
+ * 'situation': what happened (the first question); 'account': work or personal; 'errorCode': which
+ * error; 'oldPhone': whether the old phone is still at hand, which "lost" or "stolen" answers.
+ */
+export type ListenTopic = 'situation' | 'account' | 'errorCode' | 'oldPhone';
 
 export interface AdviceNode {
   kind: 'advice';
@@ -92,6 +103,7 @@ function accountQuestion(id: NodeId, workNext: NodeId, personalNext: NodeId): Qu
     id,
     promptKey: 'diag.account.prompt',
     hintKey: 'diag.account.hint',
+    listensFor: 'account',
     options: [
       {
         value: 'work',
@@ -204,6 +216,7 @@ const NODES: readonly DiagnosisNode[] = [
     id: ROOT_NODE,
     promptKey: 'diag.start.prompt',
     hintKey: 'diag.start.hint',
+    listensFor: 'situation',
     options: [
       {
         value: 'changed',
@@ -354,6 +367,7 @@ const NODES: readonly DiagnosisNode[] = [
     id: 'changed.oldPhone',
     promptKey: 'diag.changed.oldPhone.prompt',
     hintKey: 'diag.changed.oldPhone.hint',
+    listensFor: 'oldPhone',
     options: [
       {
         value: 'yes',
@@ -732,6 +746,7 @@ const NODES: readonly DiagnosisNode[] = [
     promptKey: 'diag.error.which.prompt',
     hintKey: 'diag.error.which.hint',
     freeText: 'error-code',
+    listensFor: 'errorCode',
     options: [
       {
         value: 'ERR_0x800704cf',

@@ -192,9 +192,10 @@ function firstIndex(patterns: readonly RegExp[], text: string): number {
 
 /**
  * The seed error situations mentioned in the text, in the order they appear, each once; `[]` when
- * none. Only the first {@link MAX_ERROR_TEXT_LENGTH} characters are read.
+ * none. Only the first {@link MAX_ERROR_TEXT_LENGTH} characters are read. `generic: false` leaves out
+ * phrases that fit every error (「エラーが発生しました」), for text typed before the bot asked which error.
  */
-export function recogniseErrors(text: string): SeedErrorId[] {
+export function recogniseErrors(text: string, { generic = true }: { generic?: boolean } = {}): SeedErrorId[] {
   if (typeof text !== 'string' || text.length === 0) return [];
   const normalised = normalise(text);
   const found: Array<{ id: SeedErrorId; index: number }> = [];
@@ -207,7 +208,7 @@ export function recogniseErrors(text: string): SeedErrorId[] {
     const index = firstIndex(detector.patterns, normalised);
     if (index >= 0) found.push({ id: detector.id, index });
   }
-  if (found.length === 0) {
+  if (found.length === 0 && generic) {
     for (const detector of DETECTORS) {
       const index = detector.generic === undefined ? -1 : firstIndex(detector.generic, normalised);
       if (index >= 0) found.push({ id: detector.id, index });

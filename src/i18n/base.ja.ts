@@ -40,6 +40,11 @@ export const baseJa: Record<BaseKey, string> = {
   'dialog.cancelled':
     '中止しました。IT 部門には何も送っていません。お困りのときは、いつでも話しかけてください。',
   'dialog.startingOver': '最初からやり直します。',
+  'dialog.understood': 'いただいた内容から「{answer}」として進めます。',
+  'dialog.noted': 'ありがとうございます。いただいた内容は、このあとの質問で使います。',
+  'dialog.closest.prompt': '次のどれかに近いですか？',
+  'dialog.closest.hint': '当てはまらない場合は「ほかの選択肢」を選んでください。',
+  'dialog.closest.showAll': 'ほかの選択肢',
   'dialog.submit': '送信',
   'channel.hint':
     'サインインのご相談は、1 対 1 のチャットでお願いします。チャネルではアカウントの話はしません。',
@@ -48,6 +53,8 @@ export const baseJa: Record<BaseKey, string> = {
   'intake.phone.prompt':
     '新しい携帯電話の番号を入力してください。例: 090-1234-5678。日本以外の番号は、+ と国番号から入力してください (例: +1 206 555 0100)。',
   'intake.phone.accepted': '新しい番号: {national} (国際形式: {international})',
+  'intake.phone.fromEarlier':
+    '先ほどの番号で申請します: {national} (国際形式: {international})。違う場合は、確認の画面で番号を直せます。',
   'intake.phone.reason.EMPTY': '電話番号が見つかりませんでした。',
   'intake.phone.reason.TOO_LONG': '電話番号としては長すぎます。',
   'intake.phone.reason.TOO_SHORT': '電話番号としては短すぎます。',
@@ -145,8 +152,22 @@ export const baseJa: Record<BaseKey, string> = {
     '紛失・盗難です。サインイン セッションをすぐに取り消し、一時アクセス パスは本人確認の通話でお渡しください。',
   'approval.flag.outsideHours': '受付時間外の申請です。',
   'approval.flag.monthly': 'この人の今月の申請数: {count} 件',
-  'approval.flag.disabled': 'アカウントは無効になっています。',
-  'approval.flag.guest': 'ゲスト アカウントです。',
+  'approval.flag.disabled': 'アカウントは無効になっています。ここでは承認できません。',
+  'approval.flag.guest': 'ゲスト アカウントです。ここでは承認できません。',
+  'approval.flag.groupLinks':
+    '特権を持てるグループ (ロール割り当て可能) につながっています: {groups}。ここでは承認できません。',
+  'approval.flag.groupLink.member.active': '{group} のメンバー',
+  'approval.flag.groupLink.member.eligible': '{group} に PIM で参加可能',
+  'approval.flag.groupLink.owner.active': '{group} の所有者',
+  'approval.flag.groupLink.owner.eligible': '{group} の所有者に PIM でなれる',
+  'approval.flag.approverGroup': '承認者グループのメンバーです。ここでは承認できません。',
+  'approval.flag.reviewerGroup': 'レビュー担当グループのメンバーです。ここでは承認できません。',
+  'approval.refused.account':
+    'ゲストまたは無効なアカウントのため、ここではリセットできません。何も変更していません。',
+  'approval.refused.otherConversation':
+    'このカードは承認チャネルに投稿されたカードからのみ操作できます。何も変更していません。',
+  'approval.restricted.title': 'MFA リセット申請',
+  'approval.restricted.tooOften': '更新が多すぎます。1 分ほど待ってからもう一度お試しください。',
   'approval.link.chat': 'Teams でチャット',
   'approval.link.call': 'Teams で通話',
   'approval.input.verification': 'どの方法で本人確認しましたか? (必須)',

@@ -22,10 +22,17 @@ export interface Directory {
   memberOfGroups(userId: string, groupIds: readonly string[]): Promise<ReadonlySet<string>>;
 
   /**
-   * Directory roles the user holds, active or PIM-eligible, directly or through a role-assignable
-   * group. The configured break-glass list is the caller's to check; this only reads Graph.
+   * Everything through which the user holds or can reach a privilege, read live: directory roles
+   * (active or PIM-eligible, directly or through a role-assignable group), any link to a
+   * role-assignable group (member, owner, PIM-eligible or PIM-active), and membership of the
+   * groups that hold this bot's keys (`keyHolderGroupIds`: approvers, reviewers), directly, nested
+   * or through PIM for Groups. Throws when any part cannot be read: an unknown privilege is never
+   * reported as none. The configured break-glass list is the caller's to check.
    */
-  getPrivilege(userId: string): Promise<PrivilegeReport>;
+  getPrivilege(userId: string, options?: PrivilegeOptions): Promise<PrivilegeReport>;
+
+  /** Throws NOT_FOUND when there is no such group. */
+  getGroup(groupId: string): Promise<DirectoryGroup>;
 
   listMethods(userId: string): Promise<AuthMethod[]>;
 
@@ -71,6 +78,13 @@ export interface DirectoryUser {
   usageLocation: string | undefined;
   accountEnabled: boolean;
   userType: 'Member' | 'Guest' | undefined;
+}
+
+export interface DirectoryGroup {
+  id: string;
+  displayName: string;
+  /** Only Privileged Role Administrators can change the members of a role-assignable group. */
+  isAssignableToRole: boolean;
 }
 
 export type PhoneMethodType = 'mobile' | 'alternateMobile' | 'office';
@@ -144,9 +158,26 @@ export interface PrivilegeGrant {
   via: PrivilegeSource;
 }
 
+/** How a user reaches a role-assignable group. */
+export interface PrivilegeGroupLink {
+  groupId: string;
+  groupName: string;
+  relation: 'member' | 'owner';
+  /** `eligible`: PIM for Groups lets the user activate the membership or ownership at will. */
+  assignment: 'active' | 'eligible';
+}
+
+export interface PrivilegeOptions {
+  /** Groups whose members hold this bot's keys: being in one counts as a privilege. */
+  keyHolderGroupIds?: readonly string[];
+}
+
 export interface PrivilegeReport {
   privileged: boolean;
   grants: PrivilegeGrant[];
+  groupLinks: PrivilegeGroupLink[];
+  /** Which of the asked key-holder groups the user is in (in the caller's spelling of the ids). */
+  keyHolderGroupIds: string[];
 }
 
 export interface DeletionAttempt {

@@ -3,12 +3,18 @@ import { DEMO_DIRECTORY_PATH } from '../graph-emulator';
 import { transition } from '../../src/domain/request-lifecycle';
 import { visibleText } from '../support/running-bot';
 import {
+  ALEX,
   APPROVALS,
   ApprovalHarness,
+  DAISUKE,
   EMILY,
   KEN,
   MAKOTO,
+  MEGUMI,
   OLIVIA,
+  SAKURA,
+  SHOTA,
+  YOKO,
   approveInputs,
   graphChanges,
   invokeCardText,
@@ -28,6 +34,13 @@ afterEach(() => harness.stop());
 async function refusals(requestId: string): Promise<string[]> {
   const records = await harness.app.audit.list({ requestId, types: ['request.refused'] });
   return records.map((record) => String(record.data.reason));
+}
+
+/** The approvers' card for Hanako's request names her and shows her number; a short card must not. */
+function expectNothingAboutHanako(text: string): void {
+  for (const fact of ['山田 花子', 'hanako.yamada', '営業部', '伊藤 直子', '1234-5678', '9012345678']) {
+    expect(text).not.toContain(fact);
+  }
 }
 
 async function stateOf(requestId: string): Promise<string | undefined> {
@@ -89,12 +102,76 @@ describe('refusals leave Graph untouched and are audited', () => {
     expect(graphChanges(harness.emulator)).toEqual([]);
   });
 
-  it('refuses someone outside the approver group', async () => {
+  it('refuses someone outside the approver group, and shows them no person and no number', async () => {
     const id = await harness.fileRequest();
     const response = await harness.click(MISAKI, 'approve', approveInputs(id));
-    expect(invokeCardText(response.body)).toContain('承認者グループのメンバーだけが判断できます');
+    const text = invokeCardText(response.body);
+    expect(text).toContain('承認者グループのメンバーだけが判断できます');
+    expectNothingAboutHanako(text);
     expect(await stateOf(id)).toBe('PENDING');
     expect(await refusals(id)).toEqual(['not an approver']);
+    expect(graphChanges(harness.emulator)).toEqual([]);
+  });
+
+  // Fails on the old code, which answered any refresh with the full card and audited nothing.
+  it.each([
+    ['a refresh', 'refresh', 'manual'],
+    ['an automatic refresh', 'approve', 'automatic'],
+  ] as const)(
+    'answers %s from a non-approver with a short card that names no one',
+    async (_name, verb, trigger) => {
+      const id = await harness.fileRequest();
+      const response = await harness.click(MISAKI, verb, { requestId: id }, { trigger });
+      expect(response.body.type).toBe('application/vnd.microsoft.card.adaptive');
+      const text = invokeCardText(response.body);
+      expect(text).toContain(`MFA リセット申請 ${id}`);
+      expect(text).toContain('承認者グループのメンバーだけが判断できます');
+      expectNothingAboutHanako(text);
+      expect(await refusals(id)).toEqual(['not an approver']);
+      expect(await harness.app.audit.list({ requestId: id, types: ['request.viewed'] })).toEqual([]);
+      expect(graphChanges(harness.emulator)).toEqual([]);
+    },
+  );
+
+  it('shows an approver the full card on refresh and audits the view', async () => {
+    const id = await harness.fileRequest();
+    const response = await harness.click(KEN, 'refresh', { requestId: id });
+    expect(invokeCardText(response.body)).toContain('090-1234-5678 (+81 90-1234-5678)');
+    const views = await harness.app.audit.list({ requestId: id, types: ['request.viewed'] });
+    expect(views.map((record) => record.actor?.id)).toEqual([KEN.aadObjectId]);
+  });
+
+  it('limits how often one person can refresh, with a localised answer and no lookups', async () => {
+    const id = await harness.fileRequest();
+    for (let i = 0; i < 6; i += 1) {
+      expect(invokeCardText((await harness.click(KEN, 'refresh', { requestId: id })).body)).toContain(
+        '山田 花子',
+      );
+    }
+    const before = harness.emulator.graphRequests().length;
+    const text = invokeCardText((await harness.click(KEN, 'refresh', { requestId: id })).body);
+    expect(text).toContain('更新が多すぎます');
+    expectNothingAboutHanako(text);
+    expect(harness.emulator.graphRequests().length).toBe(before);
+    expect(await harness.app.audit.list({ requestId: id, types: ['request.viewed'] })).toHaveLength(6);
+    // Someone else is not held back by Ken's refreshes.
+    expect(invokeCardText((await harness.click(EMILY, 'refresh', { requestId: id })).body)).toContain(
+      '山田 花子',
+    );
+  });
+
+  // Fails on the old code, which never looked at where the click came from.
+  it.each([
+    ['another conversation', { conversationId: '19:somewhere-else@thread.tacv2' }],
+    ['another message in the approvals channel', { replyToId: '1700000000000' }],
+  ])('refuses an approval from %s, audited, showing nothing', async (_name, where) => {
+    const id = await harness.fileRequest();
+    const response = await harness.click(KEN, 'approve', approveInputs(id), where);
+    const text = invokeCardText(response.body);
+    expect(text).toContain('承認チャネルに投稿されたカードからのみ操作できます');
+    expectNothingAboutHanako(text);
+    expect(await stateOf(id)).toBe('PENDING');
+    expect(await refusals(id)).toEqual(['other conversation']);
     expect(graphChanges(harness.emulator)).toEqual([]);
   });
 
@@ -113,15 +190,44 @@ describe('refusals leave Graph untouched and are audited', () => {
     expect(graphChanges(harness.emulator)).toEqual([]);
   });
 
+  // The PIM for Groups, owner, key-holder, guest and disabled cases fail on the old code: an
+  // approver's click approved every one of them.
   it.each([
-    ['an active Global Administrator', MAKOTO],
-    ['someone only eligible for a role', OLIVIA],
-  ])('refuses a privileged target: %s', async (_name, target) => {
+    ['an active Global Administrator', MAKOTO, 'privileged target', '特権アカウントのため'],
+    ['someone only eligible for a role', OLIVIA, 'privileged target', '特権アカウントのため'],
+    [
+      'someone eligible (PIM for Groups) to join a role-assignable group',
+      SHOTA,
+      'privileged target',
+      '特権アカウントのため',
+    ],
+    ['someone with an active PIM for Groups membership', MEGUMI, 'privileged target', '特権アカウントのため'],
+    ['the owner of a role-assignable group', YOKO, 'privileged target', '特権アカウントのため'],
+    ['a member of the approver group (nested)', EMILY, 'key holder target', '特権アカウントのため'],
+    ['a member of the reviewer group', SAKURA, 'key holder target', '特権アカウントのため'],
+    ['a guest', ALEX, 'guest target', 'ゲストまたは無効なアカウントのため'],
+    ['a disabled account', DAISUKE, 'disabled target', 'ゲストまたは無効なアカウントのため'],
+  ])('refuses a target that must not be reset here: %s', async (_name, target, reason, message) => {
     const request = await harness.storeRequest(target);
     const response = await harness.click(KEN, 'approve', approveInputs(request.id));
-    expect(invokeCardText(response.body)).toContain('特権アカウントのため、ここではリセットできません');
+    expect(invokeCardText(response.body)).toContain(message);
     expect(await stateOf(request.id)).toBe('PENDING');
-    expect(await refusals(request.id)).toEqual(['privileged target']);
+    expect(await refusals(request.id)).toEqual([reason]);
+    expect(graphChanges(harness.emulator)).toEqual([]);
+  });
+
+  it('refuses when any part of the privilege check cannot be read', async () => {
+    const request = await harness.storeRequest(HANAKO);
+    harness.emulator.inject('listPimGroupEligibilityScheduleInstances', {
+      kind: 'status',
+      status: 403,
+      code: 'Authorization_RequestDenied',
+      message: 'Insufficient privileges to complete the operation.',
+    });
+    const response = await harness.click(KEN, 'approve', approveInputs(request.id));
+    expect(invokeCardText(response.body)).toContain('特権アカウントのため');
+    expect(await stateOf(request.id)).toBe('PENDING');
+    expect(await refusals(request.id)).toEqual(['privilege unknown']);
     expect(graphChanges(harness.emulator)).toEqual([]);
   });
 

@@ -24,11 +24,13 @@ import type {
   CreateTapOptions,
   DeleteMethodsResult,
   Directory,
+  DirectoryGroup,
   DirectoryUser,
   EndState,
   MutationResult,
   OutgoingMail,
   PhoneNumber,
+  PrivilegeOptions,
   PrivilegeReport,
   SetMobilePhoneResult,
   TemporaryAccessPass,
@@ -65,8 +67,11 @@ class DieAfterPass implements Directory {
   memberOfGroups(userId: string, groupIds: readonly string[]): Promise<ReadonlySet<string>> {
     return this.inner.memberOfGroups(userId, groupIds);
   }
-  getPrivilege(userId: string): Promise<PrivilegeReport> {
-    return this.inner.getPrivilege(userId);
+  getPrivilege(userId: string, options?: PrivilegeOptions): Promise<PrivilegeReport> {
+    return this.inner.getPrivilege(userId, options);
+  }
+  getGroup(groupId: string): Promise<DirectoryGroup> {
+    return this.inner.getGroup(groupId);
   }
   listMethods(userId: string): Promise<AuthMethod[]> {
     return this.inner.listMethods(userId);

@@ -31,11 +31,15 @@ import {
 } from './executor-test-kit';
 
 const MISAKI_AUTHENTICATOR_ID = '0d6b1c3e-2f4a-4b5c-8d6e-7f8091a2b3c4';
-const PRIVILEGE_ROUTES = new Set([
+const PRIVILEGE_READS = [
+  'listGroups',
+  'listPimGroupAssignmentScheduleInstances',
+  'listPimGroupEligibilityScheduleInstances',
   'listRoleAssignments',
   'listRoleEligibilityScheduleInstances',
   'listTransitiveMemberOf',
-]);
+];
+const PRIVILEGE_ROUTES = new Set(PRIVILEGE_READS);
 const MINUTE = 60_000;
 
 async function waitFor(condition: () => Promise<boolean | undefined>, timeoutMs = 10_000): Promise<void> {
@@ -59,12 +63,6 @@ function graphCalls(emulator: GraphEmulator, userId: string): { privilege: strin
   const short = (r: RecordedRequest) => `${r.method} ${r.path.replace(`/v1.0/users/${userId}`, '')}`;
   return { privilege: privilege.map((r) => r.route).sort(), changes: rest.map(short) };
 }
-
-const PRIVILEGE_READS = [
-  'listRoleAssignments',
-  'listRoleEligibilityScheduleInstances',
-  'listTransitiveMemberOf',
-];
 
 function methodIds(emulator: GraphEmulator, userId: string): string[] {
   return emulator.state.methodsOf(userId).map((m) => `${m['@odata.type']?.replace('#microsoft.graph.', '')}`);

@@ -11,8 +11,9 @@ import { tailoredStageOf } from '../../src/domain/tailored-advice';
 import { tailoredEn, type TailoredKey } from '../../src/i18n/tailored.en';
 import { testConfig, testLocalizer } from '../support/test-config';
 import { renderApprovalCard } from '../../cards/approval';
+import { renderApprovalRestrictedCard } from '../../cards/approval-restricted';
 import { renderPassCard } from '../../cards/pass';
-import { approvalCardData, type TargetFacts } from '../../src/bot/approval-view';
+import { approvalCardData, restrictedCardData, type TargetFacts } from '../../src/bot/approval-view';
 import { createPendingRequest, transition } from '../../src/domain/request-lifecycle';
 import type { ResetRequest } from '../../src/domain/reset-request';
 import { renderReviewListCard } from '../../cards/review-list';
@@ -106,13 +107,15 @@ const facts: TargetFacts = {
       odataType: '',
     },
   ],
-  privilege: { privileged: false, grants: [] },
+  privilege: { privileged: false, grants: [], groupLinks: [], keyHolderGroupIds: [] },
   monthlyCount: 2,
 };
 const privilegedFacts: TargetFacts = {
   ...facts,
   privilege: {
     privileged: true,
+    groupLinks: [],
+    keyHolderGroupIds: [],
     grants: [
       {
         assignment: 'eligible',
@@ -159,6 +162,14 @@ export const cardFixtures: Record<string, (locale: Locale) => AdaptiveCardJson[]
     renderApprovalCard(approvalCardData(approvalDeps, partial, facts)),
     renderApprovalCard(
       approvalCardData(approvalDeps, pending, { ...facts, methods: undefined, privilege: undefined }),
+    ),
+  ],
+  'approval-restricted': (locale) => [
+    renderApprovalRestrictedCard(
+      restrictedCardData(localizer, locale, pending.id, 'approval.refused.notApprover'),
+    ),
+    renderApprovalRestrictedCard(
+      restrictedCardData(localizer, locale, undefined, 'approval.restricted.tooOften'),
     ),
   ],
   pass: (locale) =>

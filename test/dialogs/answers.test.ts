@@ -1,4 +1,4 @@
-import { matchTyped, readAnswer } from '../../dialogs/answers';
+import { closestOptions, matchTyped, mentionedOptions, readAnswer } from '../../dialogs/answers';
 import { normaliseTypedText } from '../../src/bot/commands';
 
 const yesNo = [
@@ -24,6 +24,45 @@ describe('matchTyped', () => {
     ['バナナ', undefined],
   ])('%s → %s', (typed, expected) => {
     expect(matchTyped(normaliseTypedText(typed), yesNo)).toBe(expected);
+  });
+});
+
+describe('mentionedOptions', () => {
+  it('lists every option named in a sentence, agreeing on negation, and never reads list numbers', () => {
+    expect(mentionedOptions(normaliseTypedText('はいといいえ'), yesNo)).toEqual(['yes', 'no']);
+    expect(mentionedOptions(normaliseTypedText('私は管理者ではありません'), yesNo)).toEqual([]);
+    expect(mentionedOptions('1', yesNo)).toEqual([]);
+  });
+});
+
+describe('closestOptions', () => {
+  const situations = [
+    { value: 'changed', words: ['new number or new phone', '番号変更・機種変更', '機種変更'] },
+    { value: 'oldNumber', words: ['codes go to my old number', '古い番号にコードが届く'] },
+    { value: 'backup', words: ['add a backup method', '予備の方法を追加したい'] },
+  ];
+  const closest = (typed: string, max?: number): string[] =>
+    closestOptions(normaliseTypedText(typed), situations, max);
+
+  it.each([
+    ['コードが届かないのですが', ['oldNumber']],
+    ['What should I do about the codes?', ['oldNumber']],
+    ['機種を変える予定です', ['changed']],
+    ['banana split', []],
+    ['📱🙏😭', []],
+    ['ありがとうございます', []],
+    ['hello, thank you', []],
+  ])('%s → %j', (typed, expected) => {
+    expect(closest(typed)).toEqual(expected);
+  });
+
+  it('puts options named outright first, and keeps at most `max`', () => {
+    expect(closest('new phone, and the code goes to the old number, and a backup')).toEqual([
+      'changed',
+      'oldNumber',
+      'backup',
+    ]);
+    expect(closest('new phone, and the code goes to the old number, and a backup', 2)).toHaveLength(2);
   });
 });
 

@@ -124,6 +124,17 @@ describe('recogniseErrors', () => {
     expect(recogniseErrors(text)).toEqual(expected);
   });
 
+  it('leaves out the phrases that fit every error when asked to', () => {
+    expect(recogniseErrors('番号の登録でエラーが発生しました', { generic: false })).toEqual([]);
+    expect(recogniseErrors('an error occurred', { generic: false })).toEqual([]);
+    expect(recogniseErrors('問題が発生しました (Something went wrong)', { generic: false })).toEqual([
+      'ERR_SOMETHING_WENT_WRONG',
+    ]);
+    expect(recogniseErrors('0x8019019a のエラーが発生しました', { generic: false })).toEqual([
+      'ERR_0x8019019a',
+    ]);
+  });
+
   it('reads only the first part of a very long message, quickly', () => {
     const late = `${'a'.repeat(MAX_ERROR_TEXT_LENGTH)} 0x8019019a`;
     expect(recogniseErrors(late)).toEqual([]);

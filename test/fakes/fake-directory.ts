@@ -6,11 +6,13 @@ import type {
   CreateTapOptions,
   DeleteMethodsResult,
   Directory,
+  DirectoryGroup,
   DirectoryUser,
   EndState,
   MutationResult,
   OutgoingMail,
   PhoneNumber,
+  PrivilegeOptions,
   PrivilegeReport,
   SetMobilePhoneResult,
   TemporaryAccessPass,
@@ -62,6 +64,8 @@ export class FakeDirectory implements Directory {
     [DEMO.approverGroupId, new Set([DEMO.users.ken, DEMO.users.emily])],
     [DEMO.reviewerGroupId, new Set([DEMO.users.ichiro])],
   ]);
+  /** Groups that only a Privileged Role Administrator can change. */
+  readonly roleAssignableGroups = new Set<string>();
   readonly privileged = new Map<string, string>([[DEMO.users.makoto, 'Global Administrator']]);
   readonly methods = new Map<string, AuthMethod[]>([
     [
@@ -117,12 +121,24 @@ export class FakeDirectory implements Directory {
     return new Set(groupIds.filter((groupId) => this.groups.get(groupId)?.has(userId) === true));
   }
 
-  async getPrivilege(userId: string): Promise<PrivilegeReport> {
+  async getGroup(groupId: string): Promise<DirectoryGroup> {
+    this.calls += 1;
+    if (this.unavailable) throw new AppError('UNAVAILABLE', 'Graph is down (fake)');
+    if (!this.groups.has(groupId)) throw new AppError('NOT_FOUND', `no group ${groupId}`);
+    return { id: groupId, displayName: groupId, isAssignableToRole: this.roleAssignableGroups.has(groupId) };
+  }
+
+  async getPrivilege(userId: string, options: PrivilegeOptions = {}): Promise<PrivilegeReport> {
     this.check(userId);
     const role = this.privileged.get(userId);
+    const keyHolderGroupIds = (options.keyHolderGroupIds ?? []).filter(
+      (groupId) => this.groups.get(groupId)?.has(userId) === true,
+    );
     return role
       ? {
           privileged: true,
+          groupLinks: [],
+          keyHolderGroupIds,
           grants: [
             {
               assignment: 'active',
@@ -132,7 +148,7 @@ export class FakeDirectory implements Directory {
             },
           ],
         }
-      : { privileged: false, grants: [] };
+      : { privileged: keyHolderGroupIds.length > 0, grants: [], groupLinks: [], keyHolderGroupIds };
   }
 
   async listMethods(userId: string): Promise<AuthMethod[]> {

@@ -56,6 +56,8 @@ export interface SeedGroup {
   mailNickname?: string;
   /** User or group object ids. */
   members: string[];
+  /** User object ids (group-list-owners.md); owners can add members, so they can reach the group's roles. */
+  owners?: string[];
 }
 
 export interface SeedRoleDefinition {
@@ -83,6 +85,25 @@ export interface SeedRoleEligibility {
   roleEligibilityScheduleId?: string;
 }
 
+/**
+ * A PIM for Groups schedule instance (privilegedaccessgroupeligibilityscheduleinstance and
+ * privilegedaccessgroupassignmentscheduleinstance): a principal eligible for, or actively assigned,
+ * membership or ownership of a group.
+ */
+export interface SeedPimGroupInstance {
+  id?: string;
+  principalId: string;
+  groupId: string;
+  accessId: 'member' | 'owner';
+  startDateTime?: string;
+  endDateTime?: string | null;
+  memberType?: 'Direct' | 'Group';
+  /** Assignment instances only. */
+  assignmentType?: 'Assigned' | 'Activated';
+  /** The schedule the instance came from; the instance's own id when absent. */
+  scheduleId?: string;
+}
+
 export interface TapPolicy {
   state: 'enabled' | 'disabled';
   defaultLifetimeInMinutes: number;
@@ -102,6 +123,8 @@ export interface SeedDirectory {
   roleDefinitions?: SeedRoleDefinition[];
   roleAssignments?: SeedRoleAssignment[];
   roleEligibilityScheduleInstances?: SeedRoleEligibility[];
+  pimGroupEligibilityScheduleInstances?: SeedPimGroupInstance[];
+  pimGroupAssignmentScheduleInstances?: SeedPimGroupInstance[];
   temporaryAccessPassPolicy?: Partial<TapPolicy>;
 }
 
@@ -161,6 +184,21 @@ export function validateSeed(seed: SeedDirectory, source = 'seed'): SeedDirector
       if (memberGroup !== undefined && group.isAssignableToRole === true) {
         problems.push(`group ${group.id}: role-assignable groups cannot contain groups`);
       }
+    }
+  }
+  for (const group of seed.groups ?? []) {
+    for (const owner of group.owners ?? []) {
+      if (!seed.users.some((user) => user.id === owner))
+        problems.push(`group ${group.id}: unknown owner ${owner}`);
+    }
+  }
+  for (const instance of [
+    ...(seed.pimGroupEligibilityScheduleInstances ?? []),
+    ...(seed.pimGroupAssignmentScheduleInstances ?? []),
+  ]) {
+    if (!ids.has(instance.principalId)) problems.push(`PIM principal ${instance.principalId} is unknown`);
+    if (!(seed.groups ?? []).some((g) => g.id === instance.groupId)) {
+      problems.push(`PIM instance for unknown group ${instance.groupId}`);
     }
   }
   const principals = (seed.roleAssignments ?? []).map((a) => a.principalId);

@@ -101,6 +101,21 @@ const ROUTES: Route[] = [
   },
   {
     method: 'GET',
+    pattern: /^\/v1\.0\/identityGovernance\/privilegedAccess\/group\/eligibilityScheduleInstances$/,
+    name: 'listPimGroupEligibilityScheduleInstances',
+    keys: [],
+  },
+  {
+    method: 'GET',
+    pattern: /^\/v1\.0\/identityGovernance\/privilegedAccess\/group\/assignmentScheduleInstances$/,
+    name: 'listPimGroupAssignmentScheduleInstances',
+    keys: [],
+  },
+  { method: 'GET', pattern: /^\/v1\.0\/groups$/, name: 'listGroups', keys: [] },
+  { method: 'GET', pattern: /^\/v1\.0\/groups\/([^/]+)$/, name: 'getGroup', keys: ['group'] },
+  { method: 'GET', pattern: /^\/v1\.0\/groups\/([^/]+)\/owners$/, name: 'listGroupOwners', keys: ['group'] },
+  {
+    method: 'GET',
     pattern: new RegExp(`^/v1\\.0/users/${USER}/authentication/methods$`),
     name: 'listMethods',
     keys: ['user'],
@@ -526,6 +541,46 @@ export class GraphEmulator {
             ),
           },
         };
+      case 'listPimGroupEligibilityScheduleInstances':
+      case 'listPimGroupAssignmentScheduleInstances': {
+        const kind = route === 'listPimGroupEligibilityScheduleInstances' ? 'eligibility' : 'assignment';
+        return {
+          status: 200,
+          body: {
+            '@odata.context': this.context(
+              `identityGovernance/privilegedAccess/group/${kind}ScheduleInstances`,
+            ),
+            value: state.listPimGroupInstances(
+              kind,
+              parseFilter(url.searchParams.get('$filter') ?? undefined, [
+                'principalId',
+                'groupId',
+                'accessId',
+              ]),
+            ),
+          },
+        };
+      }
+      case 'listGroups':
+        return this.listGroups(url);
+      case 'getGroup': {
+        const select = this.select(url);
+        return {
+          status: 200,
+          body: {
+            '@odata.context': this.context('groups/$entity'),
+            ...state.getGroup(params.group ?? '', select),
+          },
+        };
+      }
+      case 'listGroupOwners':
+        return {
+          status: 200,
+          body: {
+            '@odata.context': this.context('directoryObjects'),
+            value: state.groupOwners(params.group ?? ''),
+          },
+        };
       case 'listMethods':
         return {
           status: 200,
@@ -654,6 +709,32 @@ export class GraphEmulator {
       responseBody['@odata.nextLink'] = next.toString();
     }
     return { status: 200, body: responseBody };
+  }
+
+  /**
+   * group-list.md, for the one query the bot makes: the role-assignable groups, optionally with
+   * `$expand=owners` (a nested `$select` is accepted; the emulator's owners carry only their id).
+   */
+  private listGroups(url: URL): Answer {
+    const filter = url.searchParams.get('$filter');
+    let assignable: boolean | undefined;
+    if (filter !== null) {
+      const match = /^\s*isAssignableToRole\s+eq\s+(true|false)\s*$/i.exec(filter);
+      if (match === null)
+        throw new GraphFailure(400, 'Request_UnsupportedQuery', `Unsupported Query: ${filter}`);
+      assignable = match[1].toLowerCase() === 'true';
+    }
+    const expand = url.searchParams.get('$expand');
+    if (expand !== null && !/^owners(\(\$select=[\w,]+\))?$/.test(expand)) {
+      throw badRequestFailure(`Could not find a property named '${expand}'.`);
+    }
+    return {
+      status: 200,
+      body: {
+        '@odata.context': this.context('groups'),
+        value: this.state.listGroups(assignable, this.select(url), expand !== null),
+      },
+    };
   }
 
   private openidConfiguration(tenant: string): Answer {
@@ -791,6 +872,10 @@ export class GraphEmulator {
       },
     };
   }
+}
+
+function badRequestFailure(message: string): GraphFailure {
+  return new GraphFailure(400, 'BadRequest', message);
 }
 
 export async function startGraphEmulator(options: GraphEmulatorOptions): Promise<GraphEmulator> {

@@ -4,7 +4,7 @@
  * the emulator answers 400 badRequest and says so (UNDOCUMENTED_STATUS).
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { SeedDirectory, SeedGroup, SeedMethod, SeedUser, TapPolicy } from './seed';
+import type { SeedDirectory, SeedGroup, SeedMethod, SeedPimGroupInstance, SeedUser, TapPolicy } from './seed';
 import { DEFAULT_TAP_POLICY, PASSWORD_METHOD_ID, PHONE_TYPE_IDS, validateSeed } from './seed';
 
 export class GraphFailure extends Error {
@@ -23,6 +23,9 @@ export class GraphFailure extends Error {
  * status. 400 is Graph's generic answer for a request that is "malformed or incorrect" (errors.md).
  */
 const UNDOCUMENTED_STATUS = 400;
+
+/** Expanded directory-object relationships return at most this many objects. */
+const EXPAND_LIMIT = 20;
 
 const ODATA = {
   phone: '#microsoft.graph.phoneAuthenticationMethod',
@@ -320,6 +323,66 @@ export class EmulatorState {
       .map((item) => this.expand(item, expand));
   }
 
+  /** group-get.md: default properties unless `$select` names others. */
+  getGroup(groupId: string, select: readonly string[] | undefined): Record<string, unknown> {
+    const group = this.groups.get(decodeURIComponent(groupId).toLowerCase());
+    if (group === undefined) throw notFound(groupId);
+    const json = this.groupJson(group);
+    return select === undefined ? json : { '@odata.type': ODATA.group, ...pick(json, select) };
+  }
+
+  /**
+   * group-list.md with `$filter=isAssignableToRole eq true|false` (the only filter the bot sends),
+   * optionally with the owners expanded. Expanded directory-object relationships return at most
+   * 20 objects (Graph's documented limit), so a caller must read /owners for a group that shows 20.
+   */
+  listGroups(
+    isAssignableToRole: boolean | undefined,
+    select: readonly string[] | undefined,
+    expandOwners: boolean,
+  ): Array<Record<string, unknown>> {
+    return [...this.groups.values()]
+      .filter(
+        (g) => isAssignableToRole === undefined || (g.isAssignableToRole ?? false) === isAssignableToRole,
+      )
+      .map((g) => {
+        const json = this.getGroup(g.id, select);
+        if (!expandOwners) return json;
+        return { ...json, owners: this.groupOwners(g.id).slice(0, EXPAND_LIMIT) };
+      });
+  }
+
+  /** group-list-owners.md */
+  groupOwners(groupId: string): Array<Record<string, unknown>> {
+    const group = this.groups.get(decodeURIComponent(groupId).toLowerCase());
+    if (group === undefined) throw notFound(groupId);
+    return (group.owners ?? []).map((id) => ({ '@odata.type': ODATA.user, id }));
+  }
+
+  /**
+   * privilegedaccessgroup-list-eligibilityscheduleinstances.md and
+   * privilegedaccessgroup-list-assignmentscheduleinstances.md: current instances only; the
+   * reference requires a `$filter` on principalId or groupId.
+   */
+  listPimGroupInstances(
+    kind: 'eligibility' | 'assignment',
+    filter: FilterClause[],
+  ): Array<Record<string, unknown>> {
+    if (!filter.some((c) => c.property === 'principalId' || c.property === 'groupId')) {
+      // UNDOCUMENTED_STATUS: the page says the filter is required, not how a call without it fails.
+      throw badRequest('The $filter query parameter must scope the request to a principalId or a groupId.');
+    }
+    const source =
+      kind === 'eligibility'
+        ? (this.seed.pimGroupEligibilityScheduleInstances ?? [])
+        : (this.seed.pimGroupAssignmentScheduleInstances ?? []);
+    const now = Date.now();
+    return source
+      .filter((i) => (i.endDateTime ?? null) === null || Date.parse(i.endDateTime as string) > now)
+      .map((i) => pimInstanceJson(kind, i))
+      .filter((item) => matches(item, filter));
+  }
+
   // --- authentication methods ---------------------------------------------------------------
 
   private passwordMethod(record: UserRecord): SeedMethod {
@@ -367,6 +430,21 @@ export class EmulatorState {
     return this.listMethods(idOrUpn)
       .filter((m) => m['@odata.type'] === odataType)
       .map(({ '@odata.type': _type, ...rest }) => rest);
+  }
+
+  /**
+   * Test helper: the person registers a method themselves (My Sign-Ins), which no Graph call the
+   * bot makes can do; dated types get Graph's `createdDateTime` of now unless the method has one.
+   */
+  registerMethod(idOrUpn: string, method: SeedMethod): void {
+    const dated = [
+      '#microsoft.graph.microsoftAuthenticatorAuthenticationMethod',
+      '#microsoft.graph.fido2AuthenticationMethod',
+      '#microsoft.graph.windowsHelloForBusinessAuthenticationMethod',
+    ].includes(method['@odata.type']);
+    const record = this.user(idOrUpn);
+    record.methods.push(dated ? { createdDateTime: graphDateTime(new Date()), ...method } : { ...method });
+    if (record.defaultMethodId === undefined) record.defaultMethodId = method.id;
   }
 
   /** Test helper: the methods as stored, with TAP values hidden as in GET. */
@@ -557,6 +635,25 @@ export class EmulatorState {
       sentAt: new Date().toISOString(),
     });
   }
+}
+
+function pimInstanceJson(
+  kind: 'eligibility' | 'assignment',
+  i: SeedPimGroupInstance,
+): Record<string, unknown> {
+  const id = i.id ?? `${i.groupId}_${i.accessId}_${stableGuid(`pim:${kind}:${i.principalId}:${i.groupId}`)}`;
+  const common = {
+    id,
+    startDateTime: i.startDateTime ?? null,
+    endDateTime: i.endDateTime ?? null,
+    accessId: i.accessId,
+    principalId: i.principalId,
+    groupId: i.groupId,
+    memberType: i.memberType ?? 'Direct',
+  };
+  return kind === 'eligibility'
+    ? { ...common, eligibilityScheduleId: i.scheduleId ?? id }
+    : { ...common, assignmentType: i.assignmentType ?? 'Assigned', assignmentScheduleId: i.scheduleId ?? id };
 }
 
 export function segmentNotFound(segment: string): GraphFailure {

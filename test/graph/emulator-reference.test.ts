@@ -35,6 +35,8 @@ const ADAPTER_ROUTES: RouteName[] = [
   'listTransitiveMemberOf',
   'listRoleAssignments',
   'listRoleEligibilityScheduleInstances',
+  'listPimGroupEligibilityScheduleInstances',
+  'listPimGroupAssignmentScheduleInstances',
   'listMethods',
   'listMethodCollection',
   'createPhoneMethod',

@@ -19,10 +19,15 @@ import {
   MISAKI,
   MOBILE_ID,
   NAOKO,
+  MEGUMI,
   OLIVIA,
+  PIM_ADMIN_GROUP,
   REVIEWERS,
+  SAKURA,
   SENDER_MAILBOX,
+  SHOTA,
   UNKNOWN_USER,
+  YOKO,
   calls,
   demoSeed,
   directoryFor,
@@ -174,11 +179,16 @@ describe('GraphDirectory against the Graph emulator', () => {
   });
 
   describe('getPrivilege', () => {
+    const HELPDESK_ADMIN = '729827e3-9c14-49f7-bb1b-9608f156bbb8';
+    const NONE = { groupLinks: [], keyHolderGroupIds: [] };
     const expectedCalls = (user: string, groups: string[]) =>
       [
         `GET /v1.0/roleManagement/directory/roleAssignments?$filter=principalId eq '${user}'&$expand=roleDefinition`,
         `GET /v1.0/roleManagement/directory/roleEligibilityScheduleInstances?$filter=principalId eq '${user}'&$expand=roleDefinition`,
         `GET /v1.0/users/${user}/transitiveMemberOf?$select=id,displayName,isAssignableToRole&$top=999`,
+        `GET /v1.0/identityGovernance/privilegedAccess/group/eligibilityScheduleInstances?$filter=principalId eq '${user}'`,
+        `GET /v1.0/identityGovernance/privilegedAccess/group/assignmentScheduleInstances?$filter=principalId eq '${user}'`,
+        `GET /v1.0/groups?$filter=isAssignableToRole eq true&$select=id,displayName&$expand=owners($select=id)`,
         ...groups.flatMap((group) => [
           `GET /v1.0/roleManagement/directory/roleAssignments?$filter=principalId eq '${group}'&$expand=roleDefinition`,
           `GET /v1.0/roleManagement/directory/roleEligibilityScheduleInstances?$filter=principalId eq '${group}'&$expand=roleDefinition`,
@@ -196,6 +206,7 @@ describe('GraphDirectory against the Graph emulator', () => {
             via: { kind: 'direct' },
           },
         ],
+        ...NONE,
       });
       expect(calls(emulator).sort()).toEqual(expectedCalls(MAKOTO, []));
     });
@@ -211,6 +222,7 @@ describe('GraphDirectory against the Graph emulator', () => {
             via: { kind: 'direct' },
           },
         ],
+        ...NONE,
       });
     });
 
@@ -225,9 +237,122 @@ describe('GraphDirectory against the Graph emulator', () => {
             via: { kind: 'group', groupId: AUDIT_ROLE_GROUP, groupName: '監査担当 (Reports Reader)' },
           },
         ],
+        groupLinks: [
+          {
+            groupId: AUDIT_ROLE_GROUP,
+            groupName: '監査担当 (Reports Reader)',
+            relation: 'member',
+            assignment: 'active',
+          },
+        ],
+        keyHolderGroupIds: [],
       });
       // Ichiro is also in the (not role-assignable) reviewers group; it is not asked about.
       expect(calls(emulator).sort()).toEqual(expectedCalls(ICHIRO, [AUDIT_ROLE_GROUP]));
+    });
+
+    it('finds someone only eligible (PIM for Groups) to join a role-assignable group', async () => {
+      const report = await directory.getPrivilege(SHOTA);
+      expect(report).toMatchObject({
+        privileged: true,
+        groupLinks: [
+          expect.objectContaining({ groupId: PIM_ADMIN_GROUP, relation: 'member', assignment: 'eligible' }),
+        ],
+        grants: [
+          expect.objectContaining({
+            roleDefinitionId: HELPDESK_ADMIN,
+            via: expect.objectContaining({ kind: 'group' }),
+          }),
+        ],
+      });
+      expect(calls(emulator).sort()).toEqual(expectedCalls(SHOTA, [PIM_ADMIN_GROUP]));
+    });
+
+    it('finds an active PIM for Groups assignment to a role-assignable group', async () => {
+      const report = await directory.getPrivilege(MEGUMI);
+      expect(report.privileged).toBe(true);
+      expect(report.groupLinks).toEqual([
+        expect.objectContaining({ groupId: PIM_ADMIN_GROUP, relation: 'member', assignment: 'active' }),
+      ]);
+    });
+
+    it('finds the owner of a role-assignable group', async () => {
+      const report = await directory.getPrivilege(YOKO);
+      expect(report.privileged).toBe(true);
+      expect(report.groupLinks).toEqual([
+        {
+          groupId: AUDIT_ROLE_GROUP,
+          groupName: '監査担当 (Reports Reader)',
+          relation: 'owner',
+          assignment: 'active',
+        },
+      ]);
+      expect(report.grants.map((g) => g.roleName)).toEqual(['Reports Reader']);
+    });
+
+    it("reads the owners in full when the expanded list is at Graph's limit of 20", async () => {
+      const seed = demoSeed();
+      const group = seed.groups!.find((g) => g.id === AUDIT_ROLE_GROUP)!;
+      const others = seed.users.filter((u) => u.id !== YOKO && u.id !== HANAKO).map((u) => u.id);
+      for (let i = 0; i < 20; i += 1) {
+        const id = `20000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+        seed.users.push({
+          id,
+          displayName: `owner ${i}`,
+          userPrincipalName: `owner${i}@contoso.onmicrosoft.com`,
+        });
+        others.push(id);
+      }
+      group.owners = [...others, YOKO];
+      emulator.reset(seed);
+      const report = await directory.getPrivilege(YOKO);
+      expect(report.groupLinks).toEqual([expect.objectContaining({ relation: 'owner' })]);
+      expect(emulator.requestsFor('listGroupOwners').map((r) => r.params.group)).toEqual([AUDIT_ROLE_GROUP]);
+    });
+
+    it('counts the key-holder groups, nested or through PIM for Groups, as privilege', async () => {
+      await expect(
+        directory.getPrivilege(EMILY, { keyHolderGroupIds: [APPROVERS, REVIEWERS] }),
+      ).resolves.toEqual({
+        privileged: true,
+        grants: [],
+        groupLinks: [],
+        keyHolderGroupIds: [APPROVERS],
+      });
+      await expect(
+        directory.getPrivilege(SAKURA, { keyHolderGroupIds: [APPROVERS, REVIEWERS] }),
+      ).resolves.toMatchObject({
+        privileged: true,
+        keyHolderGroupIds: [REVIEWERS],
+      });
+      const seed = demoSeed();
+      seed.pimGroupEligibilityScheduleInstances = [
+        { principalId: HANAKO, groupId: APPROVERS, accessId: 'member' },
+      ];
+      emulator.reset(seed);
+      await expect(directory.getPrivilege(HANAKO, { keyHolderGroupIds: [APPROVERS] })).resolves.toMatchObject(
+        {
+          privileged: true,
+          keyHolderGroupIds: [APPROVERS],
+        },
+      );
+    });
+
+    it('fails rather than answering when any part cannot be read', async () => {
+      for (const route of [
+        'listPimGroupEligibilityScheduleInstances',
+        'listPimGroupAssignmentScheduleInstances',
+        'listGroups',
+      ] as const) {
+        emulator.reset();
+        emulator.inject(route, {
+          kind: 'status',
+          status: 403,
+          code: 'Authorization_RequestDenied',
+          message: 'Insufficient privileges to complete the operation.',
+        });
+        expect((await appError(directory.getPrivilege(HANAKO))).code).toBe('FORBIDDEN');
+      }
     });
 
     it('finds an eligibility held through a role-assignable group', async () => {
@@ -254,7 +379,13 @@ describe('GraphDirectory against the Graph emulator', () => {
     });
 
     it('reports an ordinary employee as not privileged', async () => {
-      await expect(directory.getPrivilege(HANAKO)).resolves.toEqual({ privileged: false, grants: [] });
+      await expect(
+        directory.getPrivilege(HANAKO, { keyHolderGroupIds: [APPROVERS, REVIEWERS] }),
+      ).resolves.toEqual({
+        privileged: false,
+        grants: [],
+        ...NONE,
+      });
       expect(calls(emulator).sort()).toEqual(expectedCalls(HANAKO, []));
     });
 
@@ -273,6 +404,21 @@ describe('GraphDirectory against the Graph emulator', () => {
         expect.objectContaining({ groupId: AUDIT_ROLE_GROUP }),
       ]);
       expect(emulator.requestsFor('listTransitiveMemberOf')).toHaveLength(2);
+    });
+  });
+
+  describe('getGroup', () => {
+    it('says whether a group is role-assignable', async () => {
+      await expect(directory.getGroup(APPROVERS)).resolves.toEqual({
+        id: APPROVERS,
+        displayName: 'Helpdesk MFA approvers',
+        isAssignableToRole: false,
+      });
+      await expect(directory.getGroup(AUDIT_ROLE_GROUP)).resolves.toMatchObject({ isAssignableToRole: true });
+      expect(calls(emulator).at(-1)).toBe(
+        `GET /v1.0/groups/${AUDIT_ROLE_GROUP}?$select=id,displayName,isAssignableToRole`,
+      );
+      expect((await appError(directory.getGroup(UNKNOWN_USER))).code).toBe('NOT_FOUND');
     });
   });
 

@@ -19,6 +19,8 @@ const KNOWN_PLACEHOLDERS = new Set([
   'international',
   'cap',
   'lastTwo',
+  'group',
+  'groups',
   'days',
   'start',
   'end',
@@ -41,6 +43,7 @@ const KNOWN_PLACEHOLDERS = new Set([
   'approver',
   'minutes',
   'why',
+  'answer',
 ]);
 
 /** Words the glossary replaces (GLOSSARY.ja.md): the left side must not appear in Japanese text. */

@@ -1,5 +1,5 @@
 import { catalogues } from '../../src/i18n/catalogues';
-import { teamsMessage } from '../support/teams-activity';
+import { MISAKI, teamsMessage } from '../support/teams-activity';
 import {
   LoopbackConnector,
   startBot,
@@ -28,7 +28,7 @@ describe('a whole Japanese conversation through the real HTTP server', () => {
     db.cleanup();
   });
 
-  async function say(input: { text?: string; value?: unknown }): Promise<string> {
+  async function say(input: { text?: string; value?: unknown; user?: typeof MISAKI }): Promise<string> {
     connector.clear();
     const response = await bot.post(teamsMessage({ serviceUrl, ...input }));
     expect(response.status).toBe(200);
@@ -62,5 +62,39 @@ describe('a whole Japanese conversation through the real HTTP server', () => {
     expect(stored?.request.state).toBe('PENDING');
     expect(stored?.request.newPhone).toMatchObject({ graph: '+81 9012345678' });
     expect(await say({ text: '状況' })).toContain(`申請 ${id}`);
+  });
+
+  it('uses what the first message said: a lost phone and its new number are never asked again', async () => {
+    const as = (text: string): Promise<string> => say({ text, user: MISAKI });
+    const first = await as('スマホをなくしました。新しい番号は 080-8765-4321 です');
+    expect(first).toContain(ja['dialog.understood'].replace('{answer}', ja['diag.start.opt.lost']));
+    expect(first).toContain(ja['diag.account.prompt']);
+    expect(first).not.toContain(ja['diag.start.prompt']);
+    expect(await as('会社のアカウントです')).toContain(ja['diag.work.admin.prompt']);
+    const intake = await as('いいえ');
+    expect(intake).toContain(ja['diag.lost.file.title']);
+    expect(intake).toContain('080-8765-4321');
+    expect(intake).toContain('+81 80-8765-4321');
+    expect(intake).toContain(ja['intake.verification.prompt']);
+    expect(intake).not.toContain(ja['intake.phone.prompt']);
+    expect(await as('対面でお願いします')).toContain(ja['intake.reason.prompt']);
+    expect(await as('電車で落としました')).toContain('080-8765-4321 (+81 80-8765-4321)');
+    const filed = await as('はい');
+    const id = /REQ-[2-9A-HJ-NP-Z]{6}/.exec(filed)?.[0] ?? '';
+    const stored = await bot.app.requests.get(id);
+    expect(stored?.request).toMatchObject({
+      newPhone: { graph: '+81 8087654321' },
+      diagnosis: { situation: 'S1b', lostOrStolen: true },
+    });
+
+    // The transcript keeps the last two digits only, in the typed message and in every reply.
+    await bot.app.transcriptLogging.drain();
+    const rows = bot.app.db
+      .prepare<[], string>('SELECT activity FROM transcript_entries ORDER BY seq')
+      .pluck()
+      .all()
+      .join('\n');
+    expect(rows).toContain('[phone •••21]');
+    expect(rows.replace(/[^0-9]/g, ' ')).not.toMatch(/8087654321|8765 4321|87654321/);
   });
 });

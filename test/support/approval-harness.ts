@@ -18,6 +18,12 @@ export const EMILY: TeamsUser = { id: '29:emily', name: 'Emily Clark', aadObject
 export const MAKOTO: TeamsUser = { id: '29:makoto', name: '高橋 誠', aadObjectId: DEMO.users.makoto };
 export const OLIVIA: TeamsUser = { id: '29:olivia', name: 'Olivia Brown', aadObjectId: DEMO.users.olivia };
 export const ICHIRO: TeamsUser = { id: '29:ichiro', name: '鈴木 一郎', aadObjectId: DEMO.users.ichiro };
+export const SHOTA: TeamsUser = { id: '29:shota', name: '中村 翔太', aadObjectId: DEMO.users.shota };
+export const YOKO: TeamsUser = { id: '29:yoko', name: '小林 陽子', aadObjectId: DEMO.users.yoko };
+export const ALEX: TeamsUser = { id: '29:alex', name: 'Alex Wilson', aadObjectId: DEMO.users.alex };
+export const DAISUKE: TeamsUser = { id: '29:daisuke', name: '渡辺 大輔', aadObjectId: DEMO.users.daisuke };
+export const MEGUMI: TeamsUser = { id: '29:megumi', name: '加藤 恵', aadObjectId: DEMO.users.megumi };
+export const SAKURA: TeamsUser = { id: '29:sakura', name: '松本 さくら', aadObjectId: DEMO.users.sakura };
 
 /** Graph calls that change the directory (reads and the membership check are not changes). */
 export function graphChanges(emulator: GraphEmulator): string[] {
@@ -125,9 +131,12 @@ export class ApprovalHarness {
     return open.request.id;
   }
 
-  /** A request stored directly (for refusal tests that need a particular requester). */
+  /**
+   * A request stored directly (for refusal tests that need a particular requester), as if its card
+   * had been posted to the approvals channel.
+   */
   async storeRequest(user: TeamsUser, lostOrStolen = false): Promise<OpenResetRequest> {
-    const request = createPendingRequest(
+    const pending = createPendingRequest(
       {
         tenantId: DEMO.tenantId,
         requester: { aadObjectId: user.aadObjectId, teamsUserId: user.id, name: user.name },
@@ -145,6 +154,10 @@ export class ApprovalHarness {
       },
       new Date(),
     );
+    const request = {
+      ...pending,
+      delivery: { approvals: { conversationId: APPROVALS, activityId: `card-${pending.id}` } },
+    };
     await this.app.requests.create(request);
     return request;
   }
@@ -163,21 +176,37 @@ export class ApprovalHarness {
     };
   }
 
-  /** An approver's click on an approval card, as Teams sends it (Universal Actions invoke). */
+  /**
+   * A click on an approval card, as Teams sends it (Universal Actions invoke): from the card the bot
+   * posted (its thread in the approvals channel, `replyToId` its message) unless told otherwise.
+   */
   async click(
     user: TeamsUser,
     verb: string,
     data: Record<string, unknown>,
-    options: { trigger?: 'manual' | 'automatic'; tenantId?: string } = {},
+    options: {
+      trigger?: 'manual' | 'automatic';
+      tenantId?: string;
+      conversationId?: string;
+      replyToId?: string;
+    } = {},
   ): Promise<{ status: number; body: { statusCode?: number; type?: string; value?: unknown } }> {
     const base = this.channelActivity(user);
     const tenantId = options.tenantId ?? DEMO.tenantId;
+    const posted =
+      typeof data.requestId === 'string'
+        ? (await this.app.requests.get(data.requestId))?.request.delivery?.approvals
+        : undefined;
+    const replyToId = options.replyToId ?? posted?.activityId;
+    const conversationId =
+      options.conversationId ?? (replyToId ? `${APPROVALS};messageid=${replyToId}` : APPROVALS);
     const response = await this.bot.post({
       ...base,
       type: 'invoke',
       name: 'adaptiveCard/action',
       text: undefined,
-      conversation: { ...base.conversation, tenantId },
+      replyToId,
+      conversation: { ...base.conversation, id: conversationId, tenantId },
       channelData: { ...(base.channelData as object), tenant: { id: tenantId } },
       value: { action: { type: 'Action.Execute', verb, data }, trigger: options.trigger ?? 'manual' },
     });

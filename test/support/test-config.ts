@@ -16,6 +16,18 @@ export const DEMO = {
     emily: '6f1c2a9e-3b4d-4e8f-9a01-0c2d3e4f5a06',
     ichiro: '6f1c2a9e-3b4d-4e8f-9a01-0c2d3e4f5a07',
     naoko: '6f1c2a9e-3b4d-4e8f-9a01-0c2d3e4f5a08',
+    /** PIM for Groups: eligible to join a role-assignable group that holds Helpdesk Administrator. */
+    shota: '6f1c2a9e-3b4d-4e8f-9a01-0c2d3e4f5a09',
+    /** Owner of the role-assignable audit group (Reports Reader). */
+    yoko: '6f1c2a9e-3b4d-4e8f-9a01-0c2d3e4f5a10',
+    /** A guest (B2B) account. */
+    alex: '6f1c2a9e-3b4d-4e8f-9a01-0c2d3e4f5a11',
+    /** A disabled account. */
+    daisuke: '6f1c2a9e-3b4d-4e8f-9a01-0c2d3e4f5a12',
+    /** PIM for Groups: an active, time-bound membership of the Helpdesk Administrator group. */
+    megumi: '6f1c2a9e-3b4d-4e8f-9a01-0c2d3e4f5a13',
+    /** A member of the reviewer group and of nothing privileged. */
+    sakura: '6f1c2a9e-3b4d-4e8f-9a01-0c2d3e4f5a14',
   },
 } as const;
 

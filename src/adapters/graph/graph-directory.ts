@@ -12,12 +12,15 @@ import type {
   DeleteMethodsResult,
   DeletionAttempt,
   Directory,
+  DirectoryGroup,
   DirectoryUser,
   EndState,
   MutationResult,
   OutgoingMail,
   PhoneNumber,
   PrivilegeGrant,
+  PrivilegeGroupLink,
+  PrivilegeOptions,
   PrivilegeReport,
   PrivilegeSource,
   SetMobilePhoneResult,
@@ -57,6 +60,8 @@ export const GRAPH_DEFAULTS = { timeoutMs: 15_000, maxRetries: 3, maxRetryAfterS
 const USER_SELECT = 'id,displayName,userPrincipalName,mail,department,usageLocation,accountEnabled,userType';
 const OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CHECK_MEMBER_GROUPS_LIMIT = 20;
+/** Graph returns at most this many objects in an expanded directory relationship. */
+const EXPANDED_LIMIT = 20;
 const TAP_MIN_MINUTES = 10;
 const TAP_MAX_MINUTES = 43200;
 const TRANSIENT: readonly ErrorCode[] = ['THROTTLED', 'UNAVAILABLE', 'TIMEOUT'];
@@ -87,6 +92,16 @@ interface GraphDirectoryObject {
   id: string;
   displayName?: string | null;
   isAssignableToRole?: boolean | null;
+}
+
+interface GraphPimGroupInstance {
+  groupId: string;
+  accessId?: string | null;
+}
+
+/** `owner` can add members, so it reaches the group's roles as surely as `member`. */
+function relationOf(instance: GraphPimGroupInstance): PrivilegeGroupLink['relation'] {
+  return instance.accessId === 'member' ? 'member' : 'owner';
 }
 
 interface GraphTap {
@@ -174,22 +189,98 @@ export class GraphDirectory implements Directory {
   }
 
   /**
-   * Active roles (rbacapplication-list-roleassignments.md) and PIM eligibilities
-   * (rbacapplication-list-roleeligibilityscheduleinstances.md) of the user and of every
-   * role-assignable group the user is in (user-list-transitivememberof.md).
+   * Read in parallel, once per call: the user's active roles (rbacapplication-list-roleassignments.md)
+   * and PIM eligibilities (rbacapplication-list-roleeligibilityscheduleinstances.md), memberships
+   * (user-list-transitivememberof.md), PIM for Groups eligibilities and active assignments
+   * (privilegedaccessgroup-list-eligibilityscheduleinstances.md, …-assignmentscheduleinstances.md),
+   * and the tenant's role-assignable groups with their owners (group-list.md; ownedObjects has no
+   * application permission). Then the roles of each role-assignable group the user reaches.
+   * Any failed read fails the whole call.
    */
-  async getPrivilege(userId: string): Promise<PrivilegeReport> {
-    const [direct, groups] = await Promise.all([
+  async getPrivilege(userId: string, options: PrivilegeOptions = {}): Promise<PrivilegeReport> {
+    const byPrincipal = { $filter: `principalId eq ${odataString(userId)}` };
+    const [direct, memberships, pimEligible, pimActive, assignable] = await Promise.all([
       this.grantsOf(userId, { kind: 'direct' }),
-      this.roleAssignableGroups(userId),
+      this.listAll<GraphDirectoryObject>(
+        `${userPath(userId)}/transitiveMemberOf`,
+        // No $filter: on transitiveMemberOf it is an advanced query (ConsistencyLevel: eventual, an
+        // index that may lag); reading the memberships and filtering here is exact.
+        { $select: 'id,displayName,isAssignableToRole', $top: '999' },
+        'list memberships',
+      ),
+      this.listAll<GraphPimGroupInstance>(
+        '/identityGovernance/privilegedAccess/group/eligibilityScheduleInstances',
+        byPrincipal,
+        'list group eligibilities',
+      ),
+      this.listAll<GraphPimGroupInstance>(
+        '/identityGovernance/privilegedAccess/group/assignmentScheduleInstances',
+        byPrincipal,
+        'list group assignments',
+      ),
+      this.roleAssignableGroups(),
     ]);
+    const assignableById = new Map(assignable.map((group) => [group.id.toLowerCase(), group]));
+    const links: PrivilegeGroupLink[] = [];
+    const link = (
+      groupId: string,
+      relation: PrivilegeGroupLink['relation'],
+      assignment: PrivilegeGroupLink['assignment'],
+    ) => {
+      const group = assignableById.get(groupId.toLowerCase());
+      if (group === undefined) return;
+      if (links.some((l) => l.groupId === group.id && l.relation === relation && l.assignment === assignment))
+        return;
+      links.push({ groupId: group.id, groupName: group.displayName ?? '', relation, assignment });
+    };
+    const groupMemberships = memberships.filter((m) => m['@odata.type'] === '#microsoft.graph.group');
+    for (const group of groupMemberships) link(group.id, 'member', 'active');
+    for (const instance of pimActive) link(instance.groupId, relationOf(instance), 'active');
+    for (const instance of pimEligible) link(instance.groupId, relationOf(instance), 'eligible');
+    const me = userId.toLowerCase();
+    for (const group of assignable) {
+      if (group.ownerIds.some((id) => id.toLowerCase() === me)) link(group.id, 'owner', 'active');
+    }
+    const linkedGroups = [...new Map(links.map((l) => [l.groupId, l])).values()];
     const viaGroups = await Promise.all(
-      groups.map((group) =>
-        this.grantsOf(group.id, { kind: 'group', groupId: group.id, groupName: group.displayName ?? '' }),
+      linkedGroups.map((l) =>
+        this.grantsOf(l.groupId, { kind: 'group', groupId: l.groupId, groupName: l.groupName }),
       ),
     );
+    // A PIM-eligible approver is an approver: eligibilities count for the key-holder groups too.
+    const reachable = new Set(
+      [
+        ...groupMemberships.map((g) => g.id),
+        ...pimActive.map((i) => i.groupId),
+        ...pimEligible.map((i) => i.groupId),
+      ].map((id) => id.toLowerCase()),
+    );
+    const keyHolderGroupIds = [...new Set(options.keyHolderGroupIds ?? [])].filter((id) =>
+      reachable.has(id.toLowerCase()),
+    );
     const grants = [...direct, ...viaGroups.flat()];
-    return { privileged: grants.length > 0, grants };
+    return {
+      privileged: grants.length > 0 || links.length > 0 || keyHolderGroupIds.length > 0,
+      grants,
+      groupLinks: links,
+      keyHolderGroupIds,
+    };
+  }
+
+  /** group-get.md */
+  async getGroup(groupId: string): Promise<DirectoryGroup> {
+    if (!OBJECT_ID.test(groupId)) throw new AppError('BAD_REQUEST', 'A group id must be an object id (GUID)');
+    const { body } = await this.http.call<GraphDirectoryObject>({
+      method: 'GET',
+      path: `/groups/${groupId}`,
+      query: { $select: 'id,displayName,isAssignableToRole' },
+      operation: 'get group',
+    });
+    return {
+      id: body?.id ?? groupId,
+      displayName: body?.displayName ?? '',
+      isAssignableToRole: body?.isAssignableToRole === true,
+    };
   }
 
   private async grantsOf(principalId: string, via: PrivilegeSource): Promise<PrivilegeGrant[]> {
@@ -217,16 +308,28 @@ export class GraphDirectory implements Directory {
     return [...active.map(grant('active')), ...eligible.map(grant('eligible'))];
   }
 
-  private async roleAssignableGroups(userId: string): Promise<GraphDirectoryObject[]> {
-    // No $filter: on transitiveMemberOf it is an advanced query (ConsistencyLevel: eventual, an
-    // index that may lag); reading the memberships and filtering here is exact.
-    const memberships = await this.listAll<GraphDirectoryObject>(
-      `${userPath(userId)}/transitiveMemberOf`,
-      { $select: 'id,displayName,isAssignableToRole', $top: '999' },
-      'list memberships',
+  /**
+   * The tenant's role-assignable groups (at most 500 per tenant) with their owners. An expanded
+   * relationship holds at most 20 objects, so a group showing 20 has its owners read in full.
+   */
+  private async roleAssignableGroups(): Promise<Array<GraphDirectoryObject & { ownerIds: string[] }>> {
+    const groups = await this.listAll<GraphDirectoryObject & { owners?: Array<{ id: string }> | null }>(
+      '/groups',
+      { $filter: 'isAssignableToRole eq true', $select: 'id,displayName', $expand: 'owners($select=id)' },
+      'list role-assignable groups',
     );
-    return memberships.filter(
-      (m) => m['@odata.type'] === '#microsoft.graph.group' && m.isAssignableToRole === true,
+    return Promise.all(
+      groups.map(async (group) => {
+        let owners = group.owners ?? [];
+        if (owners.length >= EXPANDED_LIMIT) {
+          owners = await this.listAll<{ id: string }>(
+            `/groups/${encodeURIComponent(group.id)}/owners`,
+            { $select: 'id' },
+            'list group owners',
+          );
+        }
+        return { ...group, ownerIds: owners.map((owner) => owner.id) };
+      }),
     );
   }
 
