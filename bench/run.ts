@@ -118,9 +118,16 @@ function channelActivity(serviceUrl: string, user: TeamsUser): Record<string, un
   };
 }
 
-function approveClick(serviceUrl: string, approver: TeamsUser, requestId: string): Record<string, unknown> {
+/** A click on the card the bot posted for the request (`replyToId` is that card's message). */
+function approveClick(
+  serviceUrl: string,
+  approver: TeamsUser,
+  requestId: string,
+  cardActivityId = `card-${requestId}`,
+): Record<string, unknown> {
   return {
     ...channelActivity(serviceUrl, approver),
+    replyToId: cardActivityId,
     type: 'invoke',
     name: 'adaptiveCard/action',
     text: undefined,
@@ -192,12 +199,22 @@ async function topUpConversations(
 }
 
 /** Waits for the connector to receive an activity that matches. */
-function nextCall(connector: LoopbackConnector, matches: (call: ConnectorCall) => boolean): Promise<number> {
-  return new Promise<number>((resolveCall) => {
+function nextCall(
+  connector: LoopbackConnector,
+  what: string,
+  matches: (call: ConnectorCall) => boolean,
+  timeoutMs = 30_000,
+): Promise<number> {
+  return new Promise<number>((resolveCall, rejectCall) => {
     const previous = connector.onCall;
+    const timer = setTimeout(() => {
+      connector.onCall = previous;
+      rejectCall(new Error(`${what} never arrived`));
+    }, timeoutMs);
     connector.onCall = (call) => {
       previous?.(call);
       if (matches(call)) {
+        clearTimeout(timer);
         connector.onCall = previous;
         resolveCall(performance.timeOrigin + performance.now());
       }
@@ -231,15 +248,24 @@ async function runResets(
     await say({ value: { kind: 'intake', node: 'verification', value: 'video_call' } });
     await say({ text: '機種変更で番号が変わりました' });
     await say({ value: { kind: 'intake', node: 'confirm', value: 'submit' } });
-    const { requestId } = await target.call('openRequestOf', { aadObjectId: person.aadObjectId });
-    if (typeof requestId !== 'string') throw new Error(`no request was filed for ${person.name}`);
+    const { requestId, cardActivityId } = await target.call('openRequestOf', {
+      aadObjectId: person.aadObjectId,
+    });
+    if (typeof requestId !== 'string' || typeof cardActivityId !== 'string') {
+      throw new Error(`no request was filed and posted for ${person.name}`);
+    }
 
     const passShown = nextCall(
       connector,
+      'the pass card',
       (call) => call.conversationId === chat && visibleText(call.activity).includes('パス: '),
     );
     emulator.clearRequests();
-    await expectOk(target.url, approveClick(serviceUrl, benchApprover(0), requestId), 'the approval click');
+    await expectOk(
+      target.url,
+      approveClick(serviceUrl, benchApprover(0), requestId, cardActivityId),
+      'the approval click',
+    );
     const approvedAt = performance.timeOrigin + performance.now();
     const shownAt = await passShown;
     const notedAt = performance.timeOrigin + performance.now();

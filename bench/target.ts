@@ -96,8 +96,15 @@ async function seedPending(
         new Date(),
       );
       ids.push(request.id);
+      const posted = {
+        ...request,
+        // As if its card had been posted: clicks count only on the card the bot posted.
+        delivery: {
+          approvals: { conversationId: app.config.approvalsChannelId, activityId: `card-${request.id}` },
+        },
+      };
       // The SQLite store works synchronously inside the promise, so this runs inside the transaction.
-      created.push(app.requests.create(request));
+      created.push(app.requests.create(posted));
     }
   })();
   await Promise.all(created);
@@ -105,9 +112,11 @@ async function seedPending(
 }
 
 async function waitForState(app: App, requestId: string, states: readonly RequestState[]): Promise<string> {
+  const deadline = Date.now() + 30_000;
   for (;;) {
     const stored = await app.requests.get(requestId);
     if (stored && states.includes(stored.request.state)) return stored.request.state;
+    if (Date.now() > deadline) throw new Error(`${requestId} is still ${stored?.request.state ?? 'missing'}`);
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
 }
@@ -134,7 +143,10 @@ async function handle(app: App | undefined, command: Command): Promise<Record<st
     }
     case 'openRequestOf': {
       const open = await app.requests.findOpenByRequester(String(command.aadObjectId));
-      return { requestId: open?.request.id ?? null };
+      return {
+        requestId: open?.request.id ?? null,
+        cardActivityId: open?.request.delivery?.approvals?.activityId ?? null,
+      };
     }
     default:
       throw new Error(`unknown command "${command.cmd}"`);
