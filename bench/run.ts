@@ -12,10 +12,9 @@ import { performance } from 'node:perf_hooks';
 import { startGraphEmulator, type GraphEmulator, type RecordedRequest } from '../test/graph-emulator';
 import { LoopbackConnector, type ConnectorCall } from '../test/support/loopback-connector';
 import { visibleText } from '../test/support/running-bot';
-import { BOT, teamsMessage, type TeamsUser } from '../test/support/teams-activity';
-import { DEMO } from '../test/support/test-config';
+import { teamsMessage, type TeamsUser } from '../test/support/teams-activity';
 import { pathTo, submit } from '../test/support/diagnosis-paths';
-import { APPROVALS, TEAM, approveInputs } from '../test/support/approval-harness';
+import { approvalsChannelActivity, approveInputs, botAddedToTeam } from '../test/support/approval-harness';
 import { benchApprover, benchDirectory, benchEmployee } from './bench-directory';
 import { closedLoop, postActivity, summarise, type LoadResult } from './load';
 import { compileTargets, Target } from './target-client';
@@ -105,17 +104,7 @@ function conversationUser(n: number): TeamsUser {
 }
 
 function channelActivity(serviceUrl: string, user: TeamsUser): Record<string, unknown> {
-  return {
-    ...teamsMessage({ serviceUrl, user }),
-    conversation: {
-      id: APPROVALS,
-      conversationType: 'channel',
-      isGroup: true,
-      tenantId: DEMO.tenantId,
-      name: '',
-    },
-    channelData: { tenant: { id: DEMO.tenantId }, team: TEAM, channel: { id: APPROVALS } },
-  };
+  return approvalsChannelActivity(serviceUrl, user);
 }
 
 /** A click on the card the bot posted for the request (`replyToId` is that card's message). */
@@ -356,28 +345,7 @@ export async function runBench(
       ['helpdesk', join(dir, 'bench.sqlite'), emulator.url, emulator.tenantId, 'serve'],
       { nodeOptions: profile, compiled: settings.compiled },
     );
-    await expectOk(
-      bot.url,
-      {
-        ...channelActivity(serviceUrl, benchApprover(0)),
-        type: 'conversationUpdate',
-        membersAdded: [{ id: BOT.id, name: BOT.name }],
-        conversation: {
-          id: TEAM.id,
-          conversationType: 'channel',
-          isGroup: true,
-          tenantId: DEMO.tenantId,
-          name: '',
-        },
-        channelData: {
-          tenant: { id: DEMO.tenantId },
-          team: TEAM,
-          channel: { id: TEAM.id },
-          eventType: 'teamMemberAdded',
-        },
-      },
-      'adding the bot to the team',
-    );
+    await expectOk(bot.url, botAddedToTeam(serviceUrl, benchApprover(0)), 'adding the bot to the team');
     const helpdesk = await runSide(bot, serviceUrl, settings, emulator);
     log('conversations in state …');
     const held = await topUpConversations(

@@ -15,9 +15,10 @@ import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
 import { buildApp, type App } from '../src/app';
 import { createLogger } from '../src/log';
-import { createPendingRequest } from '../src/domain/request-lifecycle';
+import { postedPendingRequest } from '../test/support/approval-harness';
 import type { RequestState } from '../src/domain/reset-request';
 import { testConfig } from '../test/support/test-config';
+import type { TeamsUser } from '../test/support/teams-activity';
 import { createEchoBot } from './echo-bot';
 
 type Command = { id: number; cmd: string } & Record<string, unknown>;
@@ -69,42 +70,15 @@ async function startHelpdesk(
 }
 
 /** Pending requests stored directly, in one transaction, for requesters `first`…`first + count - 1`. */
-async function seedPending(
-  app: App,
-  requesters: Array<{ aadObjectId: string; id: string; name: string }>,
-): Promise<string[]> {
+async function seedPending(app: App, requesters: TeamsUser[]): Promise<string[]> {
   const ids: string[] = [];
   const created: Array<Promise<unknown>> = [];
   app.db.transaction(() => {
     for (const person of requesters) {
-      const request = createPendingRequest(
-        {
-          tenantId: app.config.allowedTenantIds[0] ?? '',
-          requester: { aadObjectId: person.aadObjectId, teamsUserId: person.id, name: person.name },
-          locale: 'ja',
-          newPhone: { graph: '+81 9012345678', international: '+81 90-1234-5678', national: '090-1234-5678' },
-          verification: 'video_call',
-          reason: '機種変更',
-          diagnosis: {
-            path: 'start',
-            situation: 'S1a',
-            errorCodes: [],
-            workingMethods: [],
-            lostOrStolen: false,
-          },
-        },
-        new Date(),
-      );
+      const request = postedPendingRequest(person, app.config.approvalsChannelId);
       ids.push(request.id);
-      const posted = {
-        ...request,
-        // As if its card had been posted: clicks count only on the card the bot posted.
-        delivery: {
-          approvals: { conversationId: app.config.approvalsChannelId, activityId: `card-${request.id}` },
-        },
-      };
       // The SQLite store works synchronously inside the promise, so this runs inside the transaction.
-      created.push(app.requests.create(posted));
+      created.push(app.requests.create(request));
     }
   })();
   await Promise.all(created);
@@ -127,10 +101,7 @@ async function handle(app: App | undefined, command: Command): Promise<Record<st
   switch (command.cmd) {
     case 'seedPending':
       return {
-        requestIds: await seedPending(
-          app,
-          command.requesters as Array<{ aadObjectId: string; id: string; name: string }>,
-        ),
+        requestIds: await seedPending(app, command.requesters as TeamsUser[]),
       };
     case 'sweep': {
       const started = performance.now();

@@ -4,7 +4,7 @@ import type { TargetFacts } from './approval-view';
 /** How long a privilege report read at an approval click stands in for a live read: one decision. */
 export const DECISION_WINDOW_MS = 60_000;
 
-/** Open requests whose facts are kept at most; the oldest go first (a restart forgets them all). */
+/** Requests whose facts are kept at most; the least recently stored go first (a restart forgets all). */
 const MAX_ENTRIES = 2000;
 
 interface Entry {
@@ -42,9 +42,5 @@ export class TargetFactsCache {
     const entry = this.entries.get(requestId);
     if (!entry || this.now() - entry.loadedAt > DECISION_WINDOW_MS) return undefined;
     return entry.facts.privilege;
-  }
-
-  forget(requestId: string): void {
-    this.entries.delete(requestId);
   }
 }

@@ -267,15 +267,15 @@ export class TeamsNotifier implements RequestNotifier {
 
   /**
    * The target is looked up once per reset: the facts given (a click's live reading) or the ones
-   * kept from the last redraw. A settled card shows the methods as they are now, read once more,
-   * and the request's facts are then let go.
+   * kept from the last redraw (the cache holds a bounded number of requests). A settled card shows
+   * the methods as they are now, read once more.
    */
   private async renderCard(request: ResetRequest, known?: TargetFacts) {
     let facts = known ?? this.facts.facts(request.id);
     if (!facts) facts = await loadTargetFacts(this.deps, request);
     else if (!known && isFinal(request.state)) facts = { ...facts, methods: await this.methodsNow(request) };
-    if (isFinal(request.state)) this.facts.forget(request.id);
-    else this.facts.remember(request.id, facts);
+    // Kept past the settled card too: the notices that follow it mail the addresses read here.
+    this.facts.remember(request.id, facts);
     return renderApprovalCard(approvalCardData(this.deps, request, facts));
   }
 

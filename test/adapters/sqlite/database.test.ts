@@ -9,6 +9,8 @@ import {
 } from '../../../src/adapters/sqlite/database';
 import { MIGRATIONS, type Migration } from '../../../src/adapters/sqlite/migrations';
 import { tempFolder } from './sqlite-test-support';
+import { postedPendingRequest } from '../../support/approval-harness';
+import { HANAKO } from '../../support/teams-activity';
 
 const folder = tempFolder();
 afterAll(() => folder.cleanup());
@@ -198,36 +200,8 @@ describe('durability per kind of data', () => {
       const { SqliteAuditLog } = await import('../../../src/adapters/sqlite/sqlite-audit-log');
       const { SqliteStorage } = await import('../../../src/adapters/sqlite/sqlite-storage');
       const { SqliteTranscriptStore } = await import('../../../src/adapters/sqlite/sqlite-transcript-store');
-      const { createPendingRequest } = await import('../../../src/domain/request-lifecycle');
       const { createLogger } = await import('../../../src/log');
-      await new SqliteRequestStore(db).create(
-        createPendingRequest(
-          {
-            tenantId: '9a3b5c7d-1e2f-4a6b-8c9d-0e1f2a3b4c5d',
-            requester: {
-              aadObjectId: '6f1c2a9e-3b4d-4e8f-9a01-0c2d3e4f5a01',
-              teamsUserId: '29:h',
-              name: 'H',
-            },
-            locale: 'ja',
-            newPhone: {
-              graph: '+81 9012345678',
-              international: '+81 90-1234-5678',
-              national: '090-1234-5678',
-            },
-            verification: 'video_call',
-            reason: 'r',
-            diagnosis: {
-              path: 'start',
-              situation: 'S1a',
-              errorCodes: [],
-              workingMethods: [],
-              lostOrStolen: false,
-            },
-          },
-          new Date(),
-        ),
-      );
+      await new SqliteRequestStore(db).create(postedPendingRequest(HANAKO, '19:approvals@thread.tacv2'));
       await new SqliteAuditLog(db, { key: 'k'.repeat(32), logger: createLogger({ level: 'silent' }) }).append(
         {
           type: 'request.refused',
