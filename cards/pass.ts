@@ -14,6 +14,9 @@ export interface PassCardData {
   showNoted: boolean;
   afterNoted: string;
   notedLabel: string;
+  /** Who to call if the pass does not work (or Teams cannot be opened after the sign-out). */
+  contactTitle: string;
+  contactLines: string[];
 }
 
 export function renderPassCard(data: PassCardData): AdaptiveCardJson {

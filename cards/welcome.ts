@@ -1,5 +1,6 @@
 import type { Locale } from '../src/config';
 import type { Localizer } from '../src/i18n/localizer';
+import type { MessageKey } from '../src/i18n/catalogues';
 import { expandCard, type AdaptiveCardJson } from './render';
 import template from './welcome.card.json';
 
@@ -28,10 +29,13 @@ export function welcomeCardData(
   return {
     title: t('welcome.title'),
     intro: t('welcome.intro'),
-    points: [t('welcome.point.diagnose'), t('welcome.point.request'), t('welcome.point.status')],
+    // The bullet is part of the language: 「・」 in Japanese, "•" in English.
+    points: ['welcome.point.diagnose', 'welcome.point.request', 'welcome.point.status'].map(
+      (key) => `${t('common.bullet')}${t(key as MessageKey)}`,
+    ),
     storage: t('welcome.storage', { retentionDays }),
     contactTitle: t('contact.title'),
-    contactLines: localizer.fullContactLines(locale),
+    contactLines: [...localizer.fullContactLines(locale), t('contact.keep')],
     startLabel: t('welcome.start'),
     switchLanguageLabel: t('welcome.switchLanguage'),
     otherLocale: locale === 'ja' ? 'en' : 'ja',

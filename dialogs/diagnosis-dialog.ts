@@ -10,6 +10,7 @@ import {
 import { renderAdviceCard } from '../cards/advice';
 import { renderQuestionCard } from '../cards/question';
 import {
+  ACCOUNT_RECOVERY_ADVICE,
   CLOSING_NODE,
   getNode,
   ROOT_NODE,
@@ -112,6 +113,7 @@ export class DiagnosisDialog extends ComponentDialog {
         await this.sendAdvice(step.context, node, tailored);
         return step.replaceDialog(WALK, this.moveTo(position, node.next, {}));
       case 'end': {
+        if (this.offersAccountRecovery(node, position)) await this.sendAccountRecovery(step.context);
         await this.sendAdvice(step.context, node);
         this.tools.deps.logger.info({ endNode: node.id, outcome: node.outcome }, 'diagnosis finished');
         await this.recordOutcome(step.context, node, position);
@@ -226,16 +228,35 @@ export class DiagnosisDialog extends ComponentDialog {
    * Where a conversation opened with `text` starts: people often open with what happened
    * ("電話番号が変わりました", "0x8019019a が出ます"), and answering the questions for them spares a repeat.
    */
-  openingPosition(context: TurnContext, text: string | undefined): DiagnosisPosition {
+  async openingPosition(context: TurnContext, text: string | undefined): Promise<DiagnosisPosition> {
     const start = startPosition();
     const root = getNode(ROOT_NODE);
     if (root.kind !== 'question' || text === undefined || text.length > MAX_ANSWER_LENGTH) return start;
     const normalised = normaliseTypedText(text);
     if (normalised === '') return start;
-    const { position } = this.listen(context, root, start, text, normalised);
+    const { position, now, keptPhone } = this.listen(context, root, start, text, normalised);
     const option = this.matchTyped(root, normalised, context);
     // The first question is then skipped in showNode, which says what it understood.
-    return option ? { ...position, heard: { ...position.heard, situation: option.value } } : position;
+    if (option) return { ...position, heard: { ...position.heard, situation: option.value } };
+    if (heardAnswer(root, now) === undefined && (keptPhone || this.answersLater(root, {}, now))) {
+      await this.tools.say(context, 'dialog.noted');
+    }
+    return position;
+  }
+
+  /** Where the tenant has Entra ID account recovery, people with no method left hear of it first. */
+  private offersAccountRecovery(node: EndNode, position: DiagnosisPosition): boolean {
+    return (
+      this.tools.deps.config.accountRecovery &&
+      node.outcome === 'file-request' &&
+      position.facts.workingMethod === 'none'
+    );
+  }
+
+  private async sendAccountRecovery(context: TurnContext): Promise<void> {
+    await this.tools.sendContactCard(context, ACCOUNT_RECOVERY_ADVICE.titleKey, [
+      ...ACCOUNT_RECOVERY_ADVICE.bodyKeys,
+    ]);
   }
 
   /** Statistics must never break a conversation: a failed write is logged and the person carries on. */

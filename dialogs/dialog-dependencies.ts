@@ -12,12 +12,13 @@ import type { Directory } from '../src/ports/directory';
 import type { DiagnosisOutcome } from '../src/ports/diagnosis-outcomes';
 import type { ResetRequest } from '../src/domain/reset-request';
 import { turnLocale, type UserProfile } from '../src/bot/turn-locale';
+import type { RequestClockConfig } from '../src/bot/request-next-steps';
 
 /** Everything the dialogs need, built once in the composition root. */
 export interface DialogDependencies {
   localizer: Localizer;
   requests: RequestStore;
-  config: Pick<Config, 'monthlyRequestCap' | 'timeZone'>;
+  config: Pick<Config, 'monthlyRequestCap' | 'accountRecovery'> & RequestClockConfig;
   logger: Logger;
   now: () => Date;
   userState: UserState;
@@ -66,17 +67,44 @@ export class DialogTools {
     paragraphs: MessageKey[],
     params: Record<string, string | number> = {},
   ): Promise<void> {
+    await this.sendContactText(
+      context,
+      this.t(context, title),
+      paragraphs.map((key) => this.t(context, key, params)),
+    );
+  }
+
+  /** The same card for text already put together (for example with dates worked out). */
+  async sendContactText(context: TurnContext, title: string, paragraphs: string[]): Promise<void> {
     const locale = this.locale(context);
     await this.sendCard(
       context,
       renderAdviceCard({
-        title: this.deps.localizer.t(locale, title),
-        paragraphs: paragraphs.map((key) => this.deps.localizer.t(locale, key, params)),
+        title,
+        paragraphs,
         steps: [],
         contactTitle: this.deps.localizer.t(locale, 'dialog.contactTitle'),
         contactLines: this.deps.localizer.fullContactLines(locale),
       }),
     );
+  }
+
+  /** A plain message followed by the full helpdesk contact. */
+  async sayWithContact(context: TurnContext, key: MessageKey, params?: Record<string, string | number>) {
+    await context.sendActivity(
+      this.deps.localizer.withContact(this.locale(context), this.t(context, key, params)),
+    );
+  }
+
+  /**
+   * The first reply to anyone names the helpdesk and asks them to keep it, in case Teams stops
+   * working for them later (the welcome card on install does the same and counts as shown).
+   */
+  async introduceContactOnce(context: TurnContext): Promise<void> {
+    const profile = await this.profile.get(context, {});
+    if (profile.contactShown) return;
+    await this.sendContactCard(context, 'contact.intro.title', ['contact.keep']);
+    await this.profile.set(context, { ...profile, contactShown: true });
   }
 }
 

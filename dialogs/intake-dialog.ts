@@ -18,6 +18,7 @@ import { redactText } from '../src/domain/redaction';
 import { linkTranscriptToRequest, registerTurnPhoneNumber } from '../src/bot/transcript-logging';
 import type { VerificationMethod } from '../src/domain/reset-request';
 import { openRequestIdFromConflict, REQUEST_ID_TAKEN } from '../src/ports/request-store';
+import { requestNextLines } from '../src/bot/request-next-steps';
 import { chosenOption, readAnswer } from './answers';
 import { activeWaterfallOptions, type DialogTools } from './dialog-dependencies';
 import type { DiagnosisResult } from './diagnosis-dialog';
@@ -199,7 +200,9 @@ export class IntakeDialog extends ComponentDialog {
     const requester = { id: requesterId, name: context.activity.from.name ?? '' };
     if (open) {
       await this.tools.deps.onRequestRefused(requester, 'open request exists', open.request.id);
-      await this.tools.say(context, 'intake.alreadyOpen', { requestId: open.request.id });
+      await this.tools.sendContactCard(context, 'intake.refused.title', ['intake.alreadyOpen'], {
+        requestId: open.request.id,
+      });
       return true;
     }
     const now = this.tools.deps.now();
@@ -220,7 +223,7 @@ export class IntakeDialog extends ComponentDialog {
     const requesterId = activity.from.aadObjectId;
     const tenantId = activity.conversation.tenantId;
     if (!draft.phone || !draft.verification || draft.reason === undefined || !requesterId || !tenantId) {
-      await this.tools.say(context, 'error.generic');
+      await this.tools.sayWithContact(context, 'error.generic');
       return;
     }
     const input = {
@@ -252,8 +255,14 @@ export class IntakeDialog extends ComponentDialog {
         linkTranscriptToRequest(context, stored.request.id);
         await this.tools.say(context, 'intake.created', { requestId: stored.request.id });
         const delivered = await this.tools.deps.onRequestFiled(stored.request);
-        if (delivered) await this.tools.say(context, 'intake.next');
-        else {
+        if (delivered) {
+          const locale = this.tools.locale(context);
+          await this.tools.sendContactText(
+            context,
+            this.tools.t(context, 'intake.next.title'),
+            requestNextLines(this.tools.deps.localizer, locale, stored.request, this.tools.deps.config),
+          );
+        } else {
           await this.tools.sendContactCard(
             context,
             'approval.undeliverable.title',
@@ -267,7 +276,9 @@ export class IntakeDialog extends ComponentDialog {
       } catch (error) {
         const openId = openRequestIdFromConflict(error);
         if (openId) {
-          await this.tools.say(context, 'intake.alreadyOpen', { requestId: openId });
+          await this.tools.sendContactCard(context, 'intake.refused.title', ['intake.alreadyOpen'], {
+            requestId: openId,
+          });
           return;
         }
         if (!(isAppError(error, 'CONFLICT') && error.details[0] === REQUEST_ID_TAKEN)) throw error;

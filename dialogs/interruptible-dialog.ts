@@ -1,3 +1,4 @@
+import { requestNextLines } from '../src/bot/request-next-steps';
 import type { TurnContext } from 'botbuilder';
 import {
   ComponentDialog,
@@ -101,7 +102,10 @@ export abstract class InterruptibleDialog extends ComponentDialog {
             value: this.tools.t(context, 'status.phoneMasked', { lastTwo: request.newPhone.lastTwo }),
           },
         ],
-        notes: [this.tools.t(context, 'intake.next')],
+        notes:
+          request.state === 'PENDING'
+            ? requestNextLines(this.tools.deps.localizer, locale, request, this.tools.deps.config)
+            : [],
         requestId: request.id,
         canCancel: request.state === 'PENDING',
         cancelLabel: this.tools.t(context, 'lifecycle.cancelButton'),

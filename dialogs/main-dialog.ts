@@ -45,12 +45,14 @@ export class MainDialog extends InterruptibleDialog {
     // Each diagnosis is its own transcript segment, so a reviewer reads one conversation per request.
     startTranscriptSegment(context);
     const command = recogniseCommand(context.activity);
+    // A language switch first, so that the helpdesk contact is introduced in the chosen language.
+    if (command?.kind === 'language') await this.switchLanguage(context, command.locale);
+    await this.tools.introduceContactOnce(context);
     switch (command?.kind) {
       case 'help':
         await this.sendHelp(context);
         break;
       case 'language':
-        await this.switchLanguage(context, command.locale);
         break;
       case 'status':
         await this.sendStatus(context);
@@ -63,7 +65,7 @@ export class MainDialog extends InterruptibleDialog {
         else
           return step.beginDialog(
             DIAGNOSIS_DIALOG,
-            this.diagnosis.openingPosition(context, context.activity.text),
+            await this.diagnosis.openingPosition(context, context.activity.text),
           );
     }
     return step.beginDialog(DIAGNOSIS_DIALOG, startPosition());

@@ -216,6 +216,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
     now,
     expiryMinutes: config.requestExpiryMinutes,
     reminderLeadMinutes: config.reminderLeadMinutes,
+    schedule: config,
   });
 
   /** The requester cancels their own pending request (from the status card). */
@@ -299,7 +300,8 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
       'turn failed',
     );
     try {
-      await context.sendActivity(localizer.t(turnLocale(context), 'error.generic'));
+      const locale = turnLocale(context);
+      await context.sendActivity(localizer.withContact(locale, localizer.t(locale, 'error.generic')));
       await bot.clearConversation(context);
       await conversationState.saveChanges(context, true);
     } catch (secondary) {

@@ -54,7 +54,13 @@ export interface Config {
     phone: string;
     email: string;
     location: string;
+    /** Where a lost or stolen company phone is reported (so IT can lock or wipe it). */
+    lossReport: string;
+    /** How long, in office minutes, IT aims to take before it picks up a new request. */
+    responseTargetMinutes: number;
   };
+  /** The tenant offers Microsoft Entra ID account recovery to people who lost every method. */
+  accountRecovery: boolean;
   officeHours: OfficeHours;
   timeZone: string;
   defaultLocale: Locale;
@@ -331,6 +337,16 @@ export function loadConfig(env: Environment): Config {
   if (helpdeskEmail !== '' && !EMAIL.test(helpdeskEmail)) {
     reader.problems.push(`HELPDESK_CONTACT_EMAIL must be an e-mail address (got "${helpdeskEmail}")`);
   }
+  const helpdeskPhone = reader.required(
+    'HELPDESK_CONTACT_PHONE',
+    'is required (every dead end names the helpdesk)',
+  );
+  const responseTargetMinutes = reader.integer('HELPDESK_RESPONSE_TARGET_MINUTES', 30, 1, 7 * 24 * 60);
+  if (responseTargetMinutes >= requestExpiryMinutes) {
+    reader.problems.push(
+      'HELPDESK_RESPONSE_TARGET_MINUTES must be shorter than HELPDESK_REQUEST_EXPIRY_MINUTES',
+    );
+  }
   const senderMailbox = reader.optional('HELPDESK_SENDER_MAILBOX');
   if (senderMailbox !== undefined && !EMAIL.test(senderMailbox)) {
     reader.problems.push(`HELPDESK_SENDER_MAILBOX must be an e-mail address (got "${senderMailbox}")`);
@@ -364,10 +380,14 @@ export function loadConfig(env: Environment): Config {
     senderMailbox,
     breakGlassUserIds: reader.guidList('HELPDESK_BREAK_GLASS_USER_IDS', { required: false }),
     helpdesk: {
-      phone: reader.required('HELPDESK_CONTACT_PHONE', 'is required (every dead end names the helpdesk)'),
+      phone: helpdeskPhone,
       email: helpdeskEmail,
       location: reader.withDefault('HELPDESK_CONTACT_LOCATION', ''),
+      // Without a separate desk for losses, the helpdesk itself takes the report.
+      lossReport: reader.withDefault('HELPDESK_LOSS_REPORT_CONTACT', helpdeskPhone),
+      responseTargetMinutes,
     },
+    accountRecovery: reader.boolean('HELPDESK_ACCOUNT_RECOVERY', false),
     officeHours: officeHours ?? {
       days: [1, 2, 3, 4, 5],
       startMinute: 540,

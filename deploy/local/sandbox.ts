@@ -18,6 +18,8 @@ export const sandboxEnvironment: Record<string, string> = {
   HELPDESK_CONTACT_PHONE: '03-1234-0000',
   HELPDESK_CONTACT_EMAIL: 'helpdesk@contoso.example',
   HELPDESK_CONTACT_LOCATION: '本社 3F IT カウンター',
+  HELPDESK_LOSS_REPORT_CONTACT: '総務部 端末管理窓口 (内線 2222)',
+  HELPDESK_RESPONSE_TARGET_MINUTES: '30',
   HELPDESK_SQLITE_PATH: '.data/sandbox.sqlite',
   HELPDESK_AUDIT_KEY: 'sandbox-only-audit-key-not-for-production-use',
   // Executed resets are announced in the team's General channel and mailed from the demo mailbox.

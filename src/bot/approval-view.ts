@@ -1,3 +1,4 @@
+import { isWithinOfficeHours } from '../domain/office-hours';
 import type { ApprovalCardData } from '../../cards/approval';
 import type { ApprovalRestrictedCardData } from '../../cards/approval-restricted';
 import type { Config, Locale } from '../config';
@@ -136,23 +137,8 @@ export function restrictedCardData(
   };
 }
 
-function minutesIntoDay(date: Date, timeZone: string): { day: number; minute: number } {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    weekday: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(date);
-  const value = (type: string): string => parts.find((part) => part.type === type)?.value ?? '';
-  const day = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(value('weekday')) + 1;
-  return { day, minute: Number(value('hour')) * 60 + Number(value('minute')) };
-}
-
 export function isOutsideOfficeHours(date: Date, config: Pick<Config, 'officeHours' | 'timeZone'>): boolean {
-  const { day, minute } = minutesIntoDay(date, config.timeZone);
-  const hours = config.officeHours;
-  return !hours.days.includes(day) || minute < hours.startMinute || minute >= hours.endMinute;
+  return !isWithinOfficeHours(date, config);
 }
 
 /** A message key that may not exist (step names come from the executor); falls back to the raw text. */
@@ -329,7 +315,7 @@ export function approvalCardData(
     })),
     methodsNote,
     flagsTitle: t('approval.flags.title'),
-    flags,
+    flags: flags.map((flag) => `${t('common.bullet')}${flag}`),
     links,
     actionable,
     canApprove: actionable && !blocksApproval(facts, request, config.breakGlassUserIds),

@@ -188,6 +188,9 @@ export class HelpdeskBot extends TeamsActivityHandler {
       welcomeCardData(this.deps.localizer, locale, this.deps.transcriptRetentionDays),
     );
     await context.sendActivity(MessageFactory.attachment(toAttachment(card)));
+    // The welcome card names the helpdesk and asks to keep it: the first reply need not repeat it.
+    const profile = await this.profile.get(context, {});
+    await this.profile.set(context, { ...profile, contactShown: true });
     this.deps.logger.info({ conversationType: 'personal' }, 'welcome card sent');
   }
 }

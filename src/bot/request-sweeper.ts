@@ -1,6 +1,7 @@
 import { isAppError } from '../errors';
 import { transition } from '../domain/request-lifecycle';
 import type { ResetRequest } from '../domain/reset-request';
+import { requestDeadlines, type OfficeSchedule } from '../domain/office-hours';
 import type { Logger } from '../log';
 import type { AuditLog } from '../ports/audit-log';
 import { authMethodTypesFor, isResetMethodType } from '../domain/reset-plan';
@@ -17,6 +18,8 @@ export interface RequestSweeperOptions {
   now: () => Date;
   expiryMinutes: number;
   reminderLeadMinutes: number;
+  /** Expiry and reminders count office minutes only: a request is never lost to a night or a weekend. */
+  schedule: OfficeSchedule;
   /** How often a settled request's pass is checked for a newly registered method. */
   loopCheckMinutes?: number;
   intervalMs?: number;
@@ -94,7 +97,8 @@ export class RequestSweeper {
   private async sweepPending(stored: StoredRequest): Promise<void> {
     const { request } = stored;
     const now = this.options.now();
-    const expiresAt = Date.parse(request.createdAt) + this.options.expiryMinutes * MINUTE;
+    const deadlines = requestDeadlines(new Date(request.createdAt), this.options, this.options.schedule);
+    const expiresAt = deadlines.expiresAt.getTime();
     if (now.getTime() >= expiresAt) {
       const saved = await this.save(transition(request, 'EXPIRED', SWEEPER, now), stored.eTag);
       if (!saved) return;
@@ -104,12 +108,13 @@ export class RequestSweeper {
       await this.options.notifier.tellApprovers(saved.request, 'lifecycle.expiredApprovers', {});
       return;
     }
-    const remindAt = expiresAt - this.options.reminderLeadMinutes * MINUTE;
-    if (now.getTime() >= remindAt && request.reminderSentAt === undefined) {
+    if (now.getTime() >= deadlines.remindAt.getTime() && request.reminderSentAt === undefined) {
       // Recorded before it is sent: a crash in between loses one reminder rather than sending two.
       const saved = await this.save({ ...request, reminderSentAt: now.toISOString() }, stored.eTag);
       if (!saved) return;
-      const minutes = Math.max(1, Math.ceil((expiresAt - now.getTime()) / MINUTE));
+      // Office minutes left: a reminder sent at closing time does not count the night.
+      const wall = Math.ceil((expiresAt - now.getTime()) / MINUTE);
+      const minutes = Math.max(1, Math.min(this.options.reminderLeadMinutes, wall));
       const sent = await this.options.notifier.tellApprovers(saved.request, 'lifecycle.reminder', {
         minutes,
       });

@@ -137,6 +137,8 @@ export class TeamsNotifier implements RequestNotifier {
       if (request.state !== 'FAILED') {
         lines.push(t(request.decision?.action === 'replace_phone' ? 'outcome.nextReplace' : 'outcome.next'));
       }
+      // Part of the reset did not happen: the person needs a human, even if Teams stops working.
+      if (request.state !== 'DONE') lines.push(this.deps.localizer.fullContactLines(locale).join('\n'));
     } else {
       lines.push(t(`status.state.${request.state}` as MessageKey));
     }
@@ -166,7 +168,7 @@ export class TeamsNotifier implements RequestNotifier {
   ): Promise<boolean> {
     const locale = request.locale;
     const lines = keys.map((key) => this.deps.localizer.t(locale, key, { requestId: request.id, ...params }));
-    if (withContact) lines.push(this.deps.localizer.contactLines(locale).join('\n'));
+    if (withContact) lines.push(this.deps.localizer.fullContactLines(locale).join('\n'));
     return this.tellRequester(request, lines);
   }
 
@@ -262,6 +264,8 @@ export class TeamsNotifier implements RequestNotifier {
       showNoted: forRequester,
       afterNoted: t('pass.afterNoted'),
       notedLabel: t('pass.noted'),
+      contactTitle: t('dialog.contactTitle'),
+      contactLines: this.deps.localizer.fullContactLines(locale),
     });
   }
 

@@ -6,6 +6,8 @@ import { resolveLocale } from '../i18n/localizer';
 export interface UserProfile {
   /** Set only by the person's explicit choice; it outranks every other source of the language. */
   locale?: Locale;
+  /** The helpdesk contact has been shown once (on install or in the first reply). */
+  contactShown?: boolean;
 }
 
 const LOCALE_KEY = Symbol('helpdesk.locale');

@@ -209,6 +209,30 @@ function toClosing(node: Omit<AdviceNode, 'kind' | 'next'>): AdviceNode {
   return { kind: 'advice', ...node, next: CLOSING_NODE };
 }
 
+/** Before a planned phone change: the order that never leaves the person without a way to sign in. */
+const PLAN_KEYS: readonly DiagnosisKey[] = [
+  'diag.plan.body.intro',
+  'diag.plan.item.authenticator',
+  'diag.plan.item.number',
+  'diag.plan.item.check',
+  'diag.plan.item.oldPhone',
+];
+
+/**
+ * Offered before a reset request to people with no method left, where the tenant uses Microsoft
+ * Entra ID account recovery (HELPDESK_ACCOUNT_RECOVERY). Not a node: the map does not depend on
+ * configuration, so every tenant walks the same leaves.
+ */
+export const ACCOUNT_RECOVERY_ADVICE = {
+  titleKey: 'diag.accountRecovery.title',
+  bodyKeys: [
+    'diag.accountRecovery.body.what',
+    'diag.accountRecovery.body.need',
+    'diag.accountRecovery.body.how',
+    'diag.accountRecovery.body.fallback',
+  ],
+} as const satisfies { titleKey: DiagnosisKey; bodyKeys: readonly DiagnosisKey[] };
+
 const NODES: readonly DiagnosisNode[] = [
   // ── What happened? ──────────────────────────────────────────────────────────────────────────
   {
@@ -257,6 +281,7 @@ const NODES: readonly DiagnosisNode[] = [
         sets: { situation: 'S1b', lostOrStolen: true },
         matches: {
           ja: [
+            '携帯電話の紛失・盗難',
             '電話の紛失・盗難',
             '紛失',
             '盗難',
@@ -372,7 +397,7 @@ const NODES: readonly DiagnosisNode[] = [
       {
         value: 'yes',
         labelKey: 'diag.changed.oldPhone.opt.yes',
-        next: 'changed.withOld.account',
+        next: 'changed.withOld.plan',
         sets: { oldPhoneInHand: true, workingMethod: 'old-phone' },
         matches: merge(YES, {
           ja: ['手元にあり使える', '手元にある', '使える', 'ある'],
@@ -391,11 +416,54 @@ const NODES: readonly DiagnosisNode[] = [
       },
     ],
   },
+  {
+    kind: 'advice',
+    id: 'changed.withOld.plan',
+    titleKey: 'diag.plan.title',
+    bodyKeys: PLAN_KEYS,
+    showContact: false,
+    next: 'changed.withOld.account',
+  },
   accountQuestion('changed.withOld.account', 'work.selfService', 'personal.steps'),
   accountQuestion('changed.noOld.account', 'work.otherMethod', 'personal.canSignIn'),
 
   // ── S1b: lost or stolen (a security event) ──────────────────────────────────────────────────
-  accountQuestion('lost.account', 'lost.work.admin', 'lost.personal'),
+  accountQuestion('lost.account', 'lost.work.company', 'lost.personal'),
+  {
+    kind: 'question',
+    id: 'lost.work.company',
+    promptKey: 'diag.lost.company.prompt',
+    hintKey: 'diag.lost.company.hint',
+    options: [
+      {
+        value: 'yes',
+        labelKey: 'diag.lost.company.opt.yes',
+        next: 'lost.work.report',
+        matches: merge(YES, {
+          ja: ['会社の携帯電話', '会社支給', '支給された', '会社の', '社用', '社用携帯', '会社'],
+          en: ['company phone', 'company', 'work phone', 'issued by the company', 'company issued'],
+        }),
+      },
+      {
+        value: 'no',
+        labelKey: 'diag.lost.company.opt.no',
+        next: 'lost.work.admin',
+        matches: merge(NO, {
+          ja: ['個人の携帯電話', '個人の', '私物', '自分の', '個人'],
+          en: ['my own phone', 'my own', 'own phone', 'personal phone', 'mine'],
+        }),
+      },
+      { value: 'unsure', labelKey: 'diag.common.opt.unsure', next: 'lost.work.report', matches: UNSURE },
+    ],
+  },
+  {
+    kind: 'advice',
+    id: 'lost.work.report',
+    titleKey: 'diag.lost.report.title',
+    bodyKeys: ['diag.lost.report.body.report', 'diag.lost.report.body.wipe'],
+    showContact: true,
+    next: 'lost.work.admin',
+  },
   adminQuestion('lost.work.admin', 'lost.work.request'),
   {
     kind: 'end',
@@ -474,18 +542,16 @@ const NODES: readonly DiagnosisNode[] = [
     bodyKeys: [
       'diag.work.selfService.body.intro',
       'diag.work.selfService.body.order',
-      'diag.work.selfService.body.phoneExists',
+      'diag.work.selfService.body.addFallback',
       'diag.work.selfService.body.authenticator',
     ],
     stepKeys: [
       'diag.work.selfService.step.open',
       'diag.work.selfService.step.signIn',
-      'diag.work.selfService.step.add',
+      'diag.work.selfService.step.change',
       'diag.work.selfService.step.number',
       'diag.work.selfService.step.sendCode',
       'diag.work.selfService.step.verify',
-      'diag.work.selfService.step.default',
-      'diag.work.selfService.step.delete',
     ],
     showContact: false,
     next: CLOSING_NODE,
@@ -529,6 +595,7 @@ const NODES: readonly DiagnosisNode[] = [
       'diag.work.adminEnd.body.who',
       'diag.work.adminEnd.body.portal',
       'diag.work.adminEnd.body.reregister',
+      'diag.work.adminEnd.body.tap',
       'diag.work.adminEnd.body.next',
       'diag.work.adminEnd.body.powershell',
       'diag.work.adminEnd.body.lost',
@@ -544,6 +611,7 @@ const NODES: readonly DiagnosisNode[] = [
       'diag.work.onlyGaEnd.body.why',
       'diag.work.onlyGaEnd.body.otherMethods',
       'diag.work.onlyGaEnd.body.altEmail',
+      'diag.work.onlyGaEnd.body.altEmailCan',
       'diag.work.onlyGaEnd.body.support',
       'diag.work.onlyGaEnd.body.contract',
       'diag.work.onlyGaEnd.body.future',
@@ -595,19 +663,30 @@ const NODES: readonly DiagnosisNode[] = [
     kind: 'advice',
     id: 'personal.steps',
     titleKey: 'diag.personal.steps.title',
-    bodyKeys: [
-      'diag.personal.steps.body.intro',
-      'diag.personal.steps.body.order',
-      'diag.personal.steps.body.alias',
-    ],
+    bodyKeys: ['diag.personal.steps.body.intro', 'diag.personal.steps.body.order'],
     stepKeys: [
       'diag.personal.steps.step.signIn',
       'diag.personal.steps.step.security',
       'diag.personal.steps.step.advanced',
       'diag.personal.steps.step.add',
       'diag.personal.steps.step.verify',
-      'diag.personal.steps.step.primary',
       'diag.personal.steps.step.delete',
+    ],
+    showContact: false,
+    next: 'personal.alias',
+  },
+  // The seed's second flow: a number used to sign in is an alias, the only place "make primary" exists.
+  {
+    kind: 'advice',
+    id: 'personal.alias',
+    titleKey: 'diag.personal.alias.title',
+    bodyKeys: ['diag.personal.alias.body.intro'],
+    stepKeys: [
+      'diag.personal.alias.step.open',
+      'diag.personal.alias.step.manage',
+      'diag.error.primaryAlias.step.add',
+      'diag.error.primaryAlias.step.primary',
+      'diag.error.primaryAlias.step.delete',
     ],
     showContact: false,
     next: CLOSING_NODE,
@@ -616,7 +695,7 @@ const NODES: readonly DiagnosisNode[] = [
     kind: 'advice',
     id: 'personal.otherOption',
     titleKey: 'diag.personal.otherOption.title',
-    bodyKeys: ['diag.personal.otherOption.body.intro'],
+    bodyKeys: ['diag.personal.otherOption.body.intro', 'diag.personal.otherOption.body.recoveryCode'],
     stepKeys: [
       'diag.personal.otherOption.step.start',
       'diag.personal.otherOption.step.link',
@@ -768,7 +847,12 @@ const NODES: readonly DiagnosisNode[] = [
         next: 'error.somethingWentWrong',
         sets: { errorCode: 'ERR_SOMETHING_WENT_WRONG' },
         matches: {
-          ja: ['something went wrong', 'エラーが発生しました', '問題が発生しました'],
+          ja: [
+            '問題が発生しました (something went wrong)',
+            'something went wrong',
+            'エラーが発生しました',
+            '問題が発生しました',
+          ],
           en: ['something went wrong', 'an error occurred'],
         },
       },
@@ -844,6 +928,7 @@ const NODES: readonly DiagnosisNode[] = [
       'diag.error.0x8019019a.step.cache',
       'diag.error.0x8019019a.step.signIn',
       'diag.error.0x8019019a.step.addInfo',
+      'diag.error.somethingWentWrong.step.later',
     ],
     showContact: false,
   }),
@@ -867,8 +952,9 @@ const NODES: readonly DiagnosisNode[] = [
       'diag.error.countryCode.step.otherFormat',
       'diag.error.countryCode.step.carrier',
       'diag.error.countryCode.step.mobileData',
+      'diag.error.somethingWentWrong.step.support',
     ],
-    showContact: false,
+    showContact: true,
   }),
   toClosing({
     id: 'error.primaryAlias',
@@ -921,6 +1007,8 @@ const NODES: readonly DiagnosisNode[] = [
       'diag.prevent.row.noEmail',
       'diag.prevent.row.orgAdmin',
       'diag.prevent.row.onlyAdmin',
+      'diag.prevent.body.plan',
+      ...PLAN_KEYS.slice(1),
     ],
     showContact: false,
     next: CLOSING_NODE,

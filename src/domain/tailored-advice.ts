@@ -127,7 +127,9 @@ export function tailoredAdvice(
     if (stage === 'otherMethod' && facts.oldPhoneInHand === false)
       notes.push(note('tailored.authenticator.wifi'));
   }
-  if (has('windowsHelloForBusiness')) notes.push(namedNote('windowsHelloForBusiness', methods));
+  if (has('windowsHelloForBusiness')) {
+    notes.push(namedNote('windowsHelloForBusiness', methods), note('tailored.windowsHello.then'));
+  }
   if (has('fido2')) notes.push(namedNote('fido2', methods));
   if (has('softwareOath')) notes.push(note('tailored.softwareOath'));
   if (has('alternateMobile')) notes.push(note('tailored.alternateMobile'));

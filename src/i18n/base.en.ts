@@ -10,7 +10,7 @@ export const baseEn = {
   'welcome.point.request': 'If you cannot sign in at all, ask IT to reset your sign-in methods.',
   'welcome.point.status': 'Type "status" at any time to see your open request.',
   'welcome.storage':
-    'What I keep: this conversation without full phone numbers or passes, for {retentionDays} days; your request and its audit record, as your organisation requires.',
+    'What I keep: this conversation without full phone numbers or Temporary Access Passes, for {retentionDays} days; your request and its audit record, as your organisation requires.',
   'welcome.start': 'Start',
   'welcome.switchLanguage': '日本語で表示',
   'contact.title': 'Helpdesk',
@@ -19,6 +19,8 @@ export const baseEn = {
   'contact.location': 'Desk: {helpdeskLocation}',
   'contact.hours': 'Hours: {officeHours}',
   'contact.noTeams': 'If you cannot open Teams at all, call or email the helpdesk.',
+  'contact.keep': 'Keep these details somewhere outside Teams, in case Teams stops working for you.',
+  'contact.intro.title': "First, the helpdesk's contact details",
   'help.title': 'What I can do',
   'help.body':
     'Tell me what happened and I will guide you. You can type these at any time: "start over" to begin again, "cancel" to stop, "status" to see your open request, "English" or "日本語" to change the language.',
@@ -34,6 +36,7 @@ export const baseEn = {
   'common.officeHours.days.7': 'Sun',
   'common.officeHours.format': '{days} {start}–{end} ({timeZone})',
   'common.officeHours.range': '{first}–{last}',
+  'common.bullet': '• ',
   'dialog.alreadyAnswered': 'You already answered that question. Here is the current one.',
   'dialog.chooseOption': 'Please pick one of the buttons, or type one of the choices.',
   'dialog.tooLong': 'That is too long. Please keep it under {max} characters.',
@@ -58,8 +61,7 @@ export const baseEn = {
   'intake.phone.reason.EMPTY': 'I did not find a phone number in that message.',
   'intake.phone.reason.TOO_LONG': 'That is too long to be a phone number.',
   'intake.phone.reason.TOO_SHORT': 'That number is too short.',
-  'intake.phone.reason.LETTERS':
-    'Please type the number with digits only. Numbers written with letters (such as 1-800-FLOWERS) cannot receive codes.',
+  'intake.phone.reason.LETTERS': 'Please type the number with digits only; letters cannot be used.',
   'intake.phone.reason.HAS_EXTENSION':
     'An extension cannot receive text messages. Please type a mobile number without an extension.',
   'intake.phone.reason.UNKNOWN_COUNTRY_CODE':
@@ -81,16 +83,25 @@ export const baseEn = {
   'intake.confirm.phone': 'New number',
   'intake.confirm.verification': 'Identity check',
   'intake.confirm.reason': 'What happened',
-  'intake.confirm.account': 'Account',
   'intake.confirm.submit': 'Send request',
   'intake.confirm.editPhone': 'Change the number',
   'intake.confirm.cancel': 'Cancel',
   'intake.confirm.prompt': 'Please check the details and choose a button.',
   'intake.created': 'Your request has been sent. Request number: {requestId}',
-  'intake.next':
-    'An IT administrator will look at it during office hours ({officeHours}) and contact you for the identity check you chose. After approval I will reset your sign-in methods and send you a one-time Temporary Access Pass in this chat. You may be signed out, so keep this chat open.',
+  'intake.next.title': 'Your request has been received',
+  'intake.next.review':
+    'IT checks it during office hours ({officeHours}) and contacts you the way you chose, to confirm it is you.',
+  'intake.next.target': 'Expect to hear back within about {responseTarget} minutes of office time.',
+  'intake.next.outsideHours': 'It is outside office hours now, so IT will see it from {seenAt}.',
+  'intake.next.expiry':
+    'If it is not approved by {expiresAt}, the request expires. Time outside office hours does not count.',
+  'intake.next.passOnCall':
+    'The approver reads your Temporary Access Pass to you during the verification call; it is never shown in the chat.',
+  'intake.next.passInChat':
+    'Once approved, a box for a code arrives in this chat. Type the code the IT person gives you on the verification call, and your Temporary Access Pass appears.',
+  'intake.next.keepOpen': 'You may be signed out for a moment, so keep this chat open.',
   'intake.alreadyOpen':
-    'You already have a request in progress: {requestId}. You cannot send a second one until it is finished. Type "status" to see it.',
+    'You already have a request in progress ({requestId}). You can file a new one once it is finished. Type "status" to see it.',
   'intake.refused.title': 'I cannot send a request here',
   'intake.noIdentity':
     'I cannot confirm your account from Teams here, so I cannot send a request. Please contact the helpdesk.',
@@ -221,17 +232,18 @@ export const baseEn = {
   'approval.undeliverable.title': 'Saved, but IT has not seen it yet',
   'approval.undeliverable':
     'I could not reach the IT approvers right now. Your request {requestId} is saved. Please contact the helpdesk so that someone looks at it.',
-  'pass.title': 'Your Temporary Access Pass',
+  'pass.title': 'Your Temporary Access Pass (works once)',
   'pass.body':
-    'Use this one-time pass to sign in and register your sign-in methods again at https://mysignins.microsoft.com/security-info. It works once and expires at {expiresAt}.',
-  'pass.value': 'Pass: {pass}',
+    'Sign in at https://mysignins.microsoft.com/security-info with this Temporary Access Pass and register your sign-in methods again. It expires at {expiresAt}.',
+  'pass.value': 'Temporary Access Pass: {pass}',
   'pass.afterNoted':
     'When you have written it down, press the button. I will then sign you out everywhere, so that your old phone can no longer be used.',
   'pass.noted': 'I have noted it',
-  'pass.notedThanks': 'Thank you. You are now being signed out everywhere; sign in again with the pass.',
+  'pass.notedThanks':
+    'Thank you. You are now being signed out everywhere; sign in again with the Temporary Access Pass.',
   'pass.forApprover.title': 'Pass for {name} ({requestId})',
   'pass.forApprover.body':
-    'The phone was lost or stolen, so give this one-time pass to the person on your verification call. It expires at {expiresAt}. Do not send it by mail or chat.',
+    'The phone was lost or stolen: read this Temporary Access Pass to the person during the verification call. It expires at {expiresAt}. Never send it by email or chat.',
   'outcome.DONE': 'Your request {requestId} is done. Your old sign-in methods were removed.',
   'outcome.PARTIAL': 'Your request {requestId} was only partly done. IT has been told and will contact you.',
   'outcome.FAILED':
@@ -282,10 +294,9 @@ export const baseEn = {
   'lifecycle.loopRegistered':
     'I can see a new sign-in method on your account. You are all set; the rest of your Temporary Access Pass was removed for safety.',
   'lifecycle.loopExpired':
-    'Your Temporary Access Pass for request {requestId} expired before you registered a new sign-in method. Please contact the helpdesk to get a new one.',
+    'The Temporary Access Pass for request {requestId} expired before a new sign-in method was registered. If you need a new one, contact the helpdesk.',
   'lifecycle.loopExpiredApprovers':
     'The pass for request {requestId} ({name}) expired unused: the person has no sign-in method. Please contact them.',
-  'lifecycle.limitRefused': 'I cannot take this request: {why}',
 } as const satisfies Record<string, string>;
 
 export type BaseKey = keyof typeof baseEn;

@@ -1,15 +1,15 @@
 import type { BaseKey } from './base.en';
 
 export const baseJa: Record<BaseKey, string> = {
-  'welcome.title': '電話が変わってサインインできませんか? お手伝いします。',
+  'welcome.title': '携帯電話が変わって、サインインできませんか？ お手伝いします。',
   'welcome.intro':
-    '確認コードが古い電話や紛失した電話に届いてしまうときにお手伝いします。いくつか質問したあと、ご自身で直す手順をご案内するか、IT 部門にリセットを申請します。',
+    '確認コードが古い携帯電話や、なくした携帯電話に届くときにお手伝いします。いくつか質問したあと、ご自身で直す手順をご案内するか、IT 部門にリセットを申請します。',
   'welcome.point.diagnose': '何をすればよいか、順番にご案内します。',
   'welcome.point.request':
     'まったくサインインできない場合は、IT 部門にサインイン方法のリセットを申請できます。',
   'welcome.point.status': '「状況」と入力すると、いつでも申請中の内容を確認できます。',
   'welcome.storage':
-    '保存する内容: この会話 (電話番号の全桁とパスは除きます) を {retentionDays} 日間。申請と監査記録は組織の規定に従って保存します。',
+    '保存する内容: この会話 (電話番号の全桁と一時アクセス パスは除きます) を {retentionDays} 日間。申請と監査記録は、組織の規定に従って保存します。',
   'welcome.start': '始める',
   'welcome.switchLanguage': 'Show in English',
   'contact.title': 'ヘルプデスク',
@@ -18,12 +18,14 @@ export const baseJa: Record<BaseKey, string> = {
   'contact.location': '窓口: {helpdeskLocation}',
   'contact.hours': '受付時間: {officeHours}',
   'contact.noTeams': 'Teams を開けない場合は、ヘルプデスクに電話またはメールでご連絡ください。',
+  'contact.keep': 'Teams が使えなくなったときのために、この連絡先を控えておいてください。',
+  'contact.intro.title': 'はじめに、ヘルプデスクの連絡先をお伝えします',
   'help.title': 'できること',
   'help.body':
-    '何があったかを教えていただければ、順番にご案内します。次の言葉はいつでも入力できます。「最初から」でやり直し、「キャンセル」で中止、「状況」で申請中の内容の確認、「English」または「日本語」で言語の切り替えです。',
+    '何があったかを教えていただければ、順番にご案内します。「最初から」でやり直し、「キャンセル」で終了、「状況」で申請の確認、「English」または「日本語」で言語の切り替えができます。',
   'language.switched': 'これから日本語でお答えします。',
   'error.generic':
-    '申し訳ありません。こちらで問題が発生しました。少し待ってから、もう一度お試しください。続く場合はヘルプデスクにご連絡ください。',
+    '申し訳ありません。こちらで問題が発生しました。少し待ってから、もう一度お試しください。続く場合は、ヘルプデスクにご連絡ください。',
   'common.officeHours.days.1': '月',
   'common.officeHours.days.2': '火',
   'common.officeHours.days.3': '水',
@@ -33,12 +35,13 @@ export const baseJa: Record<BaseKey, string> = {
   'common.officeHours.days.7': '日',
   'common.officeHours.format': '{days} {start}～{end} ({timeZone})',
   'common.officeHours.range': '{first}～{last}',
+  'common.bullet': '・',
   'dialog.alreadyAnswered': 'この質問にはすでに回答済みです。いまの質問はこちらです。',
   'dialog.chooseOption': 'ボタンを選ぶか、選択肢の言葉を入力してください。',
   'dialog.tooLong': '入力が長すぎます。{max} 文字以内でお願いします。',
   'dialog.empty': '文字が届いていません。もう一度入力してください。',
   'dialog.cancelled':
-    '中止しました。IT 部門には何も送っていません。お困りのときは、いつでも話しかけてください。',
+    'キャンセルしました。IT 部門には何も送っていません。お困りのときは、いつでも話しかけてください。',
   'dialog.startingOver': '最初からやり直します。',
   'dialog.understood': 'いただいた内容から「{answer}」として進めます。',
   'dialog.noted': 'ありがとうございます。いただいた内容は、このあとの質問で使います。',
@@ -51,48 +54,57 @@ export const baseJa: Record<BaseKey, string> = {
   'dialog.listLabel': 'ひとつ選んでください',
   'dialog.contactTitle': 'ヘルプデスクへの連絡先',
   'intake.phone.prompt':
-    '新しい携帯電話の番号を入力してください。例: 090-1234-5678。日本以外の番号は、+ と国番号から入力してください (例: +1 206 555 0100)。',
+    '新しい携帯電話の番号を入力してください (例: 090-1234-5678)。日本以外の番号は、+ と国番号から入力します (例: +1 206 555 0100)。',
   'intake.phone.accepted': '新しい番号: {national} (国際形式: {international})',
   'intake.phone.fromEarlier':
     '先ほどの番号で申請します: {national} (国際形式: {international})。違う場合は、確認の画面で番号を直せます。',
   'intake.phone.reason.EMPTY': '電話番号が見つかりませんでした。',
   'intake.phone.reason.TOO_LONG': '電話番号としては長すぎます。',
   'intake.phone.reason.TOO_SHORT': '電話番号としては短すぎます。',
-  'intake.phone.reason.LETTERS':
-    '番号は数字だけで入力してください。英字を含む番号 (1-800-FLOWERS など) では確認コードを受け取れません。',
+  'intake.phone.reason.LETTERS': '番号は数字で入力してください。英字は使えません。',
   'intake.phone.reason.HAS_EXTENSION':
-    '内線番号ではショート メッセージを受け取れません。内線なしの携帯電話の番号を入力してください。',
+    '内線番号では SMS を受け取れません。内線なしの携帯電話番号を入力してください。',
   'intake.phone.reason.UNKNOWN_COUNTRY_CODE':
     'この国番号は見つかりませんでした。+ のあとの数字を確認してください。',
   'intake.phone.reason.INVALID': 'その国の電話番号として正しくありません。数字を確認してください。',
   'intake.phone.reason.NOT_MOBILE':
-    '固定電話などの番号のようです。確認コードはショート メッセージ (SMS) で届くため、携帯電話の番号を入力してください。',
+    '固定電話などの番号のようです。確認コードは SMS で届くため、携帯電話番号を入力してください。',
   'intake.phone.reason.INVALID_CHARACTERS':
     '電話番号だけを入力してください。数字と、必要なら先頭の +、区切りのハイフンやスペースが使えます。',
   'intake.phone.reason.MISPLACED_PLUS': '+ は番号の先頭 (国番号の前) にだけ付けられます。',
   'intake.verification.prompt':
-    'リセットの前に、IT 担当者がご本人であることを確認します。どの方法がよいですか?',
+    'リセットの前に、IT 担当者がご本人であることを確認します。どの方法がよいですか？',
   'intake.verification.video_call': 'Teams のビデオ通話',
   'intake.verification.in_person': 'IT 窓口で対面',
   'intake.verification.manager': '上長を通じて確認',
   'intake.reason.prompt': '何があったかを一文で教えてください (例: 機種変更で電話番号が変わった)。',
-  'intake.confirm.title': 'この内容で IT 部門に申請しますか?',
+  'intake.confirm.title': 'この内容で IT 部門に申請しますか？',
   'intake.confirm.phone': '新しい番号',
   'intake.confirm.verification': '本人確認の方法',
   'intake.confirm.reason': '状況',
-  'intake.confirm.account': 'アカウント',
   'intake.confirm.submit': '申請する',
   'intake.confirm.editPhone': '番号を直す',
-  'intake.confirm.cancel': 'やめる',
+  'intake.confirm.cancel': 'キャンセル',
   'intake.confirm.prompt': '内容を確認して、ボタンを選んでください。',
   'intake.created': '申請しました。申請番号は {requestId} です。',
-  'intake.next':
-    'IT 担当者が受付時間 ({officeHours}) 内に確認し、選んだ方法でご本人確認のご連絡をします。承認されると、サインイン方法をリセットし、このチャットで 1 回だけ使える一時アクセス パス (Temporary Access Pass) をお送りします。いったんサインアウトされることがあるため、このチャットを開いたままにしてください。',
+  'intake.next.title': '申請を受け付けました',
+  'intake.next.review':
+    'IT 担当者が受付時間 ({officeHours}) 内に確認し、選んだ方法でご本人確認のご連絡をします。',
+  'intake.next.target': '確認までの目安は、受付時間内で {responseTarget} 分ほどです。',
+  'intake.next.outsideHours': 'いまは受付時間外です。確認は {seenAt} 以降になります。',
+  'intake.next.expiry':
+    '{expiresAt} までに承認されないと、申請は期限切れになります。受付時間外は期限の時間に数えません。',
+  'intake.next.passOnCall':
+    '一時アクセス パスは、本人確認の通話で承認者から口頭でお伝えします。チャットには表示しません。',
+  'intake.next.passInChat':
+    '承認されると、このチャットにコードの入力欄が届きます。本人確認の通話で担当者が伝えるコードを入力すると、一時アクセス パスが表示されます。',
+  'intake.next.keepOpen':
+    'いったんサインアウトされることがあります。このチャットは開いたままにしてください。',
   'intake.alreadyOpen':
-    '処理中の申請 {requestId} があります。完了するまで新しい申請はできません。「状況」と入力すると内容を確認できます。',
+    '処理中の申請 {requestId} があります。完了するまで、新しい申請はできません。「状況」と入力すると、内容を確認できます。',
   'intake.refused.title': 'ここでは申請できません',
   'intake.noIdentity':
-    'Teams からあなたのアカウントを確認できないため、ここでは申請できません。ヘルプデスクにご連絡ください。',
+    'Teams からアカウントを確認できないため、ここでは申請できません。ヘルプデスクにご連絡ください。',
   'intake.monthlyCap': '今月の申請の上限 ({cap} 件) に達しました。ヘルプデスクに直接ご連絡ください。',
   'status.none': '処理中の申請はありません。',
   'status.title': '申請 {requestId}',
@@ -110,7 +122,7 @@ export const baseJa: Record<BaseKey, string> = {
   'status.state.CANCELLED': 'キャンセル済み',
   'status.state.EXPIRED': '期限切れ',
   'approval.title': 'MFA リセット申請 {requestId}',
-  'approval.state.PENDING': '判断待ち',
+  'approval.state.PENDING': '承認待ち',
   'approval.state.APPROVED': '承認済み: まもなくリセットを実行します',
   'approval.state.EXECUTING': '承認済み: リセットを実行中です',
   'approval.state.DONE': '完了',
@@ -118,7 +130,7 @@ export const baseJa: Record<BaseKey, string> = {
   'approval.state.FAILED': '失敗: リセットできていない項目があります',
   'approval.state.DENIED': '却下',
   'approval.state.CANCELLED': '申請者がキャンセルしました',
-  'approval.state.EXPIRED': '判断がないまま期限切れになりました',
+  'approval.state.EXPIRED': '承認も却下もされないまま期限切れになりました',
   'approval.fact.requester': '申請者',
   'approval.fact.upn': 'サインイン名',
   'approval.fact.department': '部署',
@@ -133,11 +145,11 @@ export const baseJa: Record<BaseKey, string> = {
   'approval.fact.reason': '本人の説明',
   'approval.fact.unknown': '(不明)',
   'approval.situation.S1a': '番号変更・機種変更',
-  'approval.situation.S1b': '電話の紛失・盗難',
+  'approval.situation.S1b': '携帯電話の紛失・盗難',
   'approval.situation.S2': '古い番号に確認コードが届く',
   'approval.situation.S3': '番号の登録でエラー',
   'approval.situation.S4': '予備の方法を追加したい',
-  'approval.workingMethod.old-phone': '古い電話',
+  'approval.workingMethod.old-phone': '古い携帯電話',
   'approval.workingMethod.other-method': 'ほかの方法',
   'approval.workingMethod.none': 'なし',
   'approval.methods.title': '現在の登録内容 (Microsoft Entra ID)',
@@ -170,7 +182,7 @@ export const baseJa: Record<BaseKey, string> = {
   'approval.restricted.tooOften': '更新が多すぎます。1 分ほど待ってからもう一度お試しください。',
   'approval.link.chat': 'Teams でチャット',
   'approval.link.call': 'Teams で通話',
-  'approval.input.verification': 'どの方法で本人確認しましたか? (必須)',
+  'approval.input.verification': 'どの方法で本人確認しましたか？ (必須)',
   'approval.verification.video_call': 'Teams のビデオ通話',
   'approval.verification.in_person': '対面',
   'approval.verification.manager': '上長を通じて確認',
@@ -192,7 +204,7 @@ export const baseJa: Record<BaseKey, string> = {
   'approval.button.claim': '対応します',
   'approval.button.refresh': '最新にする',
   'approval.claimedBy': '{name} さんが {at} から対応しています。',
-  'approval.decidedBy': '{name} さんが {at} に判断しました。本人確認: {verification}',
+  'approval.decidedBy': '{name} さんが {at} に対応しました。本人確認: {verification}',
   'approval.deniedReason': '理由: {reason}',
   'approval.step.line': '{step}: {status}',
   'approval.step.status.started': '実行中',
@@ -203,8 +215,9 @@ export const baseJa: Record<BaseKey, string> = {
   'approval.loop.expired':
     '一時アクセス パスは使われないまま期限切れになりました。本人はまだサインイン方法がありません。',
   'approval.remaining': 'まだ登録されている方法: {methods}',
-  'approval.refused.notApprover': '承認者グループのメンバーだけが判断できます。何も変更していません。',
-  'approval.refused.own': 'ご自身のアカウントの申請は判断できません。何も変更していません。',
+  'approval.refused.notApprover':
+    '承認や却下ができるのは、承認者グループのメンバーだけです。何も変更していません。',
+  'approval.refused.own': 'ご自身のアカウントの申請は、承認も却下もできません。何も変更していません。',
   'approval.refused.privileged': '特権アカウントのため、ここではリセットできません。何も変更していません。',
   'approval.refused.input': '入力を確認してください: {problems}',
   'approval.refused.notPending': 'この申請はすでに対応済みです。現在の状態を表示しています。',
@@ -220,30 +233,30 @@ export const baseJa: Record<BaseKey, string> = {
   'approval.undeliverable.title': '申請は保存しましたが、まだ IT 部門に届いていません',
   'approval.undeliverable':
     'いま IT 部門の承認者に連絡できませんでした。申請 {requestId} は保存されています。対応してもらえるよう、ヘルプデスクにご連絡ください。',
-  'pass.title': '一時アクセス パス',
+  'pass.title': '一時アクセス パス (1 回だけ使えます)',
   'pass.body':
-    'この 1 回だけ使えるパスでサインインし、https://mysignins.microsoft.com/security-info でサインイン方法を登録し直してください。使えるのは 1 回だけで、{expiresAt} に期限が切れます。',
-  'pass.value': 'パス: {pass}',
+    'この一時アクセス パスで https://mysignins.microsoft.com/security-info にサインインし、サインイン方法を登録し直してください。期限は {expiresAt} です。',
+  'pass.value': '一時アクセス パス: {pass}',
   'pass.afterNoted':
-    '書き留めたら、ボタンを押してください。そのあと、古い電話を使えないように、すべての場所からサインアウトします。',
+    '書き留めたら、ボタンを押してください。そのあと、古い携帯電話を使えないように、すべての場所からサインアウトします。',
   'pass.noted': '書き留めました',
   'pass.notedThanks':
-    'ありがとうございます。これからすべての場所でサインアウトします。パスを使ってもう一度サインインしてください。',
+    'ありがとうございます。これから、すべての場所でサインアウトします。一時アクセス パスで、もう一度サインインしてください。',
   'pass.forApprover.title': '{name} さんの一時アクセス パス ({requestId})',
   'pass.forApprover.body':
-    '電話の紛失・盗難のため、本人確認の通話でこの 1 回だけ使えるパスをお伝えください。{expiresAt} に期限が切れます。メールやチャットでは送らないでください。',
+    '携帯電話の紛失・盗難のため、本人確認の通話で、この一時アクセス パスを口頭でお伝えください。期限は {expiresAt} です。メールやチャットでは送らないでください。',
   'outcome.DONE': '申請 {requestId} が完了しました。古いサインイン方法を削除しました。',
   'outcome.PARTIAL':
-    '申請 {requestId} は一部のみ完了しました。IT 部門に連絡済みです。担当者からご連絡します。',
+    '申請 {requestId} は一部のみ完了しました。IT 部門には連絡済みで、担当者からご連絡します。',
   'outcome.FAILED':
-    '申請 {requestId} を実行できませんでした。アカウントは変更されていません。IT 部門に連絡済みです。担当者からご連絡します。',
+    '申請 {requestId} を実行できませんでした。アカウントは変更されていません。IT 部門には連絡済みで、担当者からご連絡します。',
   'outcome.next':
-    '次に、https://mysignins.microsoft.com/security-info を開き、一時アクセス パスでサインインして、新しい電話番号を追加し、既定のサインイン方法に設定してください。',
+    '次に、https://mysignins.microsoft.com/security-info を開きます。一時アクセス パスでサインインして新しい電話番号を追加し、既定のサインイン方法にしてください。',
   'outcome.nextReplace': '次からは、いつもどおりサインインしてください。確認コードは新しい番号に届きます。',
   'notice.channel': 'MFA リセット {requestId} ({name}): {state}。承認者: {approver}',
   'notice.mail.subject': 'サインイン方法がリセットされました',
   'notice.mail.body':
-    '{name} さんのサインイン方法が IT 部門によってリセットされました (申請 {requestId}、承認者 {approver})。お心当たりがない場合は、すぐにヘルプデスクにご連絡ください: {helpdeskPhone}、{helpdeskEmail}',
+    '{name} さんのサインイン方法が、IT 部門によりリセットされました (申請 {requestId}、承認者 {approver})。お心当たりがない場合は、すぐにヘルプデスクにご連絡ください: {helpdeskPhone}、{helpdeskEmail}',
   'approval.methodType.mobile': '携帯電話',
   'approval.methodType.alternateMobile': '代替の携帯電話',
   'approval.methodType.office': '会社の電話',
@@ -256,14 +269,14 @@ export const baseJa: Record<BaseKey, string> = {
   'approval.methodType.temporaryAccessPass': '一時アクセス パス',
   'approval.methodType.other': 'その他の方法',
   'approval.step.name.checkPrivilege': '管理者ロールの再確認',
-  'approval.step.name.showPassToRequester': '申請者へのパスの表示',
-  'approval.step.name.showPassToApprover': '承認者へのパスの表示',
-  'approval.step.name.deletePass': '表示できなかったパスの削除',
+  'approval.step.name.showPassToRequester': '申請者への一時アクセス パスの表示',
+  'approval.step.name.showPassToApprover': '承認者への一時アクセス パスの表示',
+  'approval.step.name.deletePass': '表示できなかった一時アクセス パスの削除',
   'approval.step.name.revokeSessions': 'サインイン セッションの取り消し',
   'approval.step.name.deleteMethods': 'サインイン方法の削除',
   'approval.step.name.createPass': '一時アクセス パスの発行',
-  'approval.step.name.showPass': 'パスの表示',
-  'approval.step.name.awaitPassNoted': '本人がパスを書き留めるのを待機',
+  'approval.step.name.showPass': '一時アクセス パスの表示',
+  'approval.step.name.awaitPassNoted': '本人が一時アクセス パスを書き留めるのを待機',
   'approval.step.name.setMobile': '新しい携帯電話番号の設定',
   'approval.step.name.verifyEndState': '結果の確認',
   'approval.step.name.notices': '通知の送信',
@@ -274,17 +287,17 @@ export const baseJa: Record<BaseKey, string> = {
     'IT 部門の {name} さんが申請 {requestId} の対応を始めました。本人確認のためにご連絡します。',
   'lifecycle.cancelled': '申請 {requestId} をキャンセルしました。アカウントは変更されていません。',
   'lifecycle.cancelButton': 'この申請をキャンセル',
-  'lifecycle.cannotCancel': '申請 {requestId} はすでに判断済みのため、キャンセルできません。',
+  'lifecycle.cannotCancel': '申請 {requestId} はすでに承認または却下されたため、キャンセルできません。',
   'lifecycle.expired':
-    '申請 {requestId} は、IT 部門が判断する前に期限切れになりました。アカウントは変更されていません。ヘルプデスクにご連絡いただくか、もう一度申請してください。',
+    '申請 {requestId} は、IT 部門が対応する前に期限切れになりました。アカウントは変更されていません。ヘルプデスクにご連絡いただくか、もう一度申請してください。',
   'lifecycle.reminder':
-    'リマインダー: {name} さんの申請 {requestId} は、あと {minutes} 分で判断がないまま期限切れになります。',
-  'lifecycle.expiredApprovers': '{name} さんの申請 {requestId} は、判断がないまま期限切れになりました。',
+    'リマインダー: {name} さんの申請 {requestId} は、あと {minutes} 分で期限切れになります。承認か却下をお願いします。',
+  'lifecycle.expiredApprovers':
+    '{name} さんの申請 {requestId} は、承認も却下もされないまま期限切れになりました。',
   'lifecycle.loopRegistered':
     '新しいサインイン方法の登録を確認しました。これで完了です。安全のため、一時アクセス パスは削除しました。',
   'lifecycle.loopExpired':
-    '申請 {requestId} の一時アクセス パスは、新しいサインイン方法が登録される前に期限切れになりました。新しいパスが必要な場合は、ヘルプデスクにご連絡ください。',
+    '申請 {requestId} の一時アクセス パスは、新しいサインイン方法が登録される前に期限切れになりました。新しい一時アクセス パスが必要な場合は、ヘルプデスクにご連絡ください。',
   'lifecycle.loopExpiredApprovers':
-    '申請 {requestId} ({name} さん) の一時アクセス パスは、使われないまま期限切れになりました。サインイン方法がない状態です。本人に連絡してください。',
-  'lifecycle.limitRefused': 'この申請は受け付けられません: {why}',
+    '申請 {requestId} ({name} さん) の一時アクセス パスは、使われないまま期限切れになりました。サインイン方法がない状態です。ご本人にご連絡ください。',
 };

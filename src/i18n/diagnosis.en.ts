@@ -4,8 +4,8 @@
  *
  * Naming: `.prompt` / `.hint` / `.opt.*` belong to question nodes, `.title` / `.body.*` / `.step.*`
  * to advice and end nodes. `.item.*` (checklist items) and `.row.*` (situation → action → needed
- * information) are list entries, not sentences. Placeholders: only {helpdeskPhone}, {helpdeskEmail}
- * and {officeHours}; {helpdeskLocation} may be empty, so the text never names it (the contact
+ * information) are list entries, not sentences. Placeholders: only {helpdeskPhone}, {helpdeskEmail},
+ * {officeHours} and {lossReportContact}; {helpdeskLocation} may be empty, so the text never names it (the contact
  * block shown with `showContact` lists the desk when there is one).
  */
 export const diagnosisEn = {
@@ -26,11 +26,17 @@ export const diagnosisEn = {
     'Choose "Yes, it still works" if the old number still receives text messages, or if you can approve sign-ins in Microsoft Authenticator on the old phone.',
   'diag.changed.oldPhone.opt.yes': 'Yes, it still works',
   'diag.changed.oldPhone.opt.no': 'No, not any more',
+  'diag.plan.title': 'While the old phone still works, get ready in this order',
+  'diag.plan.body.intro': 'In this order you never lose the ability to sign in.',
+  'diag.plan.item.authenticator': '• Set up Microsoft Authenticator on the new phone',
+  'diag.plan.item.number': '• Add the new number to your security info',
+  'diag.plan.item.check': '• Check that you can sign in with the new phone',
+  'diag.plan.item.oldPhone': '• Only then reset the old phone or trade it in',
 
   // Which account?
   'diag.account.prompt': 'Which account is it?',
   'diag.account.hint':
-    "A work or school account is the one your organisation gave you for Microsoft 365 and Teams (an address at your organisation's domain). A personal Microsoft account is one you created yourself, such as an outlook.com, hotmail.com or live.com address.",
+    'A work or school account is the one your organisation gave you for Microsoft 365 and Teams. A personal Microsoft account is one you created yourself, such as an outlook.com address.',
   'diag.account.opt.work': 'Work or school account',
   'diag.account.opt.personal': 'Personal Microsoft account',
 
@@ -41,7 +47,7 @@ export const diagnosisEn = {
   'diag.work.otherMethod.prompt':
     'Apart from the old number, can you still pass multi-factor authentication (MFA) another way?',
   'diag.work.otherMethod.hint':
-    'For example the Microsoft Authenticator app, another phone, a security key (FIDO2), Windows Hello on your PC, or your old phone if it still works. On the sign-in screen, "Sign in another way" lists the methods you have. An email address only works for password reset, so it does not count here.',
+    'For example Microsoft Authenticator, another phone, a security key (FIDO2) or Windows Hello on your PC. An email address only resets passwords, so it does not count here.',
   'diag.work.otherMethod.opt.yes': 'Yes, another way works',
   'diag.work.otherMethod.opt.no': 'No other way',
 
@@ -50,22 +56,19 @@ export const diagnosisEn = {
   'diag.work.selfService.body.intro':
     'You can do this yourself in a few minutes, signing in with the method that still works.',
   'diag.work.selfService.body.order':
-    'The order matters: add the new number, verify it, make it your default sign-in method, and only then delete the old number. Never delete the old number first, or you may be left with no way to receive a code.',
-  'diag.work.selfService.body.phoneExists':
-    'If "Phone" is already registered and cannot be added again, select "Change" on that row and enter the new number. The number is replaced once you enter the code sent to the new phone.',
+    '"Change" replaces the old number only once the new one is verified. Do not delete the old number first.',
+  'diag.work.selfService.body.addFallback':
+    'If there is no "Phone" row, select "Add sign-in method", choose "Phone" and register the number the same way.',
   'diag.work.selfService.body.authenticator':
     'To use Microsoft Authenticator on a new phone, add it with "Add sign-in method" on the same page. Delete the old phone\'s entry only after an approval on the new phone has worked.',
   'diag.work.selfService.step.open':
     'Open https://mysignins.microsoft.com/security-info (the "Security info" page of My Sign-Ins).',
   'diag.work.selfService.step.signIn': 'Sign in with the method that still works.',
-  'diag.work.selfService.step.add': 'Select "Add sign-in method", then "Phone".',
+  'diag.work.selfService.step.change': 'On the "Phone" row, select "Change".',
   'diag.work.selfService.step.number': 'Choose the country code (+81 for Japan) and enter your new number.',
   'diag.work.selfService.step.sendCode': 'Choose "Text me a code" and select "Next".',
   'diag.work.selfService.step.verify':
     'Enter the verification code sent by text message to your new phone, then select "Next".',
-  'diag.work.selfService.step.default':
-    'Next to "Default sign-in method", select "Change", choose the new number and confirm.',
-  'diag.work.selfService.step.delete': 'Finally, select "Delete" on the row with the old number.',
 
   // Work or school: administrator roles
   'diag.work.admin.prompt': 'Does your account hold an administrator role?',
@@ -85,8 +88,10 @@ export const diagnosisEn = {
     'In the Microsoft Entra admin center (https://entra.microsoft.com), they open "Users" and select your account.',
   'diag.work.adminEnd.body.reregister':
     'They open "Authentication methods" and select "Require re-register MFA".',
+  'diag.work.adminEnd.body.tap':
+    'On the same page they issue a Temporary Access Pass and read it to you on a verification call, just as this bot would.',
   'diag.work.adminEnd.body.next':
-    'The next time you sign in, you register your new number and your other methods again.',
+    'You sign in with the Temporary Access Pass and register your new number and other methods again.',
   'diag.work.adminEnd.body.powershell':
     'If they prefer PowerShell, it has to be Microsoft Graph PowerShell: the AzureAD module is retired.',
   'diag.work.adminEnd.body.lost': 'If your phone was lost or stolen, tell another administrator right away.',
@@ -96,11 +101,13 @@ export const diagnosisEn = {
   'diag.work.onlyGaEnd.body.otherMethods':
     'First, try every other method you registered: Microsoft Authenticator, another phone, a security key (FIDO2).',
   'diag.work.onlyGaEnd.body.altEmail':
-    'If you registered an alternate email address, you may be able to reset your password at https://aka.ms/sspr. An email address cannot replace multi-factor authentication, though.',
+    'An alternate email address cannot pass multi-factor authentication (MFA).',
+  'diag.work.onlyGaEnd.body.altEmailCan':
+    'It can only reset your password (https://aka.ms/sspr), and an admin password reset usually needs two verification methods.',
   'diag.work.onlyGaEnd.body.support':
     'If you still cannot sign in, contact Microsoft support. The phone numbers are listed at https://learn.microsoft.com/microsoft-365/admin/get-help-support.',
   'diag.work.onlyGaEnd.body.contract':
-    "Have your organisation's contract details ready: the tenant's domain name, the company name, subscription and billing details, and documents in the company's name. Support will ask you to prove that the organisation is yours.",
+    "Have your organisation's contract details ready: the tenant's domain, company name, subscription and billing details, and company documents. Support will ask you to prove the organisation is yours.",
   'diag.work.onlyGaEnd.body.future':
     'Once you are back in, make sure more than one person holds the Global Administrator role.',
 
@@ -119,8 +126,16 @@ export const diagnosisEn = {
     'A lost or stolen phone is handled as a security incident, so IT acts quickly to protect your account.',
   'diag.lost.file.body.revoke':
     'Once approved, your sign-in sessions are revoked at once on every device, so Teams signs you out too.',
-  'diag.lost.file.body.tap': 'The admin tells you your Temporary Access Pass during the verification call.',
+  'diag.lost.file.body.tap':
+    'The approver reads your Temporary Access Pass to you during the verification call.',
   'diag.lost.body.carrier': 'Please also ask your mobile carrier to suspend the SIM card.',
+  'diag.lost.company.prompt': 'Was the phone issued by the company?',
+  'diag.lost.company.hint': 'A company phone has to be reported, so that its data can be protected.',
+  'diag.lost.company.opt.yes': 'Company phone',
+  'diag.lost.company.opt.no': 'My own phone',
+  'diag.lost.report.title': 'Report the lost company phone',
+  'diag.lost.report.body.report': 'Report it right away to {lossReportContact}.',
+  'diag.lost.report.body.wipe': 'IT can lock the phone remotely or wipe its data.',
   'diag.lost.personal.title': 'First, protect your account',
   'diag.lost.personal.body.security': 'When a phone is lost or stolen, protecting the account comes first.',
   'diag.lost.personal.body.after':
@@ -133,27 +148,30 @@ export const diagnosisEn = {
   'diag.personal.canSignIn.opt.yes': 'I can sign in',
   'diag.personal.canSignIn.opt.no': "I can't sign in",
 
-  'diag.personal.steps.title': 'Change the number on your personal Microsoft account',
+  'diag.personal.steps.title': 'Change the security info of your personal Microsoft account',
   'diag.personal.steps.body.intro':
-    'A phone number cannot be edited in place: you add the new number first and remove the old one last.',
+    'A security-info phone number cannot be edited in place: add the new number, verify it, then remove the old one.',
   'diag.personal.steps.body.order':
     'Do not remove the old number first, or you may stop receiving verification codes.',
-  'diag.personal.steps.body.alias':
-    'If you use the phone number itself to sign in (as an alias), you manage it under "Your info", for example "Manage how you sign in to Microsoft". The wording varies between screens.',
+  'diag.personal.alias.title': 'If you sign in with your phone number (an alias)',
+  'diag.personal.alias.body.intro':
+    'A phone number used to sign in (an alias) is changed on another page. "Make primary" exists only for aliases.',
+  'diag.personal.alias.step.open': 'At https://account.microsoft.com/, open "Your info".',
+  'diag.personal.alias.step.manage': 'Select "Manage how you sign in to Microsoft".',
   'diag.personal.steps.step.signIn': 'Sign in at https://account.microsoft.com/.',
   'diag.personal.steps.step.security': 'Select "Security".',
   'diag.personal.steps.step.advanced': 'Select "Advanced security options".',
   'diag.personal.steps.step.add': 'Use "Add a new way to sign in or verify" to add your new phone number.',
   'diag.personal.steps.step.verify':
     'Enter the verification code sent by text message to confirm the number.',
-  'diag.personal.steps.step.primary':
-    'If you sign in with your phone number (an alias), select "Make primary" for the new number.',
   'diag.personal.steps.step.delete':
     'Finally, select "Remove" next to the old number. You may be asked to verify first.',
 
   'diag.personal.otherOption.title': 'Sign in with a different verification option',
   'diag.personal.otherOption.body.intro':
     'If you registered an email address or Microsoft Authenticator besides the old number, you can sign in with that instead.',
+  'diag.personal.otherOption.body.recoveryCode':
+    'If you kept your two-step verification recovery code (25 characters), you can sign in with it too.',
   'diag.personal.otherOption.step.start': 'Start signing in at https://account.microsoft.com/.',
   'diag.personal.otherOption.step.link':
     'When you are asked for a code, select "Use a different verification option". Some screens say "Sign in another way" instead.',
@@ -208,7 +226,15 @@ export const diagnosisEn = {
   'diag.personal.msSupport.body.prepare':
     "Have ready the account's user name (email address or phone number), the devices and operating systems you used, and any error code or screenshot.",
   'diag.personal.msSupport.body.limit':
-    'Please note: if two-step verification is on and none of your verification methods work, Microsoft support cannot change the account for you either. The recovery form is then the only way.',
+    'Please note: with two-step verification on and neither a verification method nor your recovery code working, Microsoft support cannot change the account either. Only the recovery form can.',
+  'diag.accountRecovery.title': 'First, try account recovery',
+  'diag.accountRecovery.body.what':
+    'Your organisation lets people who lost every method recover their account themselves (Microsoft Entra ID account recovery).',
+  'diag.accountRecovery.body.need':
+    'You need a government-issued photo ID (such as a driving licence or passport) and your new smartphone.',
+  'diag.accountRecovery.body.how':
+    'On the sign-in screen, follow the offer for people who cannot use their methods. The name on the ID must match the name your company has on file.',
+  'diag.accountRecovery.body.fallback': 'If that does not work, you can still ask IT for a reset here.',
 
   // S4: prevention
   'diag.prevent.title': 'Set up a backup sign-in method',
@@ -216,6 +242,7 @@ export const diagnosisEn = {
     'For a work or school account, add methods on the "Security info" page at https://mysignins.microsoft.com/security-info with "Add sign-in method".',
   'diag.prevent.body.personal':
     'For a personal Microsoft account, add methods at https://account.microsoft.com/ under "Security" → "Advanced security options".',
+  'diag.prevent.body.plan': 'If you plan to change phones, go in this order:',
   'diag.prevent.body.checklist': 'Check these points:',
   'diag.prevent.item.twoMethods': '• At least two sign-in methods are registered',
   'diag.prevent.item.strongMethod': '• One of them is Microsoft Authenticator or a security key (FIDO2)',
@@ -245,23 +272,23 @@ export const diagnosisEn = {
   'diag.error.opt.region': 'Wrong region settings',
   'diag.error.opt.other': 'Another error',
 
-  'diag.error.0x800704cf.title': 'Error 0x800704cf: a connection problem',
+  'diag.error.0x800704cf.title': 'Error 0x800704cf: most likely a connection problem',
   'diag.error.0x800704cf.body.cause':
-    'Your device is not properly connected to the network, or it cannot reach the authentication server.',
+    'Likely causes: your device is not properly connected to the network, or it cannot reach the authentication server.',
   'diag.error.0x800704cf.step.network': 'Check that you are connected to the network.',
   'diag.error.0x800704cf.step.vpn': 'If you use a VPN or a proxy, turn it off for now.',
   'diag.error.0x800704cf.step.retry': 'Try again.',
 
-  'diag.error.0x8019019a.title': 'Error 0x8019019a: incomplete security info or an old cache',
+  'diag.error.0x8019019a.title': 'Error 0x8019019a: most likely incomplete security info or an old cache',
   'diag.error.0x8019019a.body.cause':
-    "Your account's security info is incomplete, or an old cache is getting in the way.",
+    "Likely causes: your account's security info is incomplete, or an old cache is getting in the way.",
   'diag.error.0x8019019a.step.cache': 'Clear the cache of your browser or app.',
   'diag.error.0x8019019a.step.signIn': 'Sign out, then sign in again.',
   'diag.error.0x8019019a.step.addInfo': 'Add the new security info, such as your new phone number.',
 
   'diag.error.somethingWentWrong.title': '"Something went wrong"',
   'diag.error.somethingWentWrong.body.cause':
-    'This is a problem on the server side, or a country code that is not supported. It is often temporary and works after a while.',
+    'Likely causes: a temporary problem on the server side, or a country code that is not supported. It often works after a while.',
   'diag.error.somethingWentWrong.step.later': 'Wait a while, then try again.',
   'diag.error.somethingWentWrong.step.browser': 'Try another browser, or another computer or network.',
   'diag.error.somethingWentWrong.step.support':
@@ -269,7 +296,7 @@ export const diagnosisEn = {
 
   'diag.error.countryCode.title': '"This country code is not supported"',
   'diag.error.countryCode.body.cause':
-    'The country code may be written the wrong way, or that country code may not be supported. The same number may also be registered to another account.',
+    'Likely causes: the country code is written the wrong way, or it is not supported. It may also be a temporary fault, or the number may be registered to another account.',
   'diag.error.countryCode.step.format':
     'Enter the number with its country code. For the Japanese number 090-1234-5678, drop the first 0: +81 90-1234-5678.',
   'diag.error.countryCode.step.otherFormat':
@@ -290,7 +317,7 @@ export const diagnosisEn = {
 
   'diag.error.region.title': 'Check the Windows region settings',
   'diag.error.region.body.cause':
-    'If the region settings are wrong, for example after moving abroad, text-message verification can be affected.',
+    'Likely cause: wrong region settings (for example after moving abroad) can affect text-message verification.',
   'diag.error.region.step.open': 'Open PowerShell.',
   'diag.error.region.step.culture':
     'Run Get-Culture and check that the LCID and DisplayName match your country.',

@@ -8,6 +8,9 @@ export interface HelpdeskContact {
   phone: string;
   email: string;
   location: string;
+  /** Where a lost or stolen company phone is reported. */
+  lossReport: string;
+  responseTargetMinutes: number;
   officeHours: OfficeHours;
   timeZone: string;
 }
@@ -57,6 +60,11 @@ export class Localizer {
     return [...this.contactLines(locale), this.t(locale, 'contact.noTeams')];
   }
 
+  /** A plain-text message followed by the full contact block, for dead ends that are not cards. */
+  withContact(locale: Locale, text: string): string {
+    return [text, ...this.fullContactLines(locale)].join('\n');
+  }
+
   officeHoursText(locale: Locale): string {
     const { days, startMinute, endMinute } = this.contact.officeHours;
     const dayName = (day: number): string =>
@@ -84,6 +92,8 @@ export class Localizer {
         helpdeskPhone: this.contact.phone,
         helpdeskEmail: this.contact.email,
         helpdeskLocation: this.contact.location,
+        lossReportContact: this.contact.lossReport,
+        responseTarget: this.contact.responseTargetMinutes,
         officeHours: this.officeHoursText(locale),
       };
       this.contactByLocale.set(locale, params);

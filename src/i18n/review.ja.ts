@@ -3,7 +3,7 @@ import type { ReviewKey } from './review.en';
 /** Japanese text of the IT reviewer's view. Wording follows GLOSSARY.ja.md (です・ます, 申請 / 承認 / 却下). */
 export const reviewJa: Record<ReviewKey, string> = {
   'review.refused':
-    '申し訳ありません。申請の確認は IT レビュー担当者のみが利用できます。権限が必要な場合は、ヘルプデスク ({helpdeskEmail}) にご相談ください。',
+    '申し訳ありません。申請の確認は IT レビュー担当者のみが利用できます。権限が必要な場合は、ヘルプデスク ({helpdeskEmail}) にご連絡ください。',
   'review.unavailable':
     '申し訳ありません。現在、レビュー権限を確認できません。数分後にもう一度お試しください。',
   'review.notFound': '申請 {requestId} は見つかりません。',
@@ -33,8 +33,8 @@ export const reviewJa: Record<ReviewKey, string> = {
   'review.request.phoneMasked': '末尾 {lastTwo}',
   'review.request.reason': '申請理由',
   'review.request.offered': '申請者が希望した本人確認',
-  'review.request.approver': '判断した担当者',
-  'review.request.decidedAt': '判断日時',
+  'review.request.approver': '対応した担当者',
+  'review.request.decidedAt': '承認・却下の日時',
   'review.request.verification': '承認者の本人確認方法',
   'review.request.action': '実施内容',
   'review.request.denyReason': '却下の理由',
@@ -67,7 +67,7 @@ export const reviewJa: Record<ReviewKey, string> = {
   'review.event.request.claimed': '担当の表明',
   'review.event.request.approved': '承認',
   'review.event.request.denied': '却下',
-  'review.event.request.cancelled': '取り下げ',
+  'review.event.request.cancelled': 'キャンセル',
   'review.event.request.expired': '期限切れ',
   'review.event.request.reminder_sent': 'リマインダー送信',
   'review.event.request.refused': '操作の拒否',

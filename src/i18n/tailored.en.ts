@@ -19,9 +19,11 @@ export const tailoredEn = {
   'tailored.authenticator.wifi':
     'An old phone without its SIM card can still approve sign-ins in Authenticator over Wi-Fi.',
   'tailored.windowsHello.named':
-    'Windows Hello for Business is registered on your PC "{name}". Sign in to that PC with Windows Hello (PIN, face or fingerprint). Then, on that PC, open https://mysignins.microsoft.com/security-info in Microsoft Edge and add the new number.',
+    'Windows Hello for Business is registered on your PC "{name}". Sign in to that PC with Windows Hello (PIN, face or fingerprint).',
   'tailored.windowsHello.unnamed':
-    'Windows Hello for Business is registered on your PC. Sign in to that PC with Windows Hello (PIN, face or fingerprint). Then, on that PC, open https://mysignins.microsoft.com/security-info in Microsoft Edge and add the new number.',
+    'Windows Hello for Business is registered on your PC. Sign in to that PC with Windows Hello (PIN, face or fingerprint).',
+  'tailored.windowsHello.then':
+    'Then, on that PC, open https://mysignins.microsoft.com/security-info in Microsoft Edge and add the new number.',
   'tailored.fido2.named':
     'A security key or passkey (FIDO2) is registered ("{name}"). Use it when you sign in: insert or tap the key, or use the passkey on its device.',
   'tailored.fido2.unnamed':
@@ -29,7 +31,7 @@ export const tailoredEn = {
   'tailored.softwareOath':
     'An app that shows verification codes (a software OATH token) is registered. When you sign in, choose "Use a verification code" and enter the code shown in that app.',
   'tailored.alternateMobile':
-    'A second number ("Alternate phone") is registered. If it is not the number that changed, you can receive the code or a call on it.',
+    'A second number ("Alternate phone") is registered. If it is not the number that changed, you can take a verification call on it. An alternate phone gets calls only, never text-message codes.',
   'tailored.office': 'An office phone is registered. You can take the verification call on it.',
   'tailored.temporaryAccessPass':
     'A Temporary Access Pass is registered. If IT gave it to you and it has not expired, sign in with it and add the new number.',

@@ -10,7 +10,7 @@ export const tailoredJa: Record<TailoredKey, string> = {
   'tailored.unavailable':
     'いま、アカウントに登録されているサインイン方法を確認できませんでした。お答えの内容をもとにご案内します。',
   'tailored.oldPhone':
-    '古いスマートフォンがまだ使えるとのことです。確認コードや承認を受け取れるうちに、まずそのスマートフォンでサインインしてください。',
+    '古い携帯電話がまだ使えるとのことです。確認コードや承認を受け取れるうちに、まずその携帯電話でサインインしてください。',
   'tailored.authenticator.named':
     'Microsoft Authenticator が「{name}」に登録されています。その端末が手元にあり、アプリを開ける場合は、アプリでサインインを承認します。そのあと、新しい番号をご自身で追加できます。',
   'tailored.authenticator.unnamed':
@@ -18,9 +18,11 @@ export const tailoredJa: Record<TailoredKey, string> = {
   'tailored.authenticator.wifi':
     'SIM カードを抜いた古いスマートフォンでも、Wi-Fi につながれば Authenticator で承認できます。',
   'tailored.windowsHello.named':
-    'パソコン「{name}」に Windows Hello for Business が登録されています。そのパソコンに Windows Hello (PIN、顔、指紋) でサインインします。そのあと、同じパソコンの Microsoft Edge で https://mysignins.microsoft.com/security-info を開き、新しい番号を追加します。',
+    'パソコン「{name}」に Windows Hello for Business が登録されています。そのパソコンに、Windows Hello (PIN、顔、指紋) でサインインします。',
   'tailored.windowsHello.unnamed':
-    'パソコンに Windows Hello for Business が登録されています。そのパソコンに Windows Hello (PIN、顔、指紋) でサインインします。そのあと、同じパソコンの Microsoft Edge で https://mysignins.microsoft.com/security-info を開き、新しい番号を追加します。',
+    'パソコンに Windows Hello for Business が登録されています。そのパソコンに、Windows Hello (PIN、顔、指紋) でサインインします。',
+  'tailored.windowsHello.then':
+    'そのあと、同じパソコンの Microsoft Edge で https://mysignins.microsoft.com/security-info を開き、新しい番号を追加します。',
   'tailored.fido2.named':
     'セキュリティ キー (FIDO2) またはパスキー「{name}」が登録されています。サインインのときに、キーを差し込むかかざして使います。パスキーの場合は、パスキーの入った端末で使います。',
   'tailored.fido2.unnamed':
@@ -28,7 +30,7 @@ export const tailoredJa: Record<TailoredKey, string> = {
   'tailored.softwareOath':
     '確認コードを表示するアプリ (ソフトウェア OATH トークン) が登録されています。サインインのときに「確認コードを使用する (Use a verification code)」を選び、アプリに表示されたコードを入力します。',
   'tailored.alternateMobile':
-    '2 つ目の電話番号「代替の電話 (Alternate phone)」が登録されています。変わった番号でなければ、その番号で確認コードや電話を受け取れます。',
+    '2 つ目の電話番号「代替の電話 (Alternate phone)」が登録されています。変わった番号でなければ、その番号で確認の電話を受けられます。代替の電話には、SMS の確認コードは届きません。',
   'tailored.office': '会社電話 (Office phone) が登録されています。その電話で確認の電話を受けられます。',
   'tailored.temporaryAccessPass':
     '一時アクセス パスが登録されています。IT 部門から受け取っていて、有効期限内であれば、それでサインインして新しい番号を追加できます。',

@@ -96,7 +96,7 @@ describe('refusals leave Graph untouched and are audited', () => {
   it('refuses the requester deciding on their own request', async () => {
     const request = await harness.storeRequest(KEN);
     const response = await harness.click(KEN, 'approve', approveInputs(request.id));
-    expect(invokeCardText(response.body)).toContain('ご自身のアカウントの申請は判断できません');
+    expect(invokeCardText(response.body)).toContain('ご自身のアカウントの申請は、承認も却下もできません');
     expect(await stateOf(request.id)).toBe('PENDING');
     expect(await refusals(request.id)).toEqual(['own request']);
     expect(graphChanges(harness.emulator)).toEqual([]);
@@ -106,7 +106,7 @@ describe('refusals leave Graph untouched and are audited', () => {
     const id = await harness.fileRequest();
     const response = await harness.click(MISAKI, 'approve', approveInputs(id));
     const text = invokeCardText(response.body);
-    expect(text).toContain('承認者グループのメンバーだけが判断できます');
+    expect(text).toContain('承認や却下ができるのは、承認者グループのメンバーだけです');
     expectNothingAboutHanako(text);
     expect(await stateOf(id)).toBe('PENDING');
     expect(await refusals(id)).toEqual(['not an approver']);
@@ -125,7 +125,7 @@ describe('refusals leave Graph untouched and are audited', () => {
       expect(response.body.type).toBe('application/vnd.microsoft.card.adaptive');
       const text = invokeCardText(response.body);
       expect(text).toContain(`MFA リセット申請 ${id}`);
-      expect(text).toContain('承認者グループのメンバーだけが判断できます');
+      expect(text).toContain('承認や却下ができるのは、承認者グループのメンバーだけです');
       expectNothingAboutHanako(text);
       expect(await refusals(id)).toEqual(['not an approver']);
       expect(await harness.app.audit.list({ requestId: id, types: ['request.viewed'] })).toEqual([]);
@@ -184,7 +184,9 @@ describe('refusals leave Graph untouched and are audited', () => {
     }
     harness.emulator.reset(seed);
     const response = await harness.click(KEN, 'approve', approveInputs(id));
-    expect(invokeCardText(response.body)).toContain('承認者グループのメンバーだけが判断できます');
+    expect(invokeCardText(response.body)).toContain(
+      '承認や却下ができるのは、承認者グループのメンバーだけです',
+    );
     expect(await stateOf(id)).toBe('PENDING');
     expect(await refusals(id)).toEqual(['not an approver']);
     expect(graphChanges(harness.emulator)).toEqual([]);

@@ -3,29 +3,25 @@ import { visibleText } from '../support/running-bot';
 import { ApprovalHarness, KEN, approveInputs, invokeCardText, until } from '../support/approval-harness';
 import { HANAKO, MISAKI, teamsMessage } from '../support/teams-activity';
 import { DEMO } from '../support/test-config';
+import { ManualClock } from '../fakes/manual-clock';
 
 jest.setTimeout(90_000);
 
-const MINUTE = 60_000;
 const HANAKO_CHAT = `a:personal-${HANAKO.id}`;
 
-/** A clock the tests move by hand: expiry, reminders and the pass lifetime without real waiting. */
-class Clock {
-  // Starts at the real time: Graph (the emulator) stamps the pass with its own clock.
-  private at = Date.now();
-  now = (): Date => new Date(this.at);
-  advance(minutes: number): void {
-    this.at += minutes * MINUTE;
-  }
-}
+/**
+ * These tests run at whatever time the machine says; an office open all week keeps the request
+ * clock running (office-hours expiry has its own tests in office-hours-expiry.test.ts).
+ */
+const ALWAYS_OPEN = { HELPDESK_OFFICE_HOURS: 'Mon-Sun 00:00-24:00' };
 
-let clock: Clock;
+let clock: ManualClock;
 let harness: ApprovalHarness;
 
 async function start(withExecutor = false): Promise<void> {
-  clock = new Clock();
+  clock = new ManualClock();
   harness = await ApprovalHarness.start(
-    { HELPDESK_REQUEST_EXPIRY_MINUTES: '60', HELPDESK_REMINDER_LEAD_MINUTES: '15' },
+    { ...ALWAYS_OPEN, HELPDESK_REQUEST_EXPIRY_MINUTES: '60', HELPDESK_REMINDER_LEAD_MINUTES: '15' },
     { now: clock.now, ...(withExecutor ? { createWorker: undefined } : {}) },
   );
 }
@@ -65,10 +61,12 @@ describe('expiry and reminders', () => {
     await harness.app.sweeper.runOnce();
     expect(await stateOf(id)).toBe('EXPIRED');
     expect(await audited(id, 'request.expired')).toBe(1);
-    expect(chatText()).toContain(`申請 ${id} は、IT 部門が判断する前に期限切れになりました`);
+    expect(chatText()).toContain(`申請 ${id} は、IT 部門が対応する前に期限切れになりました`);
     expect(chatText()).toContain('03-1234-0000');
     const updates = harness.connector.calls.filter((call) => call.method === 'PUT');
-    expect(visibleText(updates[updates.length - 1]?.activity ?? {})).toContain('判断がないまま期限切れ');
+    expect(visibleText(updates[updates.length - 1]?.activity ?? {})).toContain(
+      '承認も却下もされないまま期限切れ',
+    );
     // The full number is gone from the record now that it is final.
     expect(JSON.stringify((await harness.app.requests.get(id))?.request)).not.toContain('9012345678');
 
@@ -95,7 +93,7 @@ describe('expiry and reminders', () => {
       expect(['EXPIRED', 'APPROVED']).toContain(state);
       expect((await audited(id, 'request.expired')) + (await audited(id, 'request.approved'))).toBe(1);
       const answered = invokeCardText(click.body);
-      expect(answered).toContain(state === 'APPROVED' ? '承認済み' : '判断がないまま期限切れ');
+      expect(answered).toContain(state === 'APPROVED' ? '承認済み' : '承認も却下もされないまま期限切れ');
     }
     expect(outcomes).toHaveLength(3);
   });
@@ -167,8 +165,11 @@ describe('decisions the requester hears about', () => {
 
 describe('the monthly cap', () => {
   it('refuses past the cap with a message and an audit record', async () => {
-    clock = new Clock();
-    harness = await ApprovalHarness.start({ HELPDESK_MONTHLY_REQUEST_CAP: '1' }, { now: clock.now });
+    clock = new ManualClock();
+    harness = await ApprovalHarness.start(
+      { ...ALWAYS_OPEN, HELPDESK_MONTHLY_REQUEST_CAP: '1' },
+      { now: clock.now },
+    );
     const id = await harness.fileRequest();
     await harness.say(HANAKO, { value: { kind: 'cancelRequest', requestId: id } });
     expect(await stateOf(id)).toBe('CANCELLED');

@@ -20,6 +20,7 @@ import { renderReviewListCard } from '../../cards/review-list';
 import { renderReviewRequestCard } from '../../cards/review-request';
 import { reviewRequestCardData, transcriptPages } from '../../src/bot/reviewer-view';
 import { buildTimeline, type RequestDetail } from '../../src/review/queries';
+import { requestNextLines } from '../../src/bot/request-next-steps';
 
 const localizer = testLocalizer();
 
@@ -182,6 +183,8 @@ export const cardFixtures: Record<string, (locale: Locale) => AdaptiveCardJson[]
         showNoted: forRequester,
         afterNoted: localizer.t(locale, 'pass.afterNoted'),
         notedLabel: localizer.t(locale, 'pass.noted'),
+        contactTitle: localizer.t(locale, 'dialog.contactTitle'),
+        contactLines: localizer.fullContactLines(locale),
       }),
     ),
   welcome: (locale) => [renderWelcomeCard(welcomeCardData(localizer, locale, 30))],
@@ -234,7 +237,7 @@ export const cardFixtures: Record<string, (locale: Locale) => AdaptiveCardJson[]
           value: localizer.t(locale, 'status.phoneMasked', { lastTwo: '78' }),
         },
       ],
-      notes: [localizer.t(locale, 'intake.next')],
+      notes: requestNextLines(localizer, locale, pending, testConfig()),
       requestId: 'REQ-7K3F9Q',
       canCancel: true,
       cancelLabel: localizer.t(locale, 'lifecycle.cancelButton'),

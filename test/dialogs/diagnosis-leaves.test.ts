@@ -34,7 +34,31 @@ describe.each(LOCALES)('every diagnosis leaf in %s', (locale, activityLocale) =>
     const other: Locale = locale === 'ja' ? 'en' : 'ja';
     // No card in the other language on the way (titles differ between the languages).
     expect(seen).not.toContain(catalogues[other][node.titleKey]);
+    // A dead end (the bot cannot help further) names a human, for people who cannot open Teams too.
+    if (isDeadEnd(leaf)) {
+      const { helpdesk } = app.config;
+      expect(seen).toContain(helpdesk.phone);
+      expect(seen).toContain(helpdesk.email);
+      expect(seen).toContain(catalogues[locale]['contact.noTeams']);
+    }
     reached[locale].add(leaf);
+  });
+});
+
+/**
+ * Every end node except "resolved" (nothing left to do) and "file-request" (the intake follows and
+ * its last card names the helpdesk: test/bot/office-hours-expiry.test.ts).
+ */
+function isDeadEnd(leaf: string): boolean {
+  const node = getNode(leaf);
+  return node.kind === 'end' && node.outcome !== 'resolved' && node.outcome !== 'file-request';
+}
+
+describe('dead ends', () => {
+  it('are the refer-helpdesk and unresolved ends, and the walk above checks each one', () => {
+    const deadEnds = leafIds().filter(isDeadEnd);
+    expect(deadEnds.length).toBeGreaterThanOrEqual(5);
+    for (const leaf of deadEnds) expect(getNode(leaf)).toMatchObject({ showContact: true });
   });
 });
 

@@ -171,6 +171,9 @@ describe('the reset request intake', () => {
     const refused = await reachIntake(second);
     expect(refused).toContain(ja['intake.alreadyOpen'].replace('{requestId}', id));
     expect(refused).not.toContain(ja['intake.phone.prompt']);
+    // A dead end: the helpdesk, including for when Teams cannot be opened.
+    expect(refused).toContain('03-1234-0000');
+    expect(refused).toContain(ja['contact.noTeams']);
 
     const status = await chat().text('状況');
     expect(status).toContain(`申請 ${id}`);

@@ -61,19 +61,26 @@ describe.each(['ja', 'en'] as const)('an error code in the first message (%s)', 
   });
 });
 
-describe('error text and unknown codes', () => {
-  it('error text typed at the account question answers the error question later', async () => {
-    const conversation = chat();
-    await conversation.text('こんにちは');
+describe.each(['ja', 'en'] as const)('error text typed at another question (%s)', (locale) => {
+  it('is kept and answers the error question when it comes', async () => {
+    const conversation = chat(locale);
+    await conversation.text({ ja: 'こんにちは', en: 'hello' }[locale]);
     await conversation.text(submit({ node: 'start', value: 'error' }));
-    const noted = await conversation.text('「この国番号はサポートされていません」と出ます');
-    expect(noted).toContain(say('ja', 'dialog.noted'));
-    expect(noted).toContain(say('ja', 'diag.account.prompt'));
-    const advice = await conversation.text('個人用');
-    expect(advice).toContain(say('ja', 'diag.error.countryCode.title'));
-    expect(advice).not.toContain(say('ja', 'diag.error.which.prompt'));
+    const noted = await conversation.text(
+      {
+        ja: '「この国番号はサポートされていません」と出ます',
+        en: 'It says this country code is not supported',
+      }[locale],
+    );
+    expect(noted).toContain(say(locale, 'dialog.noted'));
+    expect(noted).toContain(say(locale, 'diag.account.prompt'));
+    const advice = await conversation.text({ ja: '個人用', en: 'personal' }[locale]);
+    expect(advice).toContain(say(locale, 'diag.error.countryCode.title'));
+    expect(advice).not.toContain(say(locale, 'diag.error.which.prompt'));
   });
+});
 
+describe('error text and unknown codes', () => {
   it('a code the guides do not know answers "another error"', async () => {
     const reply = await chat('en').text('work account, error 0x80070005 when I add my number');
     expect(reply).toContain(say('en', 'diag.error.other.title'));
@@ -95,8 +102,11 @@ describe.each(['ja', 'en'] as const)('a lost phone in the first message (%s)', (
     expect(reply).toContain(understood(locale, 'diag.start.opt.lost'));
     expect(reply).toContain(say(locale, 'diag.account.prompt'));
     expect(reply).not.toContain(say(locale, 'diag.start.prompt'));
-    // The lost path: a work account goes to the admin question before a request, not to self-service.
-    const next = await conversation.text(submit({ node: 'lost.account', value: 'work' }));
+    // The lost path: a work account is asked whether the company issued the phone, then goes to
+    // the admin question before a request, not to self-service.
+    const company = await conversation.text(submit({ node: 'lost.account', value: 'work' }));
+    expect(company).toContain(say(locale, 'diag.lost.company.prompt'));
+    const next = await conversation.text(submit({ node: 'lost.work.company', value: 'no' }));
     expect(next).toContain(say(locale, 'diag.work.admin.prompt'));
   });
 
@@ -118,6 +128,7 @@ describe.each(['ja', 'en'] as const)('a lost phone in the first message (%s)', (
     const reply = await conversation.text({ ja: 'いいえ、なくしました', en: 'No, it was stolen' }[locale]);
     expect(reply).toContain(understood(locale, 'diag.start.opt.lost'));
     await conversation.text(submit({ node: 'lost.account', value: 'work' }));
+    await conversation.text(submit({ node: 'lost.work.company', value: 'no' }));
     await conversation.text(submit({ node: 'lost.work.admin', value: 'no' }));
     await conversation.text('090-1234-5678');
     await conversation.text(intake('verification', 'video_call'));
@@ -213,6 +224,20 @@ describe.each(['ja', 'en'] as const)('a number typed at the situation step (%s)'
       say(locale, 'intake.phone.prompt'),
     );
     expect(await conversation.text('080-9876-5432')).toContain('080-9876-5432 (+81 80-9876-5432)');
+  });
+
+  it('typed alone as the first message is noted and kept, and the first question asked', async () => {
+    const conversation = chat(locale);
+    const reply = await conversation.text('090-1234-5678');
+    expect(reply).toContain(say(locale, 'dialog.noted'));
+    expect(reply).toContain(say(locale, 'diag.start.prompt'));
+    await conversation.text(submit({ node: 'start', value: 'changed' }));
+    await conversation.text(submit({ node: 'changed.oldPhone', value: 'no' }));
+    await conversation.text(submit({ node: 'changed.noOld.account', value: 'work' }));
+    await conversation.text(submit({ node: 'work.otherMethod', value: 'no' }));
+    const intakeStart = await conversation.text(submit({ node: 'work.admin', value: 'no' }));
+    expect(intakeStart).toContain('+81 90-1234-5678');
+    expect(intakeStart).not.toContain(say(locale, 'intake.phone.prompt'));
   });
 
   it('is dropped from state as soon as the walk can no longer end in a request', async () => {

@@ -111,6 +111,7 @@ const AT_OTHER_METHOD: Combination[] = [
       ['tailored.authenticator.named', { name: 'iPhone 15' }],
       ['tailored.authenticator.wifi'],
       ['tailored.windowsHello.named', { name: 'HANAKO-PC' }],
+      ['tailored.windowsHello.then'],
       ['tailored.otherMethod.tryThese'],
     ],
   },
@@ -183,7 +184,10 @@ describe.each(LOCALES)('tailored notes in %s', (locale, activityLocale) => {
     await walkTo(conversation, locale, 'work.otherMethod');
     const seen = await conversation.text(submit({ node: 'work.otherMethod', value: 'yes' }));
     expect(seen).toContain(catalogues[locale]['diag.work.selfService.title']);
-    expectExactly(seen, locale, [['tailored.windowsHello.named', { name: 'HANAKO-PC' }]]);
+    expectExactly(seen, locale, [
+      ['tailored.windowsHello.named', { name: 'HANAKO-PC' }],
+      ['tailored.windowsHello.then'],
+    ]);
     expect(seen).toContain('https://mysignins.microsoft.com/security-info');
   });
 

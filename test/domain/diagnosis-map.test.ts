@@ -1,4 +1,5 @@
 import {
+  ACCOUNT_RECOVERY_ADVICE,
   CLOSING_NODE,
   diagnosisMap,
   getNode,
@@ -36,6 +37,7 @@ const ALLOWED_PLACEHOLDERS = new Set([
   'helpdeskLocation',
   'officeHours',
   'requestId',
+  'lossReportContact',
 ]);
 
 const nodes: DiagnosisNode[] = [...diagnosisMap.values()];
@@ -141,7 +143,14 @@ describe('diagnosis map: structure', () => {
     }
     for (const question of questions) expect(question.options.length).toBeGreaterThanOrEqual(2);
     const advice = nodes.filter((node): node is AdviceNode => node.kind === 'advice');
-    expect(advice.filter((node) => !canReach(node.id, CLOSING_NODE)).map((node) => node.id)).toEqual([]);
+    // The lost-company-phone report leads on to the request itself, not to "did this solve it?".
+    const onToRequest = new Set(['lost.work.report']);
+    expect(
+      advice
+        .filter((node) => !onToRequest.has(node.id) && !canReach(node.id, CLOSING_NODE))
+        .map((node) => node.id),
+    ).toEqual([]);
+    for (const id of onToRequest) expect(canReach(id, 'lost.work.request')).toBe(true);
     const closing = getNode(CLOSING_NODE) as QuestionNode;
     expect(closing.options.map((option) => getNode(option.next).id)).toEqual(['end.resolved', 'close.no']);
     expect(getNode('end.resolved')).toMatchObject({ kind: 'end', outcome: 'resolved' });
@@ -258,7 +267,12 @@ describe('diagnosis map: answers', () => {
 });
 
 describe('diagnosis map: catalogues', () => {
-  const used = new Set(nodes.flatMap(keysOf));
+  // The account-recovery offer is shown by the dialog where the tenant has it (not a map node).
+  const used = new Set([
+    ...nodes.flatMap(keysOf),
+    ACCOUNT_RECOVERY_ADVICE.titleKey,
+    ...ACCOUNT_RECOVERY_ADVICE.bodyKeys,
+  ]);
 
   it('uses every catalogue key and defines every key it uses, in both languages', () => {
     const defined = Object.keys(diagnosisEn).sort();
@@ -317,11 +331,11 @@ describe('diagnosis map: catalogues', () => {
     const polite = /(です|ます|ません|ください|でした|ました|ましょう|でしょう)か?$/;
     for (const key of (Object.keys(diagnosisJa) as DiagnosisKey[]).filter(isSentenceKey)) {
       const value = diagnosisJa[key];
-      expect({ key, closed: /[。?]$/.test(value) }).toEqual({ key, closed: true });
-      for (const sentence of value.split(/(?<=[。?])/)) {
+      expect({ key, closed: /[。？]$/.test(value) }).toEqual({ key, closed: true });
+      for (const sentence of value.split(/(?<=[。？])/)) {
         const bare = sentence
           .trim()
-          .replace(/[。?]$/, '')
+          .replace(/[。？]$/, '')
           .replace(/[」』)）\s]+$/, '');
         if (bare === '') continue;
         expect({ key, sentence: bare, polite: polite.test(bare) }).toEqual({
@@ -336,7 +350,9 @@ describe('diagnosis map: catalogues', () => {
   it('keeps button labels short', () => {
     for (const question of questions) {
       for (const option of question.options) {
-        expect([...text('ja', option.labelKey)].length).toBeLessThanOrEqual(20);
+        // The English screen text in parentheses (GLOSSARY.ja.md, error buttons) is not counted.
+        const ja = text('ja', option.labelKey).replace(/ \([A-Za-z ]+\)$/, '');
+        expect([...ja].length).toBeLessThanOrEqual(20);
         expect(text('en', option.labelKey).length).toBeLessThanOrEqual(30);
       }
     }
@@ -348,30 +364,26 @@ describe('diagnosis map: content agrees with the seeds', () => {
     ((getNode(id) as AdviceNode).stepKeys ?? []).map((key) => text(language, key));
   const indexOf = (steps: string[], pattern: RegExp): number => steps.findIndex((step) => pattern.test(step));
 
-  it('orders the work self-service steps add → verify → make default → delete, in both languages', () => {
-    const node = getNode('work.selfService') as AdviceNode;
-    const keys = node.stepKeys ?? [];
-    const order = ['.step.add', '.step.verify', '.step.default', '.step.delete'].map((suffix) =>
-      keys.findIndex((key) => key.endsWith(suffix)),
-    );
-    expect(order.every((index, i) => index >= 0 && (i === 0 || index > (order[i - 1] ?? -1)))).toBe(true);
-
+  it('orders the work self-service steps: Change on the Phone row → number → code → verify, in both languages', () => {
+    // One number per phone type: while the old number is registered, "Change" is the way (Graph
+    // phoneAuthenticationMethod); "Add" is only the fallback when there is no Phone row.
     const patterns: Record<Language, RegExp[]> = {
-      ja: [/サインイン方法の追加/, /確認コード/, /既定のサインイン方法/, /削除/],
-      en: [/Add sign-in method/, /verification code/, /Default sign-in method/, /Delete/],
+      ja: [/変更 \(Change\)/, /国番号/, /SMS 送信/, /確認コード/],
+      en: [/"Change"/, /country code/, /Text me a code/, /verification code/],
     };
     for (const language of LANGUAGES) {
       const steps = stepTexts('work.selfService', language);
       const found = patterns[language].map((pattern) => indexOf(steps, pattern));
-      expect({ language, found }).toEqual({ language, found: order });
+      expect({ language, found }).toEqual({ language, found: [2, 3, 4, 5] });
       expect(steps[0]).toContain('https://mysignins.microsoft.com/security-info');
-      expect(text(language, 'diag.work.selfService.title')).toMatch(
-        language === 'ja' ? /セキュリティ情報/ : /Security info/,
+      expect(steps.some((step) => /削除|Delete/.test(step))).toBe(false);
+      expect(nodeText(language, getNode('work.selfService'))).toMatch(
+        language === 'ja' ? /サインイン方法の追加/ : /Add sign-in method/,
       );
     }
   });
 
-  it('follows the seed order for a personal account: add → verify by SMS → make primary → remove', () => {
+  it('keeps the seed’s two personal flows apart: security info (add → verify → remove), then the alias (make primary)', () => {
     const patterns: Record<Language, RegExp[]> = {
       ja: [
         /account\.microsoft\.com/,
@@ -379,7 +391,6 @@ describe('diagnosis map: content agrees with the seeds', () => {
         /高度なセキュリティ オプション/,
         /追加/,
         /確認コード/,
-        /プライマリ/,
         /削除/,
       ],
       en: [
@@ -388,7 +399,6 @@ describe('diagnosis map: content agrees with the seeds', () => {
         /Advanced security options/,
         /Add a new way/,
         /verification code/,
-        /Make primary/,
         /Remove/,
       ],
     };
@@ -396,6 +406,11 @@ describe('diagnosis map: content agrees with the seeds', () => {
       const steps = stepTexts('personal.steps', language);
       expect(steps).toHaveLength(patterns[language].length);
       patterns[language].forEach((pattern, i) => expect(steps[i]).toMatch(pattern));
+      expect(steps.join('\n')).not.toMatch(/Make primary/);
+      const alias = stepTexts('personal.alias', language);
+      expect(alias.join('\n')).toMatch(/Your info/);
+      expect(alias.join('\n')).toMatch(/Make primary/);
+      expect((getNode('personal.steps') as AdviceNode).next).toBe('personal.alias');
     }
   });
 
@@ -472,7 +487,9 @@ describe('diagnosis map: content agrees with the seeds', () => {
   it('covers the prevention checklist and the situation → action table for both account kinds', () => {
     for (const id of ['prevent.work', 'prevent.personal']) {
       const node = getNode(id) as AdviceNode;
-      expect(node.bodyKeys.filter((key) => key.includes('.item.'))).toHaveLength(5);
+      expect(node.bodyKeys.filter((key) => key.startsWith('diag.prevent.item.'))).toHaveLength(5);
+      // Before a planned phone change: the same checklist as the changed-phone path.
+      expect(node.bodyKeys.filter((key) => key.startsWith('diag.plan.item.'))).toHaveLength(4);
       expect(node.bodyKeys.filter((key) => key.includes('.row.'))).toHaveLength(4);
     }
     expect(nodeText('ja', getNode('prevent.work'))).toContain('セキュリティ キー (FIDO2)');

@@ -61,6 +61,7 @@ const CASES: Case[] = [
       'tailored.authenticator.named',
       'tailored.authenticator.wifi',
       'tailored.windowsHello.named',
+      'tailored.windowsHello.then',
       'tailored.otherMethod.tryThese',
     ],
   },
@@ -146,7 +147,7 @@ const CASES: Case[] = [
     stage: 'selfService',
     facts: SAID_OTHER_METHOD,
     methods: [m('mobile'), m('windowsHelloForBusiness')],
-    keys: ['tailored.windowsHello.unnamed'],
+    keys: ['tailored.windowsHello.unnamed', 'tailored.windowsHello.then'],
   },
 ];
 

@@ -70,7 +70,9 @@ describe('a whole Japanese conversation through the real HTTP server', () => {
     expect(first).toContain(ja['dialog.understood'].replace('{answer}', ja['diag.start.opt.lost']));
     expect(first).toContain(ja['diag.account.prompt']);
     expect(first).not.toContain(ja['diag.start.prompt']);
-    expect(await as('会社のアカウントです')).toContain(ja['diag.work.admin.prompt']);
+    // A work account is asked whether the company issued the phone (a company phone must be reported).
+    expect(await as('会社のアカウントです')).toContain(ja['diag.lost.company.prompt']);
+    expect(await as('個人の携帯電話です')).toContain(ja['diag.work.admin.prompt']);
     const intake = await as('いいえ');
     expect(intake).toContain(ja['diag.lost.file.title']);
     expect(intake).toContain('080-8765-4321');

@@ -1,0 +1,42 @@
+import type { Config, Locale } from '../config';
+import { isWithinOfficeHours, nextOfficeOpening, requestDeadlines } from '../domain/office-hours';
+import type { ResetRequest } from '../domain/reset-request';
+import { formatDateTime } from '../i18n/format';
+import type { Localizer } from '../i18n/localizer';
+
+export type RequestClockConfig = Pick<
+  Config,
+  'officeHours' | 'timeZone' | 'requestExpiryMinutes' | 'reminderLeadMinutes'
+>;
+
+/**
+ * What happens after filing, for this request: when IT looks at it, when it expires (the
+ * sweeper's own deadline), and where the Temporary Access Pass will come from (lost or stolen:
+ * the approver on the call; otherwise the chat, once the code from the call is typed in).
+ */
+export function requestNextLines(
+  localizer: Localizer,
+  locale: Locale,
+  request: Pick<ResetRequest, 'createdAt' | 'diagnosis'>,
+  config: RequestClockConfig,
+): string[] {
+  const createdAt = new Date(request.createdAt);
+  const when = (date: Date): string => formatDateTime(date, locale, config.timeZone);
+  const { expiresAt } = requestDeadlines(
+    createdAt,
+    { expiryMinutes: config.requestExpiryMinutes, reminderLeadMinutes: config.reminderLeadMinutes },
+    config,
+  );
+  const lines = [localizer.t(locale, 'intake.next.review'), localizer.t(locale, 'intake.next.target')];
+  if (!isWithinOfficeHours(createdAt, config)) {
+    lines.push(
+      localizer.t(locale, 'intake.next.outsideHours', { seenAt: when(nextOfficeOpening(createdAt, config)) }),
+    );
+  }
+  lines.push(localizer.t(locale, 'intake.next.expiry', { expiresAt: when(expiresAt) }));
+  lines.push(
+    localizer.t(locale, request.diagnosis.lostOrStolen ? 'intake.next.passOnCall' : 'intake.next.passInChat'),
+  );
+  lines.push(localizer.t(locale, 'intake.next.keepOpen'));
+  return lines;
+}
