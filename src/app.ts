@@ -28,7 +28,8 @@ import type { ResetRequest } from './domain/reset-request';
 import { ApprovalHandler } from './bot/approval-actions';
 import { TeamsNotifier } from './bot/teams-notifier';
 import { TargetFactsCache } from './bot/target-facts-cache';
-import { ResetExecutor } from './bot/reset-executor';
+import { PassEchoGuard } from './bot/pass-echo-guard';
+import { ResetExecutor, type ReleaseAttempt } from './bot/reset-executor';
 import { RequestSweeper } from './bot/request-sweeper';
 import { ReviewerDesk } from './bot/reviewer-view';
 import { SqliteRequestSearch } from './review/queries';
@@ -64,6 +65,7 @@ export interface ResetWorker {
   /** Look for work now instead of at the next poll. */
   kick(): Promise<void>;
   notePassSeen(requestId: string, requesterId: string): Promise<boolean>;
+  submitReleaseCode(requestId: string, requesterId: string, typed: string): Promise<ReleaseAttempt>;
   start(): void;
   stop(): Promise<void>;
 }
@@ -105,6 +107,7 @@ function defaultWorker(parts: WorkerParts): ResetWorker {
     tapMaxLifetimeMinutes: parts.config.tapMaxLifetimeMinutes,
     breakGlassUserIds: parts.config.breakGlassUserIds,
     recentPrivilege: (requestId) => parts.notifier.facts.recentPrivilege(requestId),
+    releaseCodeKey: parts.config.auditKey,
     keyHolderGroupIds: keyHolderGroups(parts.config),
   });
 }
@@ -119,7 +122,10 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
   const db = openDatabase(config.storage.path);
   const checkpointer = startCheckpointer(db, logger);
   const storage = new SqliteStorage(db);
-  const requests = new SqliteRequestStore(db);
+  const now = overrides.now ?? (() => new Date());
+  const audit = new SqliteAuditLog(db, { key: config.auditKey, logger, now });
+  // State changes and their audit records commit together (DESIGN.md section 3, "Audit").
+  const requests = new SqliteRequestStore(db, { audit });
   const transcripts = new SqliteTranscriptStore(db);
   const references = new SqliteConversationReferences(db);
   const diagnosisOutcomes = new SqliteDiagnosisOutcomes(db);
@@ -138,7 +144,6 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
     officeHours: config.officeHours,
     timeZone: config.timeZone,
   });
-  const now = overrides.now ?? (() => new Date());
   const transcriptLogging = new TranscriptLoggingMiddleware({
     store: transcripts,
     logger,
@@ -152,11 +157,12 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
     now,
   });
 
-  const audit = new SqliteAuditLog(db, { key: config.auditKey, logger, now });
   const adapter = createAdapter(config);
   const targetFacts = new TargetFactsCache();
+  const passEchoes = new PassEchoGuard(now);
   const notifier = new TeamsNotifier({
     facts: targetFacts,
+    passEchoes,
     adapter,
     references,
     audit,
@@ -177,6 +183,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
     logger,
     audit,
     approverGroupId: config.approverGroupId,
+    releaseCodeKey: config.auditKey,
     now,
     onApproved: () => {
       worker?.kick().catch((error: unknown) => logger.error({ err: error }, 'executor run failed'));
@@ -187,6 +194,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
       if (event === 'claimed' && request.claimedBy) {
         await notifier.tellRequesterMessage(request, ['lifecycle.claimed'], { name: request.claimedBy.name });
       }
+      if (event === 'approved') await announceApproval(request);
       if (event === 'denied') {
         await notifier.tellRequesterMessage(
           request,
@@ -217,7 +225,51 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
     expiryMinutes: config.requestExpiryMinutes,
     reminderLeadMinutes: config.reminderLeadMinutes,
     schedule: config,
+    // An unfinished intake lives no longer than a filed request waits for a decision.
+    staleDrafts: {
+      expiryMinutes: config.requestExpiryMinutes,
+      wipeBefore: (before) => storage.deleteStaleConversations(before),
+    },
   });
+
+  /**
+   * Notices go out when a reset is approved, not only once it ran: the manager and the security
+   * channel hear of it while there is still time to stop it.
+   */
+  const announceApproval = async (request: ResetRequest): Promise<void> => {
+    const sent = await notifier.sendResetNotices(request);
+    const notices: Array<[string, boolean]> = [];
+    if (config.securityChannelId) notices.push(['securityChannel', sent.channel]);
+    if (config.senderMailbox) notices.push(['mail', sent.mail]);
+    for (const [notice, delivered] of notices) {
+      await audit.append({
+        type: delivered ? 'notice.sent' : 'notice.undeliverable',
+        requestId: request.id,
+        actor: null,
+        data: { notice, state: request.state },
+      });
+    }
+  };
+
+  /** The requester typed the release code; the approvers hear when the request is held. */
+  const submitReleaseCode = async (
+    requestId: string,
+    requesterId: string,
+    typed: string,
+  ): Promise<ReleaseAttempt> => {
+    const attempt = (await worker?.submitReleaseCode(requestId, requesterId, typed)) ?? {
+      outcome: 'notWaiting',
+      triesLeft: 0,
+    };
+    if (attempt.outcome === 'released') {
+      worker?.kick().catch((error: unknown) => logger.error({ err: error }, 'executor run failed'));
+    }
+    if (attempt.outcome === 'held' && attempt.request !== undefined) {
+      await notifier.tellApprovers(attempt.request, 'approval.release.held', {});
+      await notifier.updateApprovalCard(attempt.request);
+    }
+    return attempt;
+  };
 
   /** The requester cancels their own pending request (from the status card). */
   const cancelRequest = async (requestId: string, requesterId: string): Promise<boolean> => {
@@ -227,8 +279,11 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
     if (requester.aadObjectId.toLowerCase() !== requesterId.toLowerCase()) return false;
     const actor = { id: requester.aadObjectId, name: requester.name };
     try {
-      const saved = await requests.update(transition(stored.request, 'CANCELLED', actor, now()), stored.eTag);
-      await audit.append({ type: 'request.cancelled', requestId, actor });
+      const saved = await requests.update(
+        transition(stored.request, 'CANCELLED', actor, now()),
+        stored.eTag,
+        [{ type: 'request.cancelled', requestId, actor }],
+      );
       await notifier.updateApprovalCard(saved.request);
       return true;
     } catch (error) {
@@ -268,6 +323,10 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
     },
   });
   const bot = new HelpdeskBot({
+    now,
+    passEchoes,
+    draftExpiryMinutes: config.requestExpiryMinutes,
+    wipeStorageTraces: () => storage.wipeTraces(),
     conversationState,
     userState,
     rootDialog,
@@ -289,6 +348,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
       return moved;
     },
     onCancelRequest: cancelRequest,
+    onReleaseCode: submitReleaseCode,
   });
 
   // First middleware, so the transcript sees every activity in and out, including error replies.

@@ -81,6 +81,12 @@ export interface Config {
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
+/**
+ * A pass is a strong credential handed over on a call: a working day is the longest it may live,
+ * whatever the tenant's pass policy would allow (up to 30 days).
+ */
+export const TAP_MAX_LIFETIME_CEILING_MINUTES = 480;
+
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const DAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
@@ -351,6 +357,13 @@ export function loadConfig(env: Environment): Config {
   if (senderMailbox !== undefined && !EMAIL.test(senderMailbox)) {
     reader.problems.push(`HELPDESK_SENDER_MAILBOX must be an e-mail address (got "${senderMailbox}")`);
   }
+  const securityChannelId = reader.optional('HELPDESK_SECURITY_CHANNEL_ID');
+  if (securityChannelId === undefined && senderMailbox === undefined) {
+    // A reset nobody outside the request chat hears about is what a helpdesk social engineer wants.
+    reader.problems.push(
+      'HELPDESK_SECURITY_CHANNEL_ID or HELPDESK_SENDER_MAILBOX is required (resets must be announced outside the request chat)',
+    );
+  }
 
   const localeOverrideRaw = reader.optional('HELPDESK_LOCALE_OVERRIDE');
   const localeOverride =
@@ -376,7 +389,7 @@ export function loadConfig(env: Environment): Config {
     approverGroupId: reader.guid('HELPDESK_APPROVER_GROUP_ID', reader.required('HELPDESK_APPROVER_GROUP_ID')),
     reviewerGroupId: reader.guid('HELPDESK_REVIEWER_GROUP_ID', reader.required('HELPDESK_REVIEWER_GROUP_ID')),
     approvalsChannelId: reader.required('HELPDESK_APPROVALS_CHANNEL_ID'),
-    securityChannelId: reader.optional('HELPDESK_SECURITY_CHANNEL_ID'),
+    securityChannelId,
     senderMailbox,
     breakGlassUserIds: reader.guidList('HELPDESK_BREAK_GLASS_USER_IDS', { required: false }),
     helpdesk: {
@@ -398,7 +411,12 @@ export function loadConfig(env: Environment): Config {
     defaultLocale: reader.oneOf('HELPDESK_DEFAULT_LOCALE', LOCALES, 'ja'),
     localeOverride,
     storage,
-    tapMaxLifetimeMinutes: reader.integer('HELPDESK_TAP_MAX_LIFETIME_MINUTES', 60, 10, 43200),
+    tapMaxLifetimeMinutes: reader.integer(
+      'HELPDESK_TAP_MAX_LIFETIME_MINUTES',
+      60,
+      10,
+      TAP_MAX_LIFETIME_CEILING_MINUTES,
+    ),
     requestExpiryMinutes,
     reminderLeadMinutes,
     monthlyRequestCap: reader.integer('HELPDESK_MONTHLY_REQUEST_CAP', 3, 1, 100),

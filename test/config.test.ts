@@ -47,7 +47,7 @@ describe('loadConfig', () => {
     );
     expect(problems).toHaveLength(9);
     expect(problems.join('\n')).toContain('PORT must be a whole number (got "eighty")');
-    expect(problems.join('\n')).toContain('HELPDESK_TAP_MAX_LIFETIME_MINUTES must be between 10 and 43200');
+    expect(problems.join('\n')).toContain('HELPDESK_TAP_MAX_LIFETIME_MINUTES must be between 10 and 480');
     expect(problems.join('\n')).toContain('HELPDESK_DEFAULT_LOCALE must be one of ja, en (got "fr")');
   });
 
@@ -96,6 +96,28 @@ describe('loadConfig', () => {
       'AZURE_CLIENT_ID',
       'AZURE_CLIENT_SECRET',
     ]);
+  });
+
+  it('caps the pass lifetime at 480 minutes, whatever the tenant policy would allow', () => {
+    expect(problemsOf(testEnvironment({ HELPDESK_TAP_MAX_LIFETIME_MINUTES: '481' }))).toEqual([
+      expect.stringContaining('HELPDESK_TAP_MAX_LIFETIME_MINUTES must be between 10 and 480'),
+    ]);
+    expect(
+      loadConfig(testEnvironment({ HELPDESK_TAP_MAX_LIFETIME_MINUTES: '480' })).tapMaxLifetimeMinutes,
+    ).toBe(480);
+  });
+
+  it('refuses to start without a notice channel: a security channel or a sender mailbox', () => {
+    expect(problemsOf(testEnvironment({ HELPDESK_SECURITY_CHANNEL_ID: undefined }))).toEqual([
+      expect.stringContaining('HELPDESK_SECURITY_CHANNEL_ID or HELPDESK_SENDER_MAILBOX is required'),
+    ]);
+    const mailOnly = loadConfig(
+      testEnvironment({
+        HELPDESK_SECURITY_CHANNEL_ID: undefined,
+        HELPDESK_SENDER_MAILBOX: 'mfa-helpdesk@contoso.onmicrosoft.com',
+      }),
+    );
+    expect(mailOnly.securityChannelId).toBeUndefined();
   });
 
   it('refuses a Graph base URL that is not https', () => {

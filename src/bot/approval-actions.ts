@@ -3,7 +3,9 @@ import { isApprovalVerb, renderApprovalCard, type ApprovalVerb } from '../../car
 import { renderApprovalRestrictedCard } from '../../cards/approval-restricted';
 import { isAppError } from '../errors';
 import type { AuditActor } from '../domain/audit';
+import { hashReleaseCode, newReleaseCode, releaseCodeSpellings } from '../domain/release-code';
 import { transition } from '../domain/request-lifecycle';
+import { needsReleaseCode } from '../domain/reset-plan';
 import {
   isRequestId,
   type RequestDecision,
@@ -23,12 +25,15 @@ import {
   type ApprovalViewDependencies,
   type TargetFacts,
 } from './approval-view';
+import { registerRequestNumber, registerTurnSecret } from './transcript-logging';
 
 export interface ApprovalHandlerDependencies extends ApprovalViewDependencies {
   audit: AuditLog;
   /** The notifier's facts per request: a card that only shows them (a refresh, a refusal) reuses them. */
   facts?: TargetFactsCache;
   approverGroupId: string;
+  /** The key release codes are hashed with; only the hash is stored. */
+  releaseCodeKey: string;
   now: () => Date;
   /** Called after a request was approved, so the executor starts without waiting for its next poll. */
   onApproved: (requestId: string) => void;
@@ -171,6 +176,8 @@ export class ApprovalHandler {
       await this.refuse(undefined, actor, 'no such request', verb, { requestId });
       return this.message('approval.refused.unknown');
     }
+    // Any answer may show the card, which shows the number while the request is open.
+    registerRequestNumber(context, stored.request);
     // Nothing about the request is shown, and nothing done, before the clicker is known to be an
     // approver using the card where the bot posted it.
     if (!this.postedHere(context, stored)) {
@@ -216,7 +223,7 @@ export class ApprovalHandler {
       return this.card(stored, 'approval.refused.own');
     }
     if (stored.request.state !== 'PENDING') return this.card(stored, 'approval.refused.notPending');
-    return this.decide(stored, verb as Exclude<ApprovalVerb, 'refresh'>, data, actor);
+    return this.decide(context, stored, verb as Exclude<ApprovalVerb, 'refresh'>, data, actor);
   }
 
   /**
@@ -242,6 +249,7 @@ export class ApprovalHandler {
   }
 
   private async decide(
+    context: TurnContext,
     stored: StoredRequest,
     verb: Exclude<ApprovalVerb, 'refresh'>,
     data: Inputs,
@@ -253,9 +261,10 @@ export class ApprovalHandler {
     const facts = await loadTargetFacts(this.deps, request);
     if (verb === 'claim') {
       const claimed = { ...request, claimedBy: { id: actor.id, name: actor.name, at: at.toISOString() } };
-      const saved = await this.save(claimed, stored.eTag);
+      const saved = await this.save(claimed, stored.eTag, [
+        { type: 'request.claimed', requestId: request.id, actor },
+      ]);
       if (!saved) return this.card(await this.reload(request.id), 'approval.refused.notPending', facts);
-      await this.deps.audit.append({ type: 'request.claimed', requestId: request.id, actor });
       await this.after(saved.request, 'claimed', facts);
       return this.card(saved, undefined, facts);
     }
@@ -283,18 +292,48 @@ export class ApprovalHandler {
       at: at.toISOString(),
       ...inputs.decision,
     };
-    const next = transition({ ...request, decision }, verb === 'approve' ? 'APPROVED' : 'DENIED', actor, at);
-    const saved = await this.save(next, stored.eTag);
-    if (!saved) return this.card(await this.reload(request.id), 'approval.refused.notPending', facts);
-    await this.deps.audit.append({
-      type: verb === 'approve' ? 'request.approved' : 'request.denied',
-      requestId: request.id,
+    // Changed phone: the pass is released only to whoever types the code the approver reads out on
+    // the verification call. The code is on this answer card only; storage keeps a keyed hash.
+    const releaseCode =
+      verb === 'approve' && needsReleaseCode(decision, request.diagnosis) ? newReleaseCode() : undefined;
+    if (releaseCode !== undefined) registerTurnSecret(context, ...releaseCodeSpellings(releaseCode));
+    const next = transition(
+      {
+        ...request,
+        decision,
+        ...(releaseCode === undefined
+          ? {}
+          : {
+              release: {
+                codeHash: hashReleaseCode(this.deps.releaseCodeKey, request.id, releaseCode),
+                issuedAt: at.toISOString(),
+                attempts: 0,
+              },
+            }),
+      },
+      verb === 'approve' ? 'APPROVED' : 'DENIED',
       actor,
-      data: { ...inputs.decision },
-    });
+      at,
+    );
+    // The decision and its audit record commit together: no approval the audit trail does not hold.
+    const saved = await this.save(next, stored.eTag, [
+      {
+        type: verb === 'approve' ? 'request.approved' : 'request.denied',
+        requestId: request.id,
+        actor,
+        data: { ...inputs.decision, releaseCode: releaseCode !== undefined },
+      },
+    ]);
+    if (!saved) return this.card(await this.reload(request.id), 'approval.refused.notPending', facts);
     if (verb === 'approve') this.deps.onApproved(request.id);
     await this.after(saved.request, verb === 'approve' ? 'approved' : 'denied', facts);
-    return this.card(saved, undefined, facts);
+    return this.card(
+      saved,
+      releaseCode === undefined
+        ? undefined
+        : { key: 'approval.release.code', params: { code: releaseCode, name: request.requester.name } },
+      facts,
+    );
   }
 
   /** Telling people must never undo or fail a decision that is already stored. */
@@ -314,9 +353,13 @@ export class ApprovalHandler {
   }
 
   /** CAS write; undefined when someone else changed the request first. */
-  private async save(request: StoredRequest['request'], eTag: string): Promise<StoredRequest | undefined> {
+  private async save(
+    request: StoredRequest['request'],
+    eTag: string,
+    audit: Parameters<ApprovalHandlerDependencies['requests']['update']>[2],
+  ): Promise<StoredRequest | undefined> {
     try {
-      return await this.deps.requests.update(request, eTag);
+      return await this.deps.requests.update(request, eTag, audit);
     } catch (error) {
       if (isAppError(error, 'CONFLICT')) return undefined;
       throw error;

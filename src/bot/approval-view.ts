@@ -283,6 +283,9 @@ export function approvalCardData(
       }),
     );
   }
+  if (request.release?.heldAt !== undefined && request.state === 'EXECUTING') {
+    statusLines.push(t('approval.release.held', { requestId: request.id, name: request.requester.name }));
+  }
   const loopOutcome = request.execution?.loop?.outcome;
   if (loopOutcome)
     statusLines.push(t(loopOutcome === 'registered' ? 'approval.loop.registered' : 'approval.loop.expired'));

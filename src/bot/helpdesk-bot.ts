@@ -15,13 +15,23 @@ import { renderWelcomeCard, welcomeCardData } from '../../cards/welcome';
 import { toAttachment } from '../../cards/render';
 import type { Localizer } from '../i18n/localizer';
 import type { Logger } from '../log';
+import { normaliseReleaseCode, releaseCodeSpellings } from '../domain/release-code';
 import { isRequestId } from '../domain/reset-request';
+import type { PassEchoGuard } from './pass-echo-guard';
+import { registerTurnSecret } from './transcript-logging';
 import { channelKey, userKey, type ConversationReferences } from '../ports/conversation-references';
 import { resolveTurnLocale, turnLocale, type LocaleSettings, type UserProfile } from './turn-locale';
 
 export interface HelpdeskBotDependencies {
   conversationState: ConversationState;
   userState: UserState;
+  now: () => Date;
+  /** Finds a pass the bot showed someone in what they send back, for the transcript to redact. */
+  passEchoes?: PassEchoGuard;
+  /** A conversation silent this long loses its unfinished intake (and the number in it). */
+  draftExpiryMinutes: number;
+  /** After an expired draft was overwritten: removes what storage keeps of the old version. */
+  wipeStorageTraces?: () => Promise<void>;
   /** The dialog every 1:1 conversation runs (the diagnosis and the request intake). */
   rootDialog: Dialog;
   localizer: Localizer;
@@ -35,6 +45,12 @@ export interface HelpdeskBotDependencies {
   onCardAction: (context: TurnContext, value: AdaptiveCardInvokeValue) => Promise<AdaptiveCardInvokeResponse>;
   /** The requester pressed "I have noted it" under their pass; true if that moved the request on. */
   onPassNoted: (requestId: string, requesterId: string) => Promise<boolean>;
+  /** The requester typed the release code on their pass card. */
+  onReleaseCode: (
+    requestId: string,
+    requesterId: string,
+    typed: string,
+  ) => Promise<{ outcome: 'released' | 'wrong' | 'held' | 'notWaiting'; triesLeft: number }>;
   /** Typed reviewer commands (`requests`, `申請 REQ-…`); true when the text was one and was answered. */
   onReviewCommand?: (context: TurnContext, text: string) => Promise<boolean>;
   /** The requester pressed "cancel this request" on the status card; true if it was cancelled. */
@@ -44,12 +60,14 @@ export interface HelpdeskBotDependencies {
 export class HelpdeskBot extends TeamsActivityHandler {
   readonly profile: StatePropertyAccessor<UserProfile>;
   private readonly dialogState: StatePropertyAccessor<DialogState>;
+  private readonly lastTurnAt: StatePropertyAccessor<string>;
   private readonly dialogs: DialogSet;
 
   constructor(private readonly deps: HelpdeskBotDependencies) {
     super();
     this.profile = deps.userState.createProperty<UserProfile>('profile');
     this.dialogState = deps.conversationState.createProperty<DialogState>('dialogState');
+    this.lastTurnAt = deps.conversationState.createProperty<string>('lastTurnAt');
     this.dialogs = new DialogSet(this.dialogState);
     this.dialogs.add(deps.rootDialog);
 
@@ -63,6 +81,7 @@ export class HelpdeskBot extends TeamsActivityHandler {
         // The diagnosis is private: it never runs in a channel or a group chat.
         await context.sendActivity(deps.localizer.t(turnLocale(context), 'channel.hint'));
       } else if (
+        !(await this.handleReleaseCode(context)) &&
         !(await this.handlePassNoted(context)) &&
         !(await this.handleCancelRequest(context)) &&
         !(await this.handleReviewCommand(context))
@@ -75,6 +94,7 @@ export class HelpdeskBot extends TeamsActivityHandler {
 
   /** Keeps where each person and the configured channels can be reached proactively. */
   override async onTurnActivity(context: TurnContext): Promise<void> {
+    this.deps.passEchoes?.registerEchoes(context);
     await this.rememberReferences(context);
     await super.onTurnActivity(context);
   }
@@ -96,6 +116,32 @@ export class HelpdeskBot extends TeamsActivityHandler {
         : false;
     await context.sendActivity(
       this.deps.localizer.t(turnLocale(context), moved ? 'pass.notedThanks' : 'dialog.alreadyAnswered'),
+    );
+    return true;
+  }
+
+  private async handleReleaseCode(context: TurnContext): Promise<boolean> {
+    const value = context.activity.value as
+      { kind?: unknown; requestId?: unknown; releaseCode?: unknown } | undefined;
+    if (value?.kind !== 'releaseCode') return false;
+    const typed = typeof value.releaseCode === 'string' ? value.releaseCode.slice(0, 40) : '';
+    // Right or wrong, what was typed is a secret of the call: never in the transcript.
+    registerTurnSecret(context, typed, ...releaseCodeSpellings(normaliseReleaseCode(typed)));
+    const requester = context.activity.from.aadObjectId;
+    const attempt =
+      isRequestId(value.requestId) && requester !== undefined && typed !== ''
+        ? await this.deps.onReleaseCode(value.requestId, requester, typed)
+        : { outcome: 'notWaiting' as const, triesLeft: 0 };
+    const key = (
+      {
+        released: 'release.accepted',
+        wrong: 'release.wrong',
+        held: 'release.held',
+        notWaiting: 'release.notWaiting',
+      } as const
+    )[attempt.outcome];
+    await context.sendActivity(
+      this.deps.localizer.t(turnLocale(context), key, { triesLeft: attempt.triesLeft }),
     );
     return true;
   }
@@ -161,9 +207,36 @@ export class HelpdeskBot extends TeamsActivityHandler {
   /** Locale first, so that everything in the turn (including errors) speaks the same language. */
   override async run(context: TurnContext): Promise<void> {
     await resolveTurnLocale(context, this.profile, this.deps.locale);
+    await this.expireStaleDraft(context);
     await super.run(context);
     await this.deps.conversationState.saveChanges(context, false);
     await this.deps.userState.saveChanges(context, false);
+  }
+
+  /**
+   * A diagnosis left unanswered for longer than the draft expiry is discarded on the next message,
+   * with what it held (the full number of an unfiled request); the person starts again. The stale
+   * sweep (`SqliteStorage.deleteStaleConversations`) wipes the ones nobody comes back to.
+   */
+  private async expireStaleDraft(context: TurnContext): Promise<void> {
+    const { activity } = context;
+    if (activity.type !== 'message' || activity.conversation?.conversationType !== 'personal') return;
+    const now = this.deps.now();
+    const last = await this.lastTurnAt.get(context);
+    const stale =
+      last !== undefined && now.getTime() - Date.parse(last) > this.deps.draftExpiryMinutes * 60_000;
+    if (stale && ((await this.dialogState.get(context))?.dialogStack.length ?? 0) > 0) {
+      await this.dialogState.delete(context);
+      await this.deps.conversationState.saveChanges(context, true);
+      await this.deps.wipeStorageTraces?.();
+      await context.sendActivity(
+        this.deps.localizer.t(turnLocale(context), 'draft.expired', {
+          minutes: this.deps.draftExpiryMinutes,
+        }),
+      );
+      this.deps.logger.info({ conversationType: 'personal' }, 'an unfinished diagnosis expired');
+    }
+    await this.lastTurnAt.set(context, now.toISOString());
   }
 
   /** Forgets the conversation's dialog stack; used after an error so the person is not stuck. */

@@ -13,7 +13,10 @@ export interface RequestSweeperOptions {
   requests: RequestStore;
   audit: AuditLog;
   directory: Directory;
-  notifier: Pick<TeamsNotifier, 'updateApprovalCard' | 'tellRequesterMessage' | 'tellApprovers'>;
+  notifier: Pick<
+    TeamsNotifier,
+    'updateApprovalCard' | 'tellRequesterMessage' | 'tellApprovers' | 'withdrawPass'
+  >;
   logger: Logger;
   now: () => Date;
   expiryMinutes: number;
@@ -23,6 +26,8 @@ export interface RequestSweeperOptions {
   /** How often a settled request's pass is checked for a newly registered method. */
   loopCheckMinutes?: number;
   intervalMs?: number;
+  /** Conversation state not written for `expiryMinutes` is wiped (abandoned intakes). */
+  staleDrafts?: { expiryMinutes: number; wipeBefore: (before: Date) => Promise<number> };
 }
 
 const SWEEPER = { id: 'request-sweeper', name: 'Request sweeper' };
@@ -86,6 +91,12 @@ export class RequestSweeper {
   }
 
   private async sweep(): Promise<void> {
+    if (this.options.staleDrafts) {
+      // Drafts nobody came back to: the number typed into an abandoned intake goes with them.
+      const { expiryMinutes, wipeBefore } = this.options.staleDrafts;
+      const wiped = await wipeBefore(new Date(this.options.now().getTime() - expiryMinutes * MINUTE));
+      if (wiped > 0) this.options.logger.info({ wiped }, 'stale conversation state wiped');
+    }
     for (const stored of await this.options.requests.listByState(['PENDING'])) {
       await this.sweepPending(stored);
     }
@@ -100,9 +111,10 @@ export class RequestSweeper {
     const deadlines = requestDeadlines(new Date(request.createdAt), this.options, this.options.schedule);
     const expiresAt = deadlines.expiresAt.getTime();
     if (now.getTime() >= expiresAt) {
-      const saved = await this.save(transition(request, 'EXPIRED', SWEEPER, now), stored.eTag);
+      const saved = await this.save(transition(request, 'EXPIRED', SWEEPER, now), stored.eTag, [
+        { type: 'request.expired', requestId: request.id, actor: null },
+      ]);
       if (!saved) return;
-      await this.options.audit.append({ type: 'request.expired', requestId: request.id, actor: null });
       await this.options.notifier.updateApprovalCard(saved.request);
       await this.options.notifier.tellRequesterMessage(saved.request, ['lifecycle.expired'], {}, true);
       await this.options.notifier.tellApprovers(saved.request, 'lifecycle.expiredApprovers', {});
@@ -166,6 +178,8 @@ export class RequestSweeper {
     );
     if (!saved) return;
     await this.options.notifier.updateApprovalCard(saved.request);
+    // Used or run out, the pass is of no use any more: the requester's card stops showing it.
+    await this.options.notifier.withdrawPass(saved.request);
     if (registered) {
       try {
         const deleted = await this.options.directory.deleteTemporaryAccessPass(userId, tap.methodId);
@@ -194,9 +208,13 @@ export class RequestSweeper {
     });
   }
 
-  private async save(request: ResetRequest, eTag: string): Promise<StoredRequest | undefined> {
+  private async save(
+    request: ResetRequest,
+    eTag: string,
+    audit: Parameters<RequestStore['update']>[2] = [],
+  ): Promise<StoredRequest | undefined> {
     try {
-      return await this.options.requests.update(request, eTag);
+      return await this.options.requests.update(request, eTag, audit);
     } catch (error) {
       // Someone else (an approver, another sweeper) changed it first: their change stands.
       if (isAppError(error, 'CONFLICT')) return undefined;

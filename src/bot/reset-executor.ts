@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AuditEvent } from '../domain/audit';
+import { RELEASE_CODE_MAX_TRIES, releaseCodeMatches } from '../domain/release-code';
 import { transition } from '../domain/request-lifecycle';
 import type { PassAudience, ResetPlan, StepName } from '../domain/reset-plan';
 import { DIRECTORY_CHANGING_STEPS, endStateProblems, planReset } from '../domain/reset-plan';
@@ -52,10 +53,24 @@ export interface ResetExecutorOptions {
   recentPrivilege?: (requestId: string) => PrivilegeReport | undefined;
   /** The approver and reviewer groups: their members hold the keys and are never reset here. */
   keyHolderGroupIds?: readonly string[];
+  /** The key release codes are hashed with (see src/domain/release-code.ts); without it none matches. */
+  releaseCodeKey?: string;
+  /** Changed phone: how long after approval the requester may type the release code. */
+  releaseCodeTimeoutMinutes?: number;
+}
+
+/** What typing a release code did. */
+export interface ReleaseAttempt {
+  outcome: 'released' | 'wrong' | 'held' | 'notWaiting';
+  /** Wrong codes the requester may still type before the request is held. */
+  triesLeft: number;
+  /** The request as stored after the attempt, for telling the approvers. */
+  request?: ResetRequest;
 }
 
 export const EXECUTOR_DEFAULTS = {
   passNotedTimeoutMinutes: 10,
+  releaseCodeTimeoutMinutes: 30,
   leaseSeconds: 120,
   pollIntervalMs: 5_000,
 } as const;
@@ -177,6 +192,8 @@ export class ResetExecutor {
   private readonly pollIntervalMs: number;
   private readonly breakGlass: ReadonlySet<string>;
   private readonly recentPrivilege: ((requestId: string) => PrivilegeReport | undefined) | undefined;
+  private readonly releaseCodeKey: string | undefined;
+  private readonly releaseCodeTimeoutMs: number;
   private readonly keyHolderGroupIds: readonly string[];
   /** Requests this instance is running, so overlapping `runOnce` calls never take their own work. */
   private readonly active = new Set<string>();
@@ -199,6 +216,9 @@ export class ResetExecutor {
     this.pollIntervalMs = options.pollIntervalMs ?? EXECUTOR_DEFAULTS.pollIntervalMs;
     this.breakGlass = new Set((options.breakGlassUserIds ?? []).map((id) => id.toLowerCase()));
     this.recentPrivilege = options.recentPrivilege;
+    this.releaseCodeKey = options.releaseCodeKey;
+    this.releaseCodeTimeoutMs =
+      (options.releaseCodeTimeoutMinutes ?? EXECUTOR_DEFAULTS.releaseCodeTimeoutMinutes) * 60_000;
     this.keyHolderGroupIds = options.keyHolderGroupIds ?? [];
   }
 
@@ -316,6 +336,73 @@ export class ResetExecutor {
     return false;
   }
 
+  /**
+   * The requester typed the release code on their pass card. Only the requester, only while the
+   * request waits for it; after RELEASE_CODE_MAX_TRIES wrong codes the request is held for the
+   * approver. Each attempt is audited in the same transaction as the change it makes.
+   */
+  async submitReleaseCode(requestId: string, requesterAadId: string, typed: string): Promise<ReleaseAttempt> {
+    const notWaiting: ReleaseAttempt = { outcome: 'notWaiting', triesLeft: 0 };
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const stored = await this.requests.get(requestId);
+      if (stored === undefined) return notWaiting;
+      const request = stored.request;
+      const release = request.release;
+      if (
+        request.state !== 'EXECUTING' ||
+        request.requester.aadObjectId.toLowerCase() !== requesterAadId.toLowerCase() ||
+        release === undefined ||
+        release.verifiedAt !== undefined ||
+        this.releaseCodeKey === undefined ||
+        currentRecord(request, 'awaitReleaseCode', false)?.status !== 'started'
+      ) {
+        return notWaiting;
+      }
+      // Already held: the approvers were told when it happened.
+      if (release.heldAt !== undefined) return { outcome: 'held', triesLeft: 0 };
+      const at = this.now();
+      const matches = releaseCodeMatches(this.releaseCodeKey, request.id, typed, release.codeHash);
+      const attempts = matches ? release.attempts : release.attempts + 1;
+      const held = !matches && attempts >= RELEASE_CODE_MAX_TRIES;
+      const execution = request.execution ?? { steps: [] };
+      const parked = execution.lease?.owner.startsWith(PARKED_PREFIX) === true;
+      const next: ResetRequest = {
+        ...request,
+        updatedAt: at.toISOString(),
+        release: {
+          ...release,
+          attempts,
+          ...(matches ? { verifiedAt: at.toISOString() } : {}),
+          ...(held ? { heldAt: at.toISOString() } : {}),
+        },
+        // A parked request goes on at once once the code matched.
+        ...(matches && parked && execution.lease
+          ? { execution: { ...execution, lease: { ...execution.lease, until: at.toISOString() } } }
+          : {}),
+      };
+      const actor = { id: request.requester.aadObjectId, name: request.requester.name };
+      let saved: StoredRequest;
+      try {
+        saved = await this.requests.update(next, stored.eTag, [
+          {
+            type: matches ? 'release.verified' : held ? 'release.held' : 'release.refused',
+            requestId,
+            actor,
+            data: { attempts, maxTries: RELEASE_CODE_MAX_TRIES },
+          },
+        ]);
+      } catch (error) {
+        if (isAppError(error, 'CONFLICT')) continue;
+        throw error;
+      }
+      this.logger.info({ requestId, attempts, matches, held }, 'release code typed');
+      if (matches && this.timer !== undefined) void this.kick();
+      const triesLeft = Math.max(0, RELEASE_CODE_MAX_TRIES - attempts);
+      return { outcome: matches ? 'released' : held ? 'held' : 'wrong', triesLeft, request: saved.request };
+    }
+    return notWaiting;
+  }
+
   // ------------------------------------------------------------------------------------------------
   // Taking work
 
@@ -342,7 +429,22 @@ export class ResetExecutor {
     };
     let taken: StoredRequest;
     try {
-      taken = await this.requests.update(next, stored.eTag);
+      // Fail closed: when the audit record cannot be written the request is not taken, so no Graph
+      // change is ever made that the audit trail does not announce.
+      taken = await this.requests.update(
+        next,
+        stored.eTag,
+        resumed
+          ? []
+          : [
+              {
+                type: 'request.executing',
+                requestId: request.id,
+                actor: null,
+                data: { workerId: this.workerId },
+              },
+            ],
+      );
     } catch (error) {
       if (isAppError(error, 'CONFLICT') || isAppError(error, 'NOT_FOUND')) return;
       throw error;
@@ -391,17 +493,18 @@ export class ResetExecutor {
     };
     await this.notifyOutcome(settled, false);
     try {
-      await this.requests.update(settled, stored.eTag);
+      await this.requests.update(settled, stored.eTag, [
+        {
+          type: 'request.settled',
+          requestId: request.id,
+          actor: null,
+          data: { outcome: 'FAILED', reason: refusal, workerId: this.workerId, owner: token },
+        },
+      ]);
     } catch (error) {
       if (isAppError(error, 'CONFLICT')) throw new LeaseLost(request.id);
       throw error;
     }
-    await this.appendAudit({
-      type: 'request.settled',
-      requestId: request.id,
-      actor: null,
-      data: { outcome: 'FAILED', reason: refusal, workerId: this.workerId, owner: token },
-    });
   }
 
   // ------------------------------------------------------------------------------------------------
@@ -417,6 +520,8 @@ export class ResetExecutor {
     run: Run,
     change: (current: ResetRequest) => ResetRequest,
     lease: 'renew' | 'asChanged' = 'renew',
+    /** Written in the same transaction as the change. */
+    audit: readonly AuditEvent[] = [],
   ): Promise<ResetRequest> {
     const write = run.writes.then(async () => {
       if (run.lost) throw new LeaseLost(run.id);
@@ -437,7 +542,7 @@ export class ResetExecutor {
                 },
               };
         try {
-          run.stored = await this.requests.update(next, current.eTag);
+          run.stored = await this.requests.update(next, current.eTag, audit);
           return run.stored.request;
         } catch (error) {
           if (!isAppError(error, 'CONFLICT')) throw error;
@@ -543,7 +648,10 @@ export class ResetExecutor {
   private continuesAfterFailure(run: Run, step: StepName): boolean {
     const record = currentRecord(run.stored.request, step, run.plan.pass !== undefined);
     if (step === 'verifyEndState') return true;
-    if (step === 'deleteMethods') return record?.error === 'DEFAULT_METHOD_REFUSED';
+    // Once the pass exists the person needs it, whatever could not be deleted: the end state says what is left.
+    if (step === 'deleteMethods') {
+      return record?.error === 'DEFAULT_METHOD_REFUSED' || this.status(run, 'createPass') === 'succeeded';
+    }
     if (step === 'showPassToRequester') return this.status(run, 'showPassToApprover') === 'succeeded';
     return false;
   }
@@ -566,6 +674,8 @@ export class ResetExecutor {
         return this.showPass(run, step === 'showPassToRequester' ? 'requester' : 'approver');
       case 'awaitPassNoted':
         return this.awaitPassNoted(run);
+      case 'awaitReleaseCode':
+        return this.awaitReleaseCode(run);
       case 'createPass':
       case 'deletePass':
       case 'notices':
@@ -770,6 +880,10 @@ export class ResetExecutor {
       await this.graphFailed(run, 'createPass', 'create temporary access pass', error, true);
       return 'stop';
     }
+    if (!created.isUsableOnce) {
+      // A pass usable more than once outlives the call it was handed over on; it goes at once.
+      return this.refuseMultiUsePass(run, created);
+    }
     const start = Date.parse(created.startDateTime ?? created.createdDateTime ?? '');
     const expiresAt = addMinutes(
       Number.isNaN(start) ? this.now() : new Date(start),
@@ -794,6 +908,44 @@ export class ResetExecutor {
       () => ({ tap }),
     );
     return 'continue';
+  }
+
+  private async refuseMultiUsePass(run: Run, created: TemporaryAccessPass): Promise<'stop'> {
+    await this.graphStep(run, 'createPass', {
+      operation: 'create temporary access pass',
+      outcome: 'refused',
+      graphRequestId: created.requestId,
+      methodId: created.methodId,
+      isUsableOnce: false,
+    });
+    this.logger.warn({ requestId: run.id }, 'Graph made a pass that is not one-time; deleting it');
+    let removed = false;
+    try {
+      const deleted = await this.heartbeat(run, () =>
+        this.directory.deleteTemporaryAccessPass(run.target, created.methodId),
+      );
+      removed = true;
+      await this.graphStep(run, 'deletePass', {
+        operation: 'delete temporaryAccessPass method',
+        outcome: 'deleted',
+        graphRequestId: deleted.requestId,
+        methodId: created.methodId,
+      });
+    } catch (error) {
+      await this.graphStep(run, 'deletePass', {
+        operation: 'delete temporaryAccessPass method',
+        outcome: 'failed',
+        errorCode: errorCodeOf(error),
+        graphRequestId: requestIdOf(error),
+      });
+    }
+    // Nothing was deleted yet; only a pass left behind counts as a change.
+    await this.record(run, 'createPass', 'failed', {
+      error: 'PASS_NOT_ONE_TIME',
+      graphRequestId: created.requestId,
+      changed: !removed,
+    });
+    return 'stop';
   }
 
   private async verifyEndState(run: Run): Promise<void> {
@@ -875,47 +1027,18 @@ export class ResetExecutor {
     }
     const shown = currentRecord(run.stored.request, 'showPassToRequester', true);
     const deadline = new Date(Date.parse(shown?.at ?? this.now().toISOString()) + this.passNotedTimeoutMs);
-    const ready = (request: ResetRequest) =>
-      request.execution?.tapNotedAt !== undefined || this.now().getTime() >= deadline.getTime();
-    if (!ready(run.stored.request)) {
-      let parked = false;
-      // Decided inside the compare-and-swap, so a note written a moment earlier is never missed.
-      await this.save(
-        run,
-        (current) => {
-          const execution = current.execution ?? { steps: [] };
-          parked = !ready(current);
-          if (!parked) {
-            return {
-              ...current,
-              execution: { ...execution, lease: { owner: run.token, until: this.leaseUntil(this.now()) } },
-            };
-          }
-          const wasParked = currentRecord(current, 'awaitPassNoted', true)?.status === 'started';
-          const step: ExecutionStep = {
-            name: 'awaitPassNoted',
-            status: 'started',
-            at: this.now().toISOString(),
-          };
-          return {
-            ...current,
-            execution: {
-              ...execution,
-              steps: wasParked ? execution.steps : [...execution.steps, step],
-              lease: { owner: `${PARKED_PREFIX}${run.token}`, until: deadline.toISOString() },
-            },
-          };
-        },
-        'asChanged',
+    const parked = await this.parkUntil(
+      run,
+      'awaitPassNoted',
+      deadline,
+      (request) => request.execution?.tapNotedAt !== undefined,
+    );
+    if (parked) {
+      this.logger.info(
+        { requestId: run.id, until: deadline.toISOString() },
+        'waiting for the requester to note the pass',
       );
-      if (parked) {
-        this.logger.info(
-          { requestId: run.id, until: deadline.toISOString() },
-          'waiting for the requester to note the pass',
-        );
-        await this.tellCard(run.stored.request);
-        return 'park';
-      }
+      return 'park';
     }
     const noted = run.stored.request.execution?.tapNotedAt !== undefined;
     this.logger.info(
@@ -923,7 +1046,108 @@ export class ResetExecutor {
       noted ? 'requester noted the pass' : 'pass-noted wait timed out',
     );
     await this.record(run, 'awaitPassNoted', 'succeeded');
+    // Noted or not, the card in the chat stops showing the pass.
+    await this.safely('withdraw the pass card', run.id, () => this.notifier.withdrawPass(run.stored.request));
     return 'continue';
+  }
+
+  /**
+   * Changed phone: nothing happens until the requester typed the release code the approver read out
+   * on the verification call. The pass card asking for it is sent once; the request is parked until
+   * the code matches (`submitReleaseCode` wakes it) or the time is up.
+   */
+  private async awaitReleaseCode(run: Run): Promise<StepOutcome> {
+    const release = run.stored.request.release;
+    if (release === undefined || this.releaseCodeKey === undefined) {
+      await this.record(run, 'awaitReleaseCode', 'failed', { error: 'NO_RELEASE_CODE' });
+      return 'stop';
+    }
+    const first = this.status(run, 'awaitReleaseCode') === undefined;
+    if (first) await this.record(run, 'awaitReleaseCode', 'started');
+    if (release.verifiedAt === undefined && first) {
+      const asked = await this.safely('ask for the release code', run.id, async () => {
+        const activityId = await this.notifier.askForReleaseCode(run.stored.request);
+        if (activityId === undefined) return false;
+        await this.save(run, (current) => ({
+          ...current,
+          delivery: { ...current.delivery, passCard: { activityId } },
+        }));
+        return true;
+      });
+      await this.appendAudit({
+        type: asked ? 'notice.sent' : 'notice.undeliverable',
+        requestId: run.id,
+        actor: null,
+        data: { notice: 'releaseCodeCard', to: 'requester' },
+      });
+      if (!asked) {
+        await this.record(run, 'awaitReleaseCode', 'failed', { error: 'UNDELIVERABLE' });
+        return 'stop';
+      }
+    }
+    const deadline = new Date(Date.parse(release.issuedAt) + this.releaseCodeTimeoutMs);
+    const parked = await this.parkUntil(
+      run,
+      'awaitReleaseCode',
+      deadline,
+      (request) => request.release?.verifiedAt !== undefined,
+    );
+    if (parked) {
+      this.logger.info({ requestId: run.id, until: deadline.toISOString() }, 'waiting for the release code');
+      return 'park';
+    }
+    const now = run.stored.request.release;
+    if (now?.verifiedAt === undefined) {
+      await this.record(run, 'awaitReleaseCode', 'failed', {
+        error: now?.heldAt === undefined ? 'RELEASE_CODE_TIMEOUT' : 'RELEASE_CODE_HELD',
+      });
+      return 'stop';
+    }
+    await this.record(run, 'awaitReleaseCode', 'succeeded');
+    return 'continue';
+  }
+
+  /**
+   * Parks the request until `done` holds for it or `deadline` passes: the step is recorded as started
+   * and the lease is marked parked until the deadline, so no worker takes it before; whoever makes
+   * `done` true releases the lease. Decided inside the compare-and-swap, so a change written a moment
+   * earlier is never missed. True when parked; false when the run goes on now.
+   */
+  private async parkUntil(
+    run: Run,
+    step: StepName,
+    deadline: Date,
+    done: (request: ResetRequest) => boolean,
+  ): Promise<boolean> {
+    const ready = (request: ResetRequest) => done(request) || this.now().getTime() >= deadline.getTime();
+    if (ready(run.stored.request)) return false;
+    let parked = false;
+    await this.save(
+      run,
+      (current) => {
+        const execution = current.execution ?? { steps: [] };
+        parked = !ready(current);
+        if (!parked) {
+          return {
+            ...current,
+            execution: { ...execution, lease: { owner: run.token, until: this.leaseUntil(this.now()) } },
+          };
+        }
+        const wasParked = currentRecord(current, step, run.plan.pass !== undefined)?.status === 'started';
+        const record: ExecutionStep = { name: step, status: 'started', at: this.now().toISOString() };
+        return {
+          ...current,
+          execution: {
+            ...execution,
+            steps: wasParked ? execution.steps : [...execution.steps, record],
+            lease: { owner: `${PARKED_PREFIX}${run.token}`, until: deadline.toISOString() },
+          },
+        };
+      },
+      'asChanged',
+    );
+    if (parked) await this.tellCard(run.stored.request);
+    return parked;
   }
 
   // ------------------------------------------------------------------------------------------------
@@ -976,8 +1200,7 @@ export class ResetExecutor {
     // Told before the final state is stored: if this worker dies in between, the next one tells
     // again (a repeated message) rather than never (a silent reset).
     const notices = await this.notifyOutcome(preview, changed);
-    await this.save(run, (current) => this.finalRecord(current, outcome, note, 'succeeded'), 'asChanged');
-    await this.appendAudit({
+    const settledAudit: AuditEvent = {
       type: 'request.settled',
       requestId: run.id,
       actor: null,
@@ -990,7 +1213,10 @@ export class ResetExecutor {
         workerId: this.workerId,
         notices,
       },
-    });
+    };
+    await this.save(run, (current) => this.finalRecord(current, outcome, note, 'succeeded'), 'asChanged', [
+      settledAudit,
+    ]);
     this.logger.info({ requestId: run.id, outcome }, 'request settled');
   }
 

@@ -22,6 +22,7 @@ import {
   isRequestState,
   loadRequestDetail,
   parseDateArg,
+  auditedDecision,
   redactor,
   truncate,
   type Redact,
@@ -397,6 +398,25 @@ export function reviewRequestCardData(
   ];
   if (decision?.denyReason)
     facts.push({ label: t('review.request.denyReason'), value: truncate(decision.denyReason, 300) });
+  const audited = auditedDecision(request, detail.audit);
+  if (audited.record !== undefined || audited.missing) {
+    facts.push({
+      label: t('review.request.auditCheck'),
+      value: audited.missing
+        ? t('review.request.auditMissing')
+        : audited.mismatches.length > 0
+          ? t('review.request.auditMismatch', { fields: audited.mismatches.join(', ') })
+          : t('review.request.auditMatches', {
+              decision: t(
+                audited.record?.type === 'request.denied'
+                  ? 'review.event.request.denied'
+                  : 'review.event.request.approved',
+              ),
+              name: audited.record?.actor?.name ?? none,
+              at: audited.record === undefined ? none : timeText(view, locale, audited.record.at),
+            }),
+    });
+  }
   const graphLines =
     detail.steps.length === 0
       ? [t('review.request.graphNone')]

@@ -1,10 +1,11 @@
 import { MessageFactory, type Activity, type TurnContext } from 'botbuilder';
 import { renderApprovalCard } from '../../cards/approval';
-import { renderPassCard } from '../../cards/pass';
+import { passCardData, renderPassCard, type PassCardView } from '../../cards/pass';
 import { toAttachment } from '../../cards/render';
 import type { HelpdeskAdapter } from '../bot-adapter';
 import type { Config, Locale } from '../config';
 import { isAppError } from '../errors';
+import { isFinal } from '../domain/request-lifecycle';
 import type { ResetRequest } from '../domain/reset-request';
 import { formatDateTime } from '../i18n/format';
 import type { MessageKey } from '../i18n/catalogues';
@@ -17,14 +18,16 @@ import {
   type ApprovalViewDependencies,
   type TargetFacts,
 } from './approval-view';
-import { registerTurnSecret } from './transcript-logging';
+import type { PassEchoGuard } from './pass-echo-guard';
+import { registerRequestNumber, registerTurnSecret } from './transcript-logging';
 import { TargetFactsCache } from './target-facts-cache';
-import { isFinal } from '../domain/request-lifecycle';
 
 export interface TeamsNotifierDependencies extends ApprovalViewDependencies {
   adapter: HelpdeskAdapter;
   references: ConversationReferences;
   audit: AuditLog;
+  /** Remembers each pass shown, so the person pasting it back is redacted in the transcript. */
+  passEchoes?: PassEchoGuard;
   config: ApprovalViewDependencies['config'] &
     Pick<Config, 'approvalsChannelId' | 'securityChannelId' | 'senderMailbox' | 'bot'>;
   facts?: TargetFactsCache;
@@ -97,19 +100,42 @@ export class TeamsNotifier implements RequestNotifier {
     return done === true;
   }
 
+  async askForReleaseCode(request: ResetRequest): Promise<string | undefined> {
+    const card = this.passCard(request.locale, { kind: 'askCode', requestId: request.id });
+    return this.send(request, 'requester', userKey(request.requester.aadObjectId), async (context) => {
+      const response = await context.sendActivity(MessageFactory.attachment(toAttachment(card)));
+      return response?.id ?? '';
+    });
+  }
+
+  /** On the pass card that asked for the release code, or a new card when there is none to update. */
   async showPassToRequester(request: ResetRequest, pass: PassForDisplay): Promise<boolean> {
     const locale = request.locale;
+    const card = this.passCard(locale, {
+      kind: 'pass',
+      requestId: request.id,
+      pass: pass.value,
+      expiresAt: formatDateTime(new Date(pass.expiresAt), locale, this.deps.config.timeZone),
+    });
     const done = await this.send(
       request,
       'requester',
       userKey(request.requester.aadObjectId),
       async (context) => {
         registerTurnSecret(context, pass.value);
-        await context.sendActivity(
-          MessageFactory.attachment(toAttachment(this.passCard(request, pass, locale, true))),
-        );
-        return true;
+        return this.replacePassCard(context, request, card, true);
       },
+    );
+    if (done === true)
+      this.deps.passEchoes?.remember(request.requester.aadObjectId, pass.value, pass.expiresAt);
+    return done === true;
+  }
+
+  async withdrawPass(request: ResetRequest): Promise<boolean> {
+    if (request.delivery?.passCard === undefined) return false;
+    const card = this.passCard(request.locale, { kind: 'withdrawn', requestId: request.id });
+    const done = await this.send(request, 'requester', userKey(request.requester.aadObjectId), (context) =>
+      this.replacePassCard(context, request, card, false),
     );
     return done === true;
   }
@@ -118,14 +144,45 @@ export class TeamsNotifier implements RequestNotifier {
     const approver = request.decision?.approver;
     if (!approver) return false;
     const locale = this.deps.config.defaultLocale;
+    const card = this.passCard(locale, {
+      kind: 'pass',
+      requestId: request.id,
+      pass: pass.value,
+      expiresAt: formatDateTime(new Date(pass.expiresAt), locale, this.deps.config.timeZone),
+      forApproverAbout: request.requester.name,
+    });
     const done = await this.send(request, 'approver', userKey(approver.id), async (context) => {
       registerTurnSecret(context, pass.value);
-      await context.sendActivity(
-        MessageFactory.attachment(toAttachment(this.passCard(request, pass, locale, false))),
-      );
+      await context.sendActivity(MessageFactory.attachment(toAttachment(card)));
       return true;
     });
+    if (done === true) this.deps.passEchoes?.remember(approver.id, pass.value, pass.expiresAt);
     return done === true;
+  }
+
+  /** Updates the requester's pass card in place; `orSend`: post a new one when there is none or it fails. */
+  private async replacePassCard(
+    context: TurnContext,
+    request: ResetRequest,
+    card: ReturnType<typeof renderPassCard>,
+    orSend: boolean,
+  ): Promise<boolean> {
+    const activityId = request.delivery?.passCard?.activityId;
+    if (activityId !== undefined && activityId !== '') {
+      try {
+        await context.updateActivity({ id: activityId, type: 'message', attachments: [toAttachment(card)] });
+        return true;
+      } catch (error) {
+        this.deps.logger.warn(
+          { requestId: request.id, errorCode: isAppError(error) ? error.code : 'INTERNAL' },
+          'could not update the pass card',
+        );
+        if (!orSend) return false;
+      }
+    }
+    if (!orSend) return false;
+    await context.sendActivity(MessageFactory.attachment(toAttachment(card)));
+    return true;
   }
 
   async tellRequesterOutcome(request: ResetRequest): Promise<boolean> {
@@ -222,6 +279,7 @@ export class TeamsNotifier implements RequestNotifier {
     params: Record<string, string>,
   ): Promise<boolean> {
     const locale = request.locale;
+    const settled = isFinal(request.state);
     try {
       const id = request.requester.aadObjectId;
       // The addresses the approval card's facts hold, when this process read them for this reset.
@@ -239,10 +297,18 @@ export class TeamsNotifier implements RequestNotifier {
       await this.deps.directory.sendMail({
         fromMailbox: sender,
         to,
-        subject: this.deps.localizer.t(locale, 'notice.mail.subject'),
-        textBody: this.deps.localizer.t(locale, 'notice.mail.body', params),
+        // Sent at approval (before the reset ran) and again once it settled.
+        subject: this.deps.localizer.t(
+          locale,
+          settled ? 'notice.mail.subject' : 'notice.approved.mail.subject',
+        ),
+        textBody: this.deps.localizer.t(
+          locale,
+          settled ? 'notice.mail.body' : 'notice.approved.mail.body',
+          params,
+        ),
       });
-      // Mail goes out only through the executor's notices step, which audits the outcome.
+      // The caller (the executor's notices step, or the approval) audits the outcome.
       return true;
     } catch (error) {
       this.deps.logger.warn({ err: error, requestId: request.id }, 'notice mail failed');
@@ -250,23 +316,8 @@ export class TeamsNotifier implements RequestNotifier {
     }
   }
 
-  private passCard(request: ResetRequest, pass: PassForDisplay, locale: Locale, forRequester: boolean) {
-    const t = (key: MessageKey, params: Record<string, string | number> = {}): string =>
-      this.deps.localizer.t(locale, key, params);
-    const expiresAt = formatDateTime(new Date(pass.expiresAt), locale, this.deps.config.timeZone);
-    return renderPassCard({
-      requestId: request.id,
-      title: forRequester
-        ? t('pass.title')
-        : t('pass.forApprover.title', { name: request.requester.name, requestId: request.id }),
-      body: forRequester ? t('pass.body', { expiresAt }) : t('pass.forApprover.body', { expiresAt }),
-      passLine: t('pass.value', { pass: pass.value }),
-      showNoted: forRequester,
-      afterNoted: t('pass.afterNoted'),
-      notedLabel: t('pass.noted'),
-      contactTitle: t('dialog.contactTitle'),
-      contactLines: this.deps.localizer.fullContactLines(locale),
-    });
+  private passCard(locale: Locale, view: PassCardView) {
+    return renderPassCard(passCardData(this.deps.localizer, locale, view));
   }
 
   /**
@@ -316,6 +367,9 @@ export class TeamsNotifier implements RequestNotifier {
         this.deps.config.bot.appId,
         reference,
         async (context) => {
+          // The cards and messages of this turn may show the number; short national numbers escape
+          // the pattern rules, so every form of it is registered for the transcript.
+          registerRequestNumber(context, request);
           result = await work(context);
         },
       );

@@ -7,7 +7,7 @@ import {
   type Middleware,
   type ResourceResponse,
 } from 'botbuilder';
-import { isRequestId } from '../domain/reset-request';
+import { isRequestId, type ResetRequest } from '../domain/reset-request';
 import { redactDeep } from '../domain/redaction';
 import type { Logger } from '../log';
 import type {
@@ -57,6 +57,24 @@ export function registerTurnSecret(context: TurnContext, ...values: readonly str
  */
 export function registerTurnPhoneNumber(context: TurnContext, ...values: readonly string[]): void {
   addValues(notesOf(context).phones, values);
+}
+
+/**
+ * Every form of a request's number, for a turn that may show it (approval cards, notices, invoke
+ * answers). Only an open request still holds the number; a final one has nothing to register.
+ */
+export function registerRequestNumber(context: TurnContext, request: Pick<ResetRequest, 'newPhone'>): void {
+  const phone = request.newPhone;
+  const forms = [phone.graph, phone.international, phone.national].filter(
+    (form): form is string => typeof form === 'string' && form !== '',
+  );
+  const national = phone.graph?.split(' ')[1];
+  registerTurnPhoneNumber(
+    context,
+    ...forms,
+    ...forms.map((form) => form.replace(/[^0-9+]/g, '')),
+    ...(national === undefined ? [] : [national]),
+  );
 }
 
 const MIN_REGISTERED_LENGTH = 6;

@@ -28,11 +28,19 @@ export const AUDIT_EVENT_TYPES = [
   'graph.step',
   'notice.sent',
   'notice.undeliverable',
+  /** The requester typed the release code: right ('release.verified'), wrong, or wrong too often. */
+  'release.verified',
+  'release.refused',
+  'release.held',
+  /** A worker took an approved request; written with that change, before any Graph change. */
+  'request.executing',
   /** The executor's end state: DONE, PARTIAL or FAILED. */
   'request.settled',
   'transcript.viewed',
   'review.refused',
   'review.listed',
+  /** Requests exported by the review CLI (HTML, JSON, CSV). */
+  'review.exported',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

@@ -14,6 +14,11 @@ import type {
  */
 
 export const STEP_NAMES = [
+  /**
+   * Changed phone with a pass: waits until the requester typed the release code the approver read
+   * out on the verification call. Nothing changes in the directory before that.
+   */
+  'awaitReleaseCode',
   /** Re-reads the target's roles right before the first change: a role granted after approval counts. */
   'checkPrivilege',
   'revokeSessions',
@@ -52,7 +57,10 @@ export interface ResetPlan {
   steps: readonly StepName[];
   /** What `deleteMethods` removes, in the port's terms; empty when the plan deletes nothing. */
   deleteTypes: readonly AuthMethodType[];
-  /** Set when the plan issues a Temporary Access Pass. */
+  /**
+   * Set when the plan issues a Temporary Access Pass. It is created before anything is deleted, so a
+   * refused create leaves the person with what they had; Graph replaces any older pass with it.
+   */
   pass?: { audience: PassAudience; lifetimeMinutes: number };
   /** Replace phone: the number the mobile method must hold afterwards. */
   newMobile?: PhoneNumber;
@@ -174,9 +182,12 @@ export function planReset(input: PlanInput, options: PlanOptions): PlanResult {
   }
 
   const lifetimeMinutes = tapLifetimeMinutes(decision.tapLifetimeMinutes, options.tapMaxLifetimeMinutes);
-  // The methods are read back right after the pass is created and before anyone sees it: once the
-  // person holds the pass they register new methods with it, which a later read would count as
-  // leftovers. Revoking sessions does not change the methods, so checking before it loses nothing.
+  // The pass comes first: a tenant whose pass policy refuses it (off, a guest, the lifetime) must
+  // not be left with its methods deleted and nothing to sign in with. Creating it replaces any older
+  // pass, so the deletes leave passes alone. The methods are read back right after the deletes and
+  // before anyone sees the pass: once the person holds it they register new methods with it, which
+  // a later read would count as leftovers.
+  const withoutPasses = deleteTypes.filter((type) => type !== 'temporaryAccessPass');
   return {
     ok: true,
     plan: lostOrStolen
@@ -186,32 +197,41 @@ export function planReset(input: PlanInput, options: PlanOptions): PlanResult {
           steps: [
             'checkPrivilege',
             'revokeSessions',
-            'deleteMethods',
             'createPass',
+            'deleteMethods',
             'verifyEndState',
             'showPassToApprover',
             'notices',
           ],
-          deleteTypes,
+          deleteTypes: withoutPasses,
           pass: { audience: 'approver', lifetimeMinutes },
         }
       : {
           action,
           lostOrStolen,
           steps: [
+            'awaitReleaseCode',
             'checkPrivilege',
-            'deleteMethods',
             'createPass',
+            'deleteMethods',
             'verifyEndState',
             'showPassToRequester',
             'awaitPassNoted',
             'revokeSessions',
             'notices',
           ],
-          deleteTypes,
+          deleteTypes: withoutPasses,
           pass: { audience: 'requester', lifetimeMinutes },
         },
   };
+}
+
+/** Whether approving this decision issues a release code (changed phone, a pass for the requester). */
+export function needsReleaseCode(
+  decision: Pick<RequestDecision, 'action'>,
+  diagnosis: Pick<Diagnosis, 'lostOrStolen'>,
+): boolean {
+  return (decision.action ?? 're_register') === 're_register' && !diagnosis.lostOrStolen;
 }
 
 export interface EndStateReading {
@@ -232,6 +252,8 @@ export function endStateProblems(plan: ResetPlan, reading: EndStateReading): str
     return reading.mobileMatchesExpected === true ? [] : ['mobile'];
   }
   const deleted = new Set(plan.deleteTypes);
+  // With a pass planned, exactly that pass may remain; any other was meant to be replaced by it.
+  if (plan.pass !== undefined) deleted.add('temporaryAccessPass');
   const problems: string[] = [];
   for (const method of reading.methods) {
     if (!deleted.has(method.type)) continue;

@@ -130,8 +130,24 @@ export interface Execution {
 }
 
 /** Where the approval card was posted, so every later change updates the same message. */
+/**
+ * The release code of DESIGN.md section 3 ("Release code"). Only a keyed hash of the code is kept;
+ * the code itself is on the approver's card and nowhere else.
+ */
+export interface ReleaseCheck {
+  codeHash: string;
+  issuedAt: string;
+  /** Wrong codes typed so far. */
+  attempts: number;
+  verifiedAt?: string;
+  /** Too many wrong codes: the request waits for the approver. */
+  heldAt?: string;
+}
+
 export interface Delivery {
   approvals?: { conversationId: string; activityId: string };
+  /** The requester's pass card (it asks for the release code, then shows the pass, then withdraws it). */
+  passCard?: { activityId: string };
 }
 
 interface ResetRequestBase {
@@ -151,6 +167,7 @@ interface ResetRequestBase {
   decision?: RequestDecision;
   execution?: Execution;
   delivery?: Delivery;
+  release?: ReleaseCheck;
   /** When the approvers were reminded that the request is about to expire (at most once). */
   reminderSentAt?: string;
 }

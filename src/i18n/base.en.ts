@@ -36,6 +36,8 @@ export const baseEn = {
   'common.officeHours.days.7': 'Sun',
   'common.officeHours.format': '{days} {start}–{end} ({timeZone})',
   'common.officeHours.range': '{first}–{last}',
+  'draft.expired':
+    'Your unfinished request was discarded after {minutes} minutes without an answer, together with the number you gave. Let us start again.',
   'common.bullet': '• ',
   'dialog.alreadyAnswered': 'You already answered that question. Here is the current one.',
   'dialog.chooseOption': 'Please pick one of the buttons, or type one of the choices.',
@@ -241,6 +243,25 @@ export const baseEn = {
   'pass.noted': 'I have noted it',
   'pass.notedThanks':
     'Thank you. You are now being signed out everywhere; sign in again with the Temporary Access Pass.',
+  'pass.code.body':
+    'Your request {requestId} was approved. Type the release code that IT read out to you on the verification call; your pass appears on this card after that.',
+  'pass.code.label': 'Release code (letters, like ABC-DEF)',
+  'pass.code.submit': 'Show my pass',
+  'pass.withdrawn.body':
+    'The pass is no longer shown here. If you did not write it down, contact the helpdesk.',
+  'release.wrong': 'That code does not match. You can try {triesLeft} more time(s).',
+  'release.held':
+    'That code did not match three times. Nothing was changed on your account; your request is held and IT will call you again.',
+  'release.accepted': 'The code matches. Your pass appears on the card in a moment.',
+  'release.notWaiting': 'No release code is expected for this request right now.',
+  'approval.release.code':
+    'Release code for the call: {code}. Read it out to {name} on the verification call; the pass is shown to them only after they type it. This code is shown only now.',
+  'approval.release.held':
+    'The release code for {requestId} ({name}) was typed wrong three times. Nothing was changed; the request ends without a reset when its time runs out. Call the person on a number you trust.',
+  'approval.step.name.awaitReleaseCode': 'Wait for the requester to type the release code',
+  'notice.approved.mail.subject': 'A reset of your sign-in methods was approved',
+  'notice.approved.mail.body':
+    'IT approved a reset of the sign-in methods of {name} (request {requestId}, approved by {approver}). If this was not you, contact the helpdesk now: {helpdeskPhone}, {helpdeskEmail}.',
   'pass.forApprover.title': 'Pass for {name} ({requestId})',
   'pass.forApprover.body':
     'The phone was lost or stolen: read this Temporary Access Pass to the person during the verification call. It expires at {expiresAt}. Never send it by email or chat.',

@@ -35,6 +35,8 @@ export const baseJa: Record<BaseKey, string> = {
   'common.officeHours.days.7': '日',
   'common.officeHours.format': '{days} {start}～{end} ({timeZone})',
   'common.officeHours.range': '{first}～{last}',
+  'draft.expired':
+    '{minutes} 分間お返事がなかったため、入力途中の申請と、お知らせいただいた番号を破棄しました。最初からやり直しましょう。',
   'common.bullet': '・',
   'dialog.alreadyAnswered': 'この質問にはすでに回答済みです。いまの質問はこちらです。',
   'dialog.chooseOption': 'ボタンを選ぶか、選択肢の言葉を入力してください。',
@@ -242,6 +244,25 @@ export const baseJa: Record<BaseKey, string> = {
   'pass.noted': '書き留めました',
   'pass.notedThanks':
     'ありがとうございます。これから、すべての場所でサインアウトします。一時アクセス パスで、もう一度サインインしてください。',
+  'pass.code.body':
+    '申請 {requestId} が承認されました。本人確認の通話で IT 担当者が読み上げた受け取りコードを入力してください。入力すると、このカードに一時アクセス パスが表示されます。',
+  'pass.code.label': '受け取りコード (ABC-DEF のような英字)',
+  'pass.code.submit': '一時アクセス パスを表示',
+  'pass.withdrawn.body':
+    '一時アクセス パスはここにはもう表示されません。書き留めていない場合は、ヘルプデスクにご連絡ください。',
+  'release.wrong': 'コードが一致しません。あと {triesLeft} 回入力できます。',
+  'release.held':
+    'コードが 3 回一致しませんでした。アカウントは変更されていません。申請は保留になり、IT 部門から改めてお電話します。',
+  'release.accepted': 'コードが一致しました。まもなくカードに一時アクセス パスが表示されます。',
+  'release.notWaiting': 'この申請では、いま受け取りコードを受け付けていません。',
+  'approval.release.code':
+    '通話用の受け取りコード: {code}。本人確認の通話で {name} さんに読み上げてください。本人が入力して初めて一時アクセス パスが表示されます。このコードは今だけ表示されます。',
+  'approval.release.held':
+    '申請 {requestId} ({name} さん) の受け取りコードが 3 回間違って入力されました。何も変更していません。入力期限が過ぎるとリセットせずに終了します。本人に電話で確認してください。',
+  'approval.step.name.awaitReleaseCode': '申請者が受け取りコードを入力するのを待機',
+  'notice.approved.mail.subject': 'サインイン方法のリセットが承認されました',
+  'notice.approved.mail.body':
+    '{name} さんのサインイン方法のリセットが IT 部門によって承認されました (申請 {requestId}、承認者 {approver})。お心当たりがない場合は、すぐにヘルプデスクにご連絡ください: {helpdeskPhone}、{helpdeskEmail}',
   'pass.forApprover.title': '{name} さんの一時アクセス パス ({requestId})',
   'pass.forApprover.body':
     '携帯電話の紛失・盗難のため、本人確認の通話で、この一時アクセス パスを口頭でお伝えください。期限は {expiresAt} です。メールやチャットでは送らないでください。',

@@ -79,6 +79,15 @@ export const reviewEn = {
   'review.event.transcript.viewed': 'Conversation opened',
   'review.event.review.refused': 'Review refused',
   'review.event.review.listed': 'Requests listed',
+  'review.event.review.exported': 'Requests exported',
+  'review.event.request.executing': 'Reset started',
+  'review.event.release.verified': 'Release code typed correctly',
+  'review.event.release.refused': 'Wrong release code typed',
+  'review.event.release.held': 'Held after wrong release codes',
+  'review.request.auditCheck': 'Decision in the audit trail',
+  'review.request.auditMatches': '{decision} by {name} at {at}; matches the request',
+  'review.request.auditMismatch': 'MISMATCH with the request record: {fields}. Check who changed the record.',
+  'review.request.auditMissing': 'MISSING: the request records a decision the audit trail does not hold.',
 } as const;
 
 export type ReviewKey = keyof typeof reviewEn;

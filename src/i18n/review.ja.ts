@@ -78,4 +78,13 @@ export const reviewJa: Record<ReviewKey, string> = {
   'review.event.transcript.viewed': '会話記録の閲覧',
   'review.event.review.refused': 'レビューの拒否',
   'review.event.review.listed': '申請一覧の表示',
+  'review.event.review.exported': '申請のエクスポート',
+  'review.event.request.executing': 'リセット開始',
+  'review.event.release.verified': '受け取りコードの一致',
+  'review.event.release.refused': '受け取りコードの不一致',
+  'review.event.release.held': '受け取りコードの誤入力による保留',
+  'review.request.auditCheck': '監査記録上の承認・却下',
+  'review.request.auditMatches': '{at} に {name} さんが{decision} (申請の記録と一致)',
+  'review.request.auditMismatch': '申請の記録と不一致: {fields}。記録を変更したのが誰か確認してください。',
+  'review.request.auditMissing': '不一致: 申請には承認または却下が記録されていますが、監査記録にありません。',
 };

@@ -17,10 +17,19 @@ export interface RequestNotifier {
   /** Re-renders the approval card in the approvals channel for the request's current state. */
   updateApprovalCard(request: ResetRequest): Promise<boolean>;
   /**
-   * Changed phone: shows the pass to the requester in their 1:1 chat, with a button to say they
-   * have noted it (the bot then calls `ResetExecutor.notePassSeen`).
+   * Changed phone, once the release code matched: shows the pass to the requester on their pass card
+   * (or a new one), with a button to say they have noted it (the bot then calls
+   * `ResetExecutor.notePassSeen`).
    */
   showPassToRequester(request: ResetRequest, pass: PassForDisplay): Promise<boolean>;
+  /**
+   * Changed phone: sends the requester their pass card, which asks for the release code the approver
+   * reads out on the call. Returns the card's activity id (the pass appears on that card later), or
+   * undefined when the requester could not be reached.
+   */
+  askForReleaseCode(request: ResetRequest): Promise<string | undefined>;
+  /** After "noted" or expiry: the requester's pass card is updated to show no pass. */
+  withdrawPass(request: ResetRequest): Promise<boolean>;
   /** Lost or stolen phone: shows the pass to the approver, who hands it over on the verification call. */
   showPassToApprover(request: ResetRequest, pass: PassForDisplay): Promise<boolean>;
   /** Tells the requester how the request ended and what to do next, in their language. */

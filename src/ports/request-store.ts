@@ -1,4 +1,5 @@
 import { isAppError } from '../errors';
+import type { AuditEvent } from '../domain/audit';
 import type { RequestState, ResetRequest } from '../domain/reset-request';
 
 /**
@@ -28,8 +29,10 @@ export interface RequestStore {
    * returns the record as stored with its new eTag. Throws AppError('CONFLICT') on a stale eTag
    * or a state change the lifecycle does not allow, AppError('NOT_FOUND') for an unknown id.
    * A final record is stored without its full phone number even if the caller left it in.
+   * `audit`: the records of this change, written in the same transaction (DESIGN.md section 3,
+   * "Audit"): if they cannot be written, the change is not made either.
    */
-  update(request: ResetRequest, expectedETag: string): Promise<StoredRequest>;
+  update(request: ResetRequest, expectedETag: string, audit?: readonly AuditEvent[]): Promise<StoredRequest>;
 
   /** Oldest first, so sweepers and the executor handle requests in arrival order. */
   listByState(states: readonly RequestState[], limit?: number): Promise<StoredRequest[]>;

@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadConfigFromProcess, type Config } from '../config';
 import { openDatabase, type SqliteDatabase } from '../adapters/sqlite/database';
@@ -62,6 +63,8 @@ export interface CliIo {
   readFile: (path: string) => string;
   writeFile: (path: string, content: string) => void;
   now: () => Date;
+  /** Who runs the command, for the audit trail; the operating-system account by default. */
+  operator?: () => string;
 }
 
 class UsageError extends Error {}
@@ -136,11 +139,12 @@ function openStores(config: Config): Stores {
   // The same file the bot uses; reads run beside the bot thanks to WAL.
   const db = openDatabase(config.storage.path);
   const logger = createLogger({ level: 'silent' });
+  const audit = new SqliteAuditLog(db, { key: config.auditKey, logger });
   return {
     db,
     search: new SqliteRequestSearch(db),
-    requests: new SqliteRequestStore(db),
-    audit: new SqliteAuditLog(db, { key: config.auditKey, logger }),
+    requests: new SqliteRequestStore(db, { audit }),
+    audit,
     transcripts: new SqliteTranscriptStore(db),
   };
 }
@@ -180,14 +184,47 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
+/** The OS account running the CLI; the audit trail names it as the reviewer. */
+function osOperator(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
 async function runCommand(args: ParsedArgs, config: Config, stores: Stores, io: CliIo): Promise<number> {
   const sources = { ...stores, extraPatterns: config.sensitivePatterns };
+  const operator = (io.operator ?? osOperator)();
+  // Written before anything is shown: when the audit trail cannot record the look, nothing is shown.
+  const audited = (
+    type: 'review.listed' | 'review.exported' | 'request.viewed',
+    data: Record<string, unknown>,
+    requestId?: string,
+  ) =>
+    stores.audit.append({
+      type,
+      ...(requestId === undefined ? {} : { requestId }),
+      actor: { id: `cli:${operator}`, name: operator },
+      data: { via: 'review-cli', ...data },
+    });
   const time = (iso: string | undefined): string =>
     iso === undefined ? '-' : `${formatLocalTime(iso, config.timeZone)}`;
   switch (args.command) {
     case 'list': {
-      const requests = await stores.search.search(filterFrom(args, config));
+      const filter = filterFrom(args, config);
+      const requests = await stores.search.search(filter);
       const format = args.options.get('format') ?? 'text';
+      if (!['json', 'csv', 'text'].includes(format))
+        throw new UsageError(`list cannot write --format ${format}.`);
+      await audited('review.listed', {
+        format,
+        count: requests.length,
+        states: filter.states,
+        person: filter.person,
+        since: filter.since?.toISOString(),
+        until: filter.until?.toISOString(),
+      });
       if (format === 'json') io.stdout(`${JSON.stringify(requests, null, 2)}\n`);
       else if (format === 'csv') {
         const details = await loadAll(
@@ -214,6 +251,7 @@ async function runCommand(args: ParsedArgs, config: Config, stores: Stores, io: 
         return 1;
       }
       const format = args.options.get('format') ?? 'text';
+      await audited('request.viewed', { format }, id);
       if (format === 'json') io.stdout(`${JSON.stringify(detail, null, 2)}\n`);
       else if (format === 'text') io.stdout(showText(detail, time, config.timeZone));
       else throw new UsageError(`show cannot write --format ${format}.`);
@@ -240,6 +278,15 @@ async function runCommand(args: ParsedArgs, config: Config, stores: Stores, io: 
         io.stderr(`No request ${args.positional[0]}.\n`);
         return 1;
       }
+      await audited(
+        'review.exported',
+        {
+          format,
+          count: details.length,
+          requestIds: details.slice(0, 100).map((detail) => detail.request.id),
+        },
+        details.length === 1 ? details[0]?.request.id : undefined,
+      );
       const generatedAt = io.now().toISOString();
       const content =
         format === 'json'

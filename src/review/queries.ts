@@ -181,6 +181,48 @@ export async function loadRequestDetail(
   };
 }
 
+/** The decision as the audit trail holds it, compared with the request record. */
+export interface AuditedDecision {
+  /** The newest approved/denied record, if any. */
+  record: AuditRecord | undefined;
+  /** Fields where the request record says something else than the audit trail. */
+  mismatches: string[];
+  /** The request records a decision that no audit record holds. */
+  missing: boolean;
+}
+
+/**
+ * The request table can be edited by anyone with the database; the audit trail cannot without
+ * breaking its chain. So a reviewer is shown the decision from the trail, and any difference.
+ */
+export function auditedDecision(request: ResetRequest, audit: readonly AuditRecord[]): AuditedDecision {
+  const record = [...audit]
+    .reverse()
+    .find((r) => r.type === 'request.approved' || r.type === 'request.denied');
+  const decision = request.decision;
+  if (record === undefined) return { record, mismatches: [], missing: decision !== undefined };
+  const mismatches: string[] = [];
+  if (decision === undefined) mismatches.push('decision');
+  else {
+    if (record.actor?.id.toLowerCase() !== decision.approver.id.toLowerCase()) mismatches.push('approver');
+    const data = record.data;
+    if ((data.verificationMethod ?? undefined) !== decision.verificationMethod)
+      mismatches.push('verification');
+    if ((data.action ?? undefined) !== decision.action) mismatches.push('action');
+    if (
+      data.methodTypes !== undefined &&
+      JSON.stringify(data.methodTypes) !== JSON.stringify(decision.methodTypes)
+    ) {
+      mismatches.push('methodTypes');
+    }
+    const denied = decision.denyReason !== undefined;
+    if (denied !== (record.type === 'request.denied')) mismatches.push('outcome');
+  }
+  const deniedState = request.state === 'DENIED';
+  if (deniedState !== (record.type === 'request.denied')) mismatches.push('state');
+  return { record, mismatches: [...new Set(mismatches)], missing: false };
+}
+
 export type Redact = (text: string) => string;
 
 export function redactor(extraPatterns: readonly RegExp[] = []): Redact {

@@ -7,6 +7,7 @@ import {
   approveInputs,
   graphChanges,
   invokeCardText,
+  releaseCodeOn,
   until,
 } from '../support/approval-harness';
 import { HANAKO } from '../support/teams-activity';
@@ -38,11 +39,11 @@ describe('approval end to end over the real HTTP server', () => {
 
     // Hold every change Graph would make; the click must still be answered at once.
     const deletes = harness.emulator.gate('deleteMethod');
-    const response = await harness.click(KEN, 'approve', approveInputs(id));
+    const { response } = await harness.approveAndRelease(KEN, id);
     expect(response.status).toBe(200);
     expect(invokeCardText(response.body)).toContain('承認済み');
     await deletes.whenHolding(1);
-    // The click is answered and the first DELETE is held: Graph has not changed anything yet.
+    // The click is answered and the first DELETE is held: the pass exists, nothing is deleted yet.
     expect(harness.emulator.state.methodsOf(DEMO.users.hanako).map((method) => method.id)).toEqual(
       expect.arrayContaining([MOBILE, ALTERNATE_MOBILE]),
     );
@@ -71,10 +72,12 @@ describe('approval end to end over the real HTTP server', () => {
     expect(settled.state).toBe('DONE');
 
     // Exactly these changes, in this order: others before the default, alternateMobile before mobile.
+    // The mail at approval comes first; the pass before any delete.
     expect(graphChanges(harness.emulator)).toEqual([
+      'POST /v1.0/users/mfa-helpdesk@contoso.onmicrosoft.com/sendMail',
+      `POST /v1.0/users/${DEMO.users.hanako}/authentication/temporaryAccessPassMethods`,
       `DELETE /v1.0/users/${DEMO.users.hanako}/authentication/phoneMethods/${ALTERNATE_MOBILE}`,
       `DELETE /v1.0/users/${DEMO.users.hanako}/authentication/phoneMethods/${MOBILE}`,
-      `POST /v1.0/users/${DEMO.users.hanako}/authentication/temporaryAccessPassMethods`,
       `POST /v1.0/users/${DEMO.users.hanako}/revokeSignInSessions`,
       'POST /v1.0/users/mfa-helpdesk@contoso.onmicrosoft.com/sendMail',
     ]);
@@ -98,20 +101,25 @@ describe('approval end to end over the real HTTP server', () => {
     expect(updates.length).toBeGreaterThan(0);
     expect(visibleText(updates[updates.length - 1]?.activity ?? {})).toContain('完了');
 
-    // Mail to the requester and the manager, and a notice in the security channel.
-    expect(harness.emulator.sentMails).toHaveLength(1);
+    // Mail to the requester and the manager, and a notice in the security channel: when the reset
+    // was approved (while it can still be stopped) and when it was done.
+    expect(harness.emulator.sentMails).toHaveLength(2);
     expect(JSON.stringify(harness.emulator.sentMails[0])).toContain('naoko.ito');
+    expect(JSON.stringify(harness.emulator.sentMails[0])).toContain('承認されました');
     const security = harness.connector.sentTo('19:it-team-general@thread.tacv2').map(visibleText).join('\n');
+    expect(security).toContain(
+      `MFA リセット ${id} (山田 花子): 承認済み: まもなくリセットを実行します。承認者: 佐藤 健`,
+    );
     expect(security).toContain(`MFA リセット ${id} (山田 花子): 完了。承認者: 佐藤 健`);
 
-    // Each notice is audited once: the mail and the security channel, by the executor's notices step.
+    // Each notice is audited once per occasion: at the approval, and by the executor's notices step.
     const notices = await harness.app.audit.list({
       requestId: id,
       types: ['notice.sent', 'notice.undeliverable'],
     });
     const noticeKinds = notices.map((record) => String(record.data.notice ?? record.data.to));
-    expect(noticeKinds.filter((kind) => kind === 'mail')).toHaveLength(1);
-    expect(noticeKinds.filter((kind) => kind === 'securityChannel')).toHaveLength(1);
+    expect(noticeKinds.filter((kind) => kind === 'mail')).toHaveLength(2);
+    expect(noticeKinds.filter((kind) => kind === 'securityChannel')).toHaveLength(2);
 
     // The audit chain verifies and never holds the pass or the full number.
     const verification = await verifyChainAsync(harness.app.audit.all(), harness.app.config.auditKey);
@@ -154,11 +162,29 @@ describe('approval end to end over the real HTTP server', () => {
       Array.from({ length: 50 }, () => harness.click(KEN, 'approve', approveInputs(id))),
     );
     expect(responses.every((response) => response.status === 200)).toBe(true);
-    const settled = await until('the request to settle', async () => {
+    // One click won, and only its answer carries a release code.
+    const codes = responses.flatMap((response) => {
+      try {
+        return [releaseCodeOn(response.body)];
+      } catch {
+        return [];
+      }
+    });
+    expect(codes).toHaveLength(1);
+    await until('the pass card asking for the code', () =>
+      harness.connector
+        .sentTo(harness.chatOf(HANAKO))
+        .some((activity) => visibleText(activity).includes('受け取りコード'))
+        ? true
+        : undefined,
+    );
+    await harness.typeReleaseCode(HANAKO, id, codes[0] ?? '');
+    const settled = await until('the pass to be shown', async () => {
       const stored = await harness.app.requests.get(id);
-      return stored && stored.request.state === 'EXECUTING' && stored.request.execution?.tap
-        ? stored.request
-        : undefined;
+      const shown = stored?.request.execution?.steps.some(
+        (step) => step.name === 'showPassToRequester' && step.status === 'succeeded',
+      );
+      return stored && stored.request.state === 'EXECUTING' && shown ? stored.request : undefined;
     });
     expect(settled.execution?.tap).toBeDefined();
     expect(await harness.app.audit.list({ requestId: id, types: ['request.approved'] })).toHaveLength(1);

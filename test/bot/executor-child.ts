@@ -19,23 +19,8 @@ import { SqliteAuditLog } from '../../src/adapters/sqlite/sqlite-audit-log';
 import { SqliteRequestStore } from '../../src/adapters/sqlite/sqlite-request-store';
 import { ResetExecutor } from '../../src/bot/reset-executor';
 import { createLogger } from '../../src/log';
-import type {
-  AuthMethodType,
-  CreateTapOptions,
-  DeleteMethodsResult,
-  Directory,
-  DirectoryGroup,
-  DirectoryUser,
-  EndState,
-  MutationResult,
-  OutgoingMail,
-  PhoneNumber,
-  PrivilegeOptions,
-  PrivilegeReport,
-  SetMobilePhoneResult,
-  TemporaryAccessPass,
-  AuthMethod,
-} from '../../src/ports/directory';
+import type { CreateTapOptions, TemporaryAccessPass } from '../../src/ports/directory';
+import { DelegatingDirectory } from '../fakes/delegating-directory';
 import { RecordingNotifier } from '../fakes/recording-notifier';
 import { AUDIT_SECRET } from './executor-test-kit';
 
@@ -55,50 +40,15 @@ function waitForFile(path: string, timeoutMs: number): void {
 }
 
 /** The real directory, except that the process dies right after Graph created a pass. */
-class DieAfterPass implements Directory {
-  constructor(private readonly inner: Directory) {}
-
-  getUser(userId: string): Promise<DirectoryUser> {
-    return this.inner.getUser(userId);
-  }
-  getManager(userId: string): Promise<DirectoryUser | undefined> {
-    return this.inner.getManager(userId);
-  }
-  memberOfGroups(userId: string, groupIds: readonly string[]): Promise<ReadonlySet<string>> {
-    return this.inner.memberOfGroups(userId, groupIds);
-  }
-  getPrivilege(userId: string, options?: PrivilegeOptions): Promise<PrivilegeReport> {
-    return this.inner.getPrivilege(userId, options);
-  }
-  getGroup(groupId: string): Promise<DirectoryGroup> {
-    return this.inner.getGroup(groupId);
-  }
-  listMethods(userId: string): Promise<AuthMethod[]> {
-    return this.inner.listMethods(userId);
-  }
-  setMobilePhone(userId: string, phone: PhoneNumber): Promise<SetMobilePhoneResult> {
-    return this.inner.setMobilePhone(userId, phone);
-  }
-  deleteMethods(userId: string, types: readonly AuthMethodType[]): Promise<DeleteMethodsResult> {
-    return this.inner.deleteMethods(userId, types);
-  }
-  async createTemporaryAccessPass(userId: string, options: CreateTapOptions): Promise<TemporaryAccessPass> {
+class DieAfterPass extends DelegatingDirectory {
+  override async createTemporaryAccessPass(
+    userId: string,
+    options: CreateTapOptions,
+  ): Promise<TemporaryAccessPass> {
     const pass = await this.inner.createTemporaryAccessPass(userId, options);
     emit({ passCreated: pass.methodId });
     process.kill(process.pid, 'SIGKILL');
     return pass;
-  }
-  deleteTemporaryAccessPass(userId: string, methodId: string): Promise<MutationResult> {
-    return this.inner.deleteTemporaryAccessPass(userId, methodId);
-  }
-  revokeSignInSessions(userId: string): Promise<MutationResult> {
-    return this.inner.revokeSignInSessions(userId);
-  }
-  sendMail(mail: OutgoingMail): Promise<MutationResult> {
-    return this.inner.sendMail(mail);
-  }
-  readBackEndState(userId: string, options?: { expectMobile?: PhoneNumber }): Promise<EndState> {
-    return this.inner.readBackEndState(userId, options);
   }
 }
 
@@ -134,14 +84,16 @@ async function main(): Promise<void> {
       process.kill(process.pid, 'SIGKILL');
     };
   }
+  const audit = new SqliteAuditLog(db, { key: AUDIT_SECRET, logger });
   const executor = new ResetExecutor({
-    requests: new SqliteRequestStore(db),
-    audit: new SqliteAuditLog(db, { key: AUDIT_SECRET, logger }),
+    requests: new SqliteRequestStore(db, { audit }),
+    audit,
     directory: mode === 'crash-after-pass' ? new DieAfterPass(graph) : graph,
     notifier,
     logger,
     workerId,
     tapMaxLifetimeMinutes: 60,
+    releaseCodeKey: AUDIT_SECRET,
     leaseSeconds: Number(leaseSeconds),
   });
   emit({ ready: true, pid: process.pid });

@@ -11,14 +11,16 @@ import { openDatabase, type SqliteDatabase } from '../../src/adapters/sqlite/dat
 import { SqliteAuditLog } from '../../src/adapters/sqlite/sqlite-audit-log';
 import { SqliteRequestStore } from '../../src/adapters/sqlite/sqlite-request-store';
 import { ResetExecutor, type ResetExecutorOptions } from '../../src/bot/reset-executor';
+import { hashReleaseCode } from '../../src/domain/release-code';
 import { createPendingRequest, transition } from '../../src/domain/request-lifecycle';
+import { needsReleaseCode } from '../../src/domain/reset-plan';
 import type { RequestDecision, ResetRequest } from '../../src/domain/reset-request';
 import { createLogger, type Logger } from '../../src/log';
 import type { Directory } from '../../src/ports/directory';
 import type { StoredRequest } from '../../src/ports/request-store';
 import { RecordingNotifier } from '../fakes/recording-notifier';
-import type { SeedDirectory } from '../graph-emulator';
-import { demoSeed } from '../graph/graph-test-kit';
+import type { GraphEmulator, SeedDirectory } from '../graph-emulator';
+import { demoSeed, directoryFor, startEmulator } from '../graph/graph-test-kit';
 
 export const AUDIT_SECRET = 'executor-test-audit-secret-0123456789abcdef';
 export const TENANT_ID = '9a3b5c7d-1e2f-4a6b-8c9d-0e1f2a3b4c5d';
@@ -113,11 +115,12 @@ export function openHarness(file: string): Harness {
   const lines: string[] = [];
   const logger = createLogger({ level: 'debug', destination: { write: (line: string) => lines.push(line) } });
   const clock = new TestClock();
+  const audit = new SqliteAuditLog(db, { key: AUDIT_SECRET, logger, now: clock.now });
   return {
     file,
     db,
-    requests: new SqliteRequestStore(db),
-    audit: new SqliteAuditLog(db, { key: AUDIT_SECRET, logger, now: clock.now }),
+    requests: new SqliteRequestStore(db, { audit }),
+    audit,
     logger,
     logText: () => lines.join(''),
     notifier: new RecordingNotifier(),
@@ -140,12 +143,53 @@ export function executorFor(
     now: harness.clock.now,
     workerId: 'worker-1',
     tapMaxLifetimeMinutes: 60,
+    releaseCodeKey: RELEASE_CODE_KEY,
     ...overrides,
   });
 }
 
+/** The release code the approver of `approvedRequest` read out; `approvedRequest` hashes it with this key. */
+export const RELEASE_CODE = 'KRW-HAX';
+export const RELEASE_CODE_KEY = AUDIT_SECRET;
+
+/** What `useExecutorSetup` gives each test: set anew before every test. */
+export interface ExecutorSetup {
+  emulator: GraphEmulator;
+  directory: Directory;
+  harness: Harness;
+}
+
+/**
+ * The usual set-up of an executor test file: one Graph emulator (the executor seed) for the file,
+ * reset before every test, and a fresh database file per test. Call it inside a `describe`.
+ */
+export function useExecutorSetup(prefix: string): ExecutorSetup {
+  const folder = tempFolder();
+  const setup = {} as ExecutorSetup;
+  let counter = 0;
+  beforeAll(async () => {
+    setup.emulator = await startEmulator(executorSeed());
+    setup.directory = directoryFor(setup.emulator);
+  });
+  afterAll(async () => {
+    await setup.emulator.close();
+    folder.cleanup();
+  });
+  beforeEach(() => {
+    setup.emulator.reset();
+    setup.harness = openHarness(folder.path(`${prefix}-${++counter}.sqlite`));
+  });
+  afterEach(() => setup.harness.close());
+  return setup;
+}
+
 export interface ApproveOptions {
   requester: { aadObjectId: string; name: string };
+  /**
+   * Changed phone: 'typed' (the default) as if the requester had already typed the release code,
+   * 'issued' when the test types it itself.
+   */
+  releaseCode?: 'typed' | 'issued';
   lostOrStolen?: boolean;
   decision?: Partial<Omit<RequestDecision, 'approver' | 'at'>>;
   newPhone?: typeof NEW_PHONE;
@@ -179,17 +223,23 @@ export async function approvedRequest(
   );
   const created = await requests.create(pending);
   const approved = transition(created.request, 'APPROVED', APPROVER, at);
+  const decision: RequestDecision = {
+    approver: APPROVER,
+    at: at.toISOString(),
+    verificationMethod: 'video_call',
+    action: 're_register',
+    ...options.decision,
+  };
+  const release = needsReleaseCode(decision, pending.diagnosis)
+    ? {
+        codeHash: hashReleaseCode(RELEASE_CODE_KEY, pending.id, RELEASE_CODE),
+        issuedAt: at.toISOString(),
+        attempts: 0,
+        ...((options.releaseCode ?? 'typed') === 'typed' ? { verifiedAt: at.toISOString() } : {}),
+      }
+    : undefined;
   return requests.update(
-    {
-      ...approved,
-      decision: {
-        approver: APPROVER,
-        at: at.toISOString(),
-        verificationMethod: 'video_call',
-        action: 're_register',
-        ...options.decision,
-      },
-    },
+    { ...approved, decision, ...(release === undefined ? {} : { release }) },
     created.eTag,
   );
 }

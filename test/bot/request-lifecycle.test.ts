@@ -63,7 +63,7 @@ describe('expiry and reminders', () => {
     expect(await audited(id, 'request.expired')).toBe(1);
     expect(chatText()).toContain(`申請 ${id} は、IT 部門が対応する前に期限切れになりました`);
     expect(chatText()).toContain('03-1234-0000');
-    const updates = harness.connector.calls.filter((call) => call.method === 'PUT');
+    const updates = cardUpdates(DEMO.approvalsChannelId);
     expect(visibleText(updates[updates.length - 1]?.activity ?? {})).toContain(
       '承認も却下もされないまま期限切れ',
     );
@@ -115,7 +115,7 @@ describe('decisions the requester hears about', () => {
     );
     expect(chatText()).toContain('IT 窓口');
     expect(chatText()).toContain('03-1234-0000');
-    const updates = harness.connector.calls.filter((call) => call.method === 'PUT');
+    const updates = cardUpdates(DEMO.approvalsChannelId);
     expect(visibleText(updates[updates.length - 1]?.activity ?? {})).toContain('却下');
   });
 
@@ -146,7 +146,7 @@ describe('decisions the requester hears about', () => {
     expect(await stateOf(id)).toBe('CANCELLED');
     expect(chatText()).toContain(`申請 ${id} をキャンセルしました`);
     expect(await audited(id, 'request.cancelled')).toBe(1);
-    const updates = harness.connector.calls.filter((call) => call.method === 'PUT');
+    const updates = cardUpdates(DEMO.approvalsChannelId);
     expect(visibleText(updates[updates.length - 1]?.activity ?? {})).toContain('申請者がキャンセルしました');
     // A stale approve on the cancelled card gets the current card.
     const click = await harness.click(KEN, 'approve', approveInputs(id));
@@ -183,12 +183,19 @@ describe('the monthly cap', () => {
   });
 });
 
+/** Card updates (PUT) the bot sent to one conversation, oldest first. */
+function cardUpdates(conversationId: string) {
+  return harness.connector.calls.filter(
+    (call) => call.method === 'PUT' && call.conversationId === conversationId,
+  );
+}
+
 describe('closing the loop after a pass', () => {
   beforeEach(() => start(true));
 
   async function resetWithPass(user = HANAKO): Promise<string> {
     const id = await harness.fileRequest(user);
-    await harness.click(KEN, 'approve', approveInputs(id, { tapLifetimeMinutes: '60' }));
+    await harness.approveAndRelease(KEN, id, user, { tapLifetimeMinutes: '60' });
     await until('the pass card', async () =>
       harness.connector
         .sentTo(`a:personal-${user.id}`)
@@ -222,7 +229,7 @@ describe('closing the loop after a pass', () => {
     expect((await harness.app.requests.get(id))?.request.execution?.loop?.outcome).toBe('registered');
     const settled = await harness.app.audit.list({ requestId: id, types: ['request.settled'] });
     expect(settled.map((record) => record.data.loop)).toContain('registered');
-    const updates = harness.connector.calls.filter((call) => call.method === 'PUT');
+    const updates = cardUpdates(DEMO.approvalsChannelId);
     expect(visibleText(updates[updates.length - 1]?.activity ?? {})).toContain(
       '本人が新しいサインイン方法を登録しました',
     );
@@ -273,9 +280,13 @@ describe('closing the loop after a pass', () => {
     expect((await harness.app.requests.get(id))?.request.execution?.loop?.outcome).toBe('expired');
     const settled = await harness.app.audit.list({ requestId: id, types: ['request.settled'] });
     expect(settled.map((record) => record.data.loop)).toContain('expired');
-    const updates = harness.connector.calls.filter((call) => call.method === 'PUT');
+    const updates = cardUpdates(DEMO.approvalsChannelId);
     expect(visibleText(updates[updates.length - 1]?.activity ?? {})).toContain(
       '使われないまま期限切れになりました',
+    );
+    // The pass card in the chat was updated to show no pass.
+    expect(visibleText(cardUpdates(HANAKO_CHAT).at(-1)?.activity ?? {})).toContain(
+      'パスはここにはもう表示されません',
     );
     const before = harness.connector.calls.length;
     await harness.restart();

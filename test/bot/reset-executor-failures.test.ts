@@ -133,6 +133,8 @@ describe('ResetExecutor when Graph fails', () => {
       expect(changesSent(emulator)).toEqual([]);
       expect(emulator.state.methodsOf(HANAKO)).toHaveLength(3);
       expect(settled.execution?.steps.map((s) => `${s.name}:${s.status}:${s.error ?? ''}`)).toEqual([
+        'awaitReleaseCode:started:',
+        'awaitReleaseCode:succeeded:',
         'checkPrivilege:started:',
         `checkPrivilege:failed:${fault.code}`,
         'notices:started:',
@@ -153,29 +155,53 @@ describe('ResetExecutor when Graph fails', () => {
       }
     });
 
-    it('at the first change (a DELETE)', async () => {
+    it('at the first change (creating the pass): nothing is deleted, the person keeps every method', async () => {
+      emulator.inject('createTemporaryAccessPass', fault.action);
+      const settled = await run({ requester: hanako });
+
+      // The pass is never retried: not by the adapter, not by the executor.
+      expect(emulator.requestsFor('createTemporaryAccessPass')).toHaveLength(1);
+      expect(emulator.requestsFor('deleteMethod')).toHaveLength(0);
+      expect(emulator.requestsFor('revokeSignInSessions')).toHaveLength(0);
+      expect(
+        emulator.state.methodsOf(HANAKO).filter((m) => !m['@odata.type']?.includes('temporary')),
+      ).toHaveLength(3);
+      expect(harness.notifier.passes).toHaveLength(0);
+      expect(settled.execution?.tap).toBeUndefined();
+      expect(settled.execution?.steps.filter((s) => s.name === 'createPass').at(-1)).toMatchObject({
+        status: 'failed',
+        error: fault.code,
+      });
+      expect(settled.history.at(-1)?.note).toBe(`createPass: ${fault.code}`);
+      if (faultName === 'timeout') {
+        // No answer: the POST may still be applied, so "nothing changed" cannot be claimed.
+        expect(settled.state).toBe('PARTIAL');
+        expectSettledNotices(settled, 'PARTIAL');
+      } else {
+        expect(settled.state).toBe('FAILED');
+        expectSettledNotices(settled, 'FAILED');
+      }
+      expect(await settledAudit(settled.id)).toEqual([settled.state]);
+    });
+
+    it('midway (a DELETE after the pass was made): PARTIAL, and the person still gets the pass', async () => {
       emulator.inject('deleteMethod', fault.action, {
         when: (r) => r.params.methodId === ALTERNATE_MOBILE_ID,
       });
-      const settled = await run({ requester: hanako });
+      const { request } = await approvedRequest(harness.requests, { requester: hanako });
+      await executor.runOnce();
+      // Whatever could not be deleted, the person needs the pass that now exists.
+      expect(harness.notifier.passes.map((p) => p.to)).toEqual(['requester']);
+      await executor.notePassSeen(request.id, HANAKO);
+      await executor.runOnce();
+      const settled = await load(harness.requests, request.id);
 
-      expect(emulator.requestsFor('createTemporaryAccessPass')).toHaveLength(0);
-      expect(harness.notifier.passes).toHaveLength(0);
+      expect(emulator.requestsFor('createTemporaryAccessPass')).toHaveLength(1);
       const deleteStep = settled.execution?.steps.filter((s) => s.name === 'deleteMethods').at(-1);
       expect(deleteStep).toMatchObject({ status: 'failed', error: fault.code });
-      if (faultName === 'timeout') {
-        // No answer: the DELETE may have been applied, so "nothing changed" cannot be claimed.
-        expect(deleteStep?.changed).toBe(true);
-        expect(settled.state).toBe('PARTIAL');
-        expect(settled.execution?.remaining).toContain('mobile');
-        expectSettledNotices(settled, 'PARTIAL');
-      } else {
-        // Graph answered with a refusal: nothing was applied.
-        expect(deleteStep?.changed).toBe(false);
-        expect(settled.state).toBe('FAILED');
-        expect(emulator.state.methodsOf(HANAKO)).toHaveLength(3);
-        expectSettledNotices(settled, 'FAILED');
-      }
+      expect(settled.state).toBe('PARTIAL');
+      expect(settled.execution?.remaining).toContain('alternateMobile');
+      expectSettledNotices(settled, 'PARTIAL');
       const deletes = await harness.audit.list({ requestId: settled.id, types: ['graph.step'] });
       const audited = deletes
         .filter((r) => r.data.step === 'deleteMethods')
@@ -186,29 +212,6 @@ describe('ResetExecutor when Graph fails', () => {
         if (r.status !== undefined) lastPerMethod.set(r.params.methodId ?? '', r.requestId);
       }
       expect(audited).toEqual(expect.arrayContaining([...lastPerMethod.values()]));
-    });
-
-    it('midway (creating the pass after the deletes): PARTIAL, one POST, no pass shown', async () => {
-      emulator.inject('createTemporaryAccessPass', fault.action);
-      const settled = await run({ requester: hanako });
-
-      expect(settled.state).toBe('PARTIAL');
-      // The pass is never retried: not by the adapter, not by the executor.
-      expect(emulator.requestsFor('createTemporaryAccessPass')).toHaveLength(1);
-      expect(emulator.requestsFor('revokeSignInSessions')).toHaveLength(0);
-      expect(harness.notifier.passes).toHaveLength(0);
-      expect(settled.execution?.tap).toBeUndefined();
-      expect(settled.execution?.steps.filter((s) => s.name === 'createPass').at(-1)).toMatchObject({
-        status: 'failed',
-        error: fault.code,
-      });
-      // The methods were read back after the failure, to say what is left. After a timeout the
-      // POST may still be applied later, so only a refused create is known to have left nothing.
-      expect(settled.execution?.remaining).toBeDefined();
-      if (faultName !== 'timeout') expect(settled.execution?.remaining).toEqual([]);
-      expect(settled.history.at(-1)?.note).toBe(`createPass: ${fault.code}`);
-      expectSettledNotices(settled, 'PARTIAL');
-      expect(await settledAudit(settled.id)).toEqual(['PARTIAL']);
     });
   });
 

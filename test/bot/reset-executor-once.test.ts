@@ -40,6 +40,15 @@ function successfulDeletes(emulator: GraphEmulator): Record<string, number> {
   return counts;
 }
 
+/** The pass a dead or overtaken worker made and its successor deleted. */
+function orphanPassId(emulator: GraphEmulator): string {
+  const deletes = emulator
+    .requestsFor('deleteMethod')
+    .filter((r) => r.params.collection === 'temporaryAccessPassMethods' && r.status === 204);
+  expect(deletes).toHaveLength(1);
+  return deletes[0]?.params.methodId ?? '';
+}
+
 function passPosts(emulator: GraphEmulator): number {
   return emulator.requestsFor('createTemporaryAccessPass').length;
 }
@@ -123,14 +132,16 @@ describe('ResetExecutor runs each approved request exactly once', () => {
       const executors = Array.from({ length: 50 }, (_, index) => {
         const db = openDatabase(harness.file);
         connections.push(db);
+        const audit = new SqliteAuditLog(db, { key: AUDIT_SECRET, logger: harness.logger });
         return new ResetExecutor({
-          requests: new SqliteRequestStore(db),
-          audit: new SqliteAuditLog(db, { key: AUDIT_SECRET, logger: harness.logger }),
+          requests: new SqliteRequestStore(db, { audit }),
+          audit,
           directory,
           notifier: harness.notifier,
           logger: harness.logger,
           workerId: `worker-${index}`,
           tapMaxLifetimeMinutes: 60,
+          releaseCodeKey: AUDIT_SECRET,
         });
       });
       const started = Date.now();
@@ -213,8 +224,12 @@ describe('ResetExecutor runs each approved request exactly once', () => {
       const done = await load(harness.requests, request.id);
       expect(done.state).toBe('DONE');
       expect(done.execution?.remaining).toEqual([]);
-      expect(successfulDeletes(emulator)).toEqual({ [TARO_OATH_ID]: 1, [MOBILE_ID]: 1 });
-      expect(passPosts(emulator)).toBe(1);
+      // The pass came first and its value died with the worker: the successor deleted that pass
+      // and made the one it showed. Each method DELETE was applied once.
+      const { [orphanPassId(emulator)]: orphanDeletes, ...methodDeletes } = successfulDeletes(emulator);
+      expect(methodDeletes).toEqual({ [TARO_OATH_ID]: 1, [MOBILE_ID]: 1 });
+      expect(orphanDeletes).toBe(1);
+      expect(passPosts(emulator)).toBe(2);
       // Revoked by the dead worker before it died; the successor skipped the recorded step.
       expect(emulator.requestsFor('revokeSignInSessions')).toHaveLength(1);
       expect(harness.notifier.passes.map((p) => p.to)).toEqual(['approver']);
@@ -258,18 +273,20 @@ describe('ResetExecutor runs each approved request exactly once', () => {
     expect(parked.execution?.tap?.methodId).toBe(passes[0]?.id);
     expect(harness.notifier.passes).toHaveLength(1);
     expect(harness.notifier.passes[0]?.pass.expiresAt).toBe(parked.execution?.tap?.expiresAt);
-    // The deletes of the first run were not repeated.
+    // The first run died before deleting anything; the successor deleted each method once.
     expect(successfulDeletes(emulator)).toEqual({ [ALTERNATE_MOBILE_ID]: 1, [MOBILE_ID]: 1, [orphanId]: 1 });
     expect(parked.execution?.steps.map((s) => `${s.name}:${s.status}`)).toEqual([
+      'awaitReleaseCode:started',
+      'awaitReleaseCode:succeeded',
       'checkPrivilege:started',
       'checkPrivilege:succeeded',
-      'deleteMethods:started',
-      'deleteMethods:succeeded',
       'createPass:started',
       'deletePass:started',
       'deletePass:succeeded',
       'createPass:started',
       'createPass:succeeded',
+      'deleteMethods:started',
+      'deleteMethods:succeeded',
       'verifyEndState:started',
       'verifyEndState:succeeded',
       'showPassToRequester:started',
@@ -356,7 +373,7 @@ describe('ResetExecutor runs each approved request exactly once', () => {
     expect(passPosts(emulator)).toBe(1);
   });
 
-  it('a worker whose lease was taken over stops at its next write and never creates a pass', async () => {
+  it('a worker whose lease was taken over stops at its next write and never shows its pass', async () => {
     const { request } = await approvedRequest(harness.requests, {
       requester: { aadObjectId: TARO, name: '小林 太郎' },
       lostOrStolen: true,
@@ -381,7 +398,10 @@ describe('ResetExecutor runs each approved request exactly once', () => {
 
     const done = await load(harness.requests, request.id);
     expect(done.state).toBe('DONE');
-    expect(passPosts(emulator)).toBe(1);
+    // The stalled worker made the first pass (the pass comes first) and lost the request before
+    // showing it; the successor deleted that pass and showed its own.
+    expect(passPosts(emulator)).toBe(2);
+    expect(orphanPassId(emulator)).not.toBe(done.execution?.tap?.methodId);
     // The stalled worker's held DELETE reached Graph after the successor had deleted that method:
     // Graph answered 404, and the stalled worker stopped at its next write.
     const oathDeletes = emulator

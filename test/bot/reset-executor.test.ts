@@ -100,7 +100,7 @@ describe('ResetExecutor carries out each action', () => {
   }
 
   describe('re-register, changed phone', () => {
-    it('deletes, creates one pass, shows it to the requester, and revokes only once they noted it', async () => {
+    it('creates one pass, deletes, shows the pass to the requester, and revokes only once they noted it', async () => {
       const revokesWhenShown: number[] = [];
       harness.notifier.onCall = (call) => {
         if (call.method === 'showPassToRequester') {
@@ -117,11 +117,12 @@ describe('ResetExecutor carries out each action', () => {
       // Parked: the pass is out, sessions are untouched until the requester says they noted it.
       const before = graphCalls(emulator, HANAKO);
       expect(before.privilege).toEqual(PRIVILEGE_READS);
+      // The pass comes first: nothing is deleted unless the person has something to sign in with.
       expect(before.changes).toEqual([
+        'POST /authentication/temporaryAccessPassMethods',
         'GET /authentication/methods',
         `DELETE /authentication/phoneMethods/${ALTERNATE_MOBILE_ID}`,
         `DELETE /authentication/phoneMethods/${MOBILE_ID}`,
-        'POST /authentication/temporaryAccessPassMethods',
         'GET /authentication/methods',
       ]);
       expect(emulator.requestsFor('createTemporaryAccessPass')[0]?.body).toEqual({
@@ -172,9 +173,10 @@ describe('ResetExecutor carries out each action', () => {
       expect(done.execution?.tapNotedAt).toBeDefined();
       const finalSteps = new Map(done.execution?.steps.map((s) => [s.name, s.status]));
       expect([...finalSteps.keys()]).toEqual([
+        'awaitReleaseCode',
         'checkPrivilege',
-        'deleteMethods',
         'createPass',
+        'deleteMethods',
         'verifyEndState',
         'showPassToRequester',
         'awaitPassNoted',
@@ -308,7 +310,7 @@ describe('ResetExecutor carries out each action', () => {
   });
 
   describe('re-register, lost or stolen phone', () => {
-    it('revokes first, then deletes, creates the pass and shows it to the approver, in one go', async () => {
+    it('revokes first, then creates the pass, deletes and shows the pass to the approver, in one go', async () => {
       const { request } = await approvedRequest(harness.requests, {
         requester: { aadObjectId: TARO, name: '小林 太郎' },
         lostOrStolen: true,
@@ -319,10 +321,10 @@ describe('ResetExecutor carries out each action', () => {
       expect(privilege).toEqual(PRIVILEGE_READS);
       expect(changes).toEqual([
         'POST /revokeSignInSessions',
+        'POST /authentication/temporaryAccessPassMethods',
         'GET /authentication/methods',
         `DELETE /authentication/softwareOathMethods/${TARO_OATH_ID}`,
         `DELETE /authentication/phoneMethods/${MOBILE_ID}`,
-        'POST /authentication/temporaryAccessPassMethods',
         'GET /authentication/methods',
       ]);
       expect(emulator.requestsFor('createTemporaryAccessPass')[0]?.body).toEqual({

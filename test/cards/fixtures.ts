@@ -12,7 +12,7 @@ import { tailoredEn, type TailoredKey } from '../../src/i18n/tailored.en';
 import { testConfig, testLocalizer } from '../support/test-config';
 import { renderApprovalCard } from '../../cards/approval';
 import { renderApprovalRestrictedCard } from '../../cards/approval-restricted';
-import { renderPassCard } from '../../cards/pass';
+import { passCardData, renderPassCard } from '../../cards/pass';
 import { approvalCardData, restrictedCardData, type TargetFacts } from '../../src/bot/approval-view';
 import { createPendingRequest, transition } from '../../src/domain/request-lifecycle';
 import type { ResetRequest } from '../../src/domain/reset-request';
@@ -174,19 +174,20 @@ export const cardFixtures: Record<string, (locale: Locale) => AdaptiveCardJson[]
     ),
   ],
   pass: (locale) =>
-    [true, false].map((forRequester) =>
-      renderPassCard({
-        requestId: pending.id,
-        title: localizer.t(locale, 'pass.title'),
-        body: localizer.t(locale, 'pass.body', { expiresAt: '2026/11/23 10:10' }),
-        passLine: localizer.t(locale, 'pass.value', { pass: 'Xk7!p2Qd9Lm#' }),
-        showNoted: forRequester,
-        afterNoted: localizer.t(locale, 'pass.afterNoted'),
-        notedLabel: localizer.t(locale, 'pass.noted'),
-        contactTitle: localizer.t(locale, 'dialog.contactTitle'),
-        contactLines: localizer.fullContactLines(locale),
-      }),
-    ),
+    (
+      [
+        { kind: 'askCode', requestId: pending.id },
+        { kind: 'pass', requestId: pending.id, pass: 'Xk7!p2Qd9Lm#', expiresAt: '2026/11/23 10:10' },
+        {
+          kind: 'pass',
+          requestId: pending.id,
+          pass: 'Xk7!p2Qd9Lm#',
+          expiresAt: '2026/11/23 10:10',
+          forApproverAbout: '山田 花子',
+        },
+        { kind: 'withdrawn', requestId: pending.id },
+      ] as const
+    ).map((view) => renderPassCard(passCardData(localizer, locale, view))),
   welcome: (locale) => [renderWelcomeCard(welcomeCardData(localizer, locale, 30))],
 
   question: (locale) =>

@@ -177,7 +177,7 @@ describe('prepareAuditEvent', () => {
   });
 
   it('accepts every event type of the design', () => {
-    expect(AUDIT_EVENT_TYPES).toHaveLength(16);
+    expect(AUDIT_EVENT_TYPES).toHaveLength(21);
     for (const type of AUDIT_EVENT_TYPES) {
       expect(prepareAuditEvent({ type, actor: null }).type).toBe(type);
     }

@@ -2,6 +2,7 @@ import {
   DEFAULT_METHOD_TYPES,
   authMethodTypesFor,
   endStateProblems,
+  needsReleaseCode,
   planReset,
   tapLifetimeMinutes,
   toPhoneNumber,
@@ -42,9 +43,10 @@ describe('planReset: the order of the steps', () => {
       { action: 're_register' },
       false,
       [
+        'awaitReleaseCode',
         'checkPrivilege',
-        'deleteMethods',
         'createPass',
+        'deleteMethods',
         'verifyEndState',
         'showPassToRequester',
         'awaitPassNoted',
@@ -57,9 +59,10 @@ describe('planReset: the order of the steps', () => {
       {},
       false,
       [
+        'awaitReleaseCode',
         'checkPrivilege',
-        'deleteMethods',
         'createPass',
+        'deleteMethods',
         'verifyEndState',
         'showPassToRequester',
         'awaitPassNoted',
@@ -74,8 +77,8 @@ describe('planReset: the order of the steps', () => {
       [
         'checkPrivilege',
         'revokeSessions',
-        'deleteMethods',
         'createPass',
+        'deleteMethods',
         'verifyEndState',
         'showPassToApprover',
         'notices',
@@ -126,6 +129,28 @@ describe('planReset: the order of the steps', () => {
       expect(steps.indexOf('createPass')).toBeLessThan(steps.indexOf('verifyEndState'));
     }
   });
+
+  it('creates the pass before deleting anything, so a refused pass leaves the person what they had', () => {
+    for (const lost of [false, true]) {
+      const steps = plan({ action: 're_register' }, lost).steps;
+      expect(steps.indexOf('createPass')).toBeGreaterThan(-1);
+      expect(steps.indexOf('createPass')).toBeLessThan(steps.indexOf('deleteMethods'));
+    }
+  });
+
+  it('waits for the release code before any change on the changed-phone path only', () => {
+    const changed = plan({ action: 're_register' }, false).steps;
+    expect(changed[0]).toBe('awaitReleaseCode');
+    expect(needsReleaseCode({ action: 're_register' }, { lostOrStolen: false })).toBe(true);
+    for (const [action, lost] of [
+      ['re_register', true],
+      ['replace_phone', false],
+      ['re_register_without_tap', false],
+    ] as const) {
+      expect(plan({ action, confirmedByCallback: true }, lost).steps).not.toContain('awaitReleaseCode');
+      expect(needsReleaseCode({ action }, { lostOrStolen: lost })).toBe(false);
+    }
+  });
 });
 
 describe('planReset: what is deleted', () => {
@@ -133,26 +158,21 @@ describe('planReset: what is deleted', () => {
     [
       'the default selection',
       undefined,
-      [
-        'temporaryAccessPass',
-        'mobile',
-        'alternateMobile',
-        'office',
-        'microsoftAuthenticator',
-        'softwareOath',
-      ],
+      ['mobile', 'alternateMobile', 'office', 'microsoftAuthenticator', 'softwareOath'],
     ],
-    ['phone only', ['phone'], ['temporaryAccessPass', 'mobile', 'alternateMobile', 'office']],
+    ['phone only', ['phone'], ['mobile', 'alternateMobile', 'office']],
     [
       'Windows Hello and FIDO2 only when ticked',
       ['microsoftAuthenticator', 'windowsHelloForBusiness', 'fido2'],
-      ['temporaryAccessPass', 'microsoftAuthenticator', 'windowsHelloForBusiness', 'fido2'],
+      ['microsoftAuthenticator', 'windowsHelloForBusiness', 'fido2'],
     ],
   ] as const)('%s', (_name, methodTypes, expected) => {
     const result = plan({ action: 're_register', methodTypes: methodTypes && [...methodTypes] });
     expect([...result.deleteTypes].sort()).toEqual([...expected].sort());
     expect(result.deleteTypes).not.toContain('password');
     expect(result.deleteTypes).not.toContain('email');
+    // The new pass replaces an older one; deleting passes after creating it would delete the new one.
+    expect(result.deleteTypes).not.toContain('temporaryAccessPass');
   });
 
   it('defaults to phone, Microsoft Authenticator and software OATH', () => {

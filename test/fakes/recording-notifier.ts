@@ -40,6 +40,16 @@ export class RecordingNotifier implements RequestNotifier {
     return delivered;
   }
 
+  /** The activity id the pass card would have; undefined when `deliver.askForReleaseCode` is false. */
+  async askForReleaseCode(request: ResetRequest): Promise<string | undefined> {
+    const delivered = await this.record('askForReleaseCode', request);
+    return delivered ? `pass-card-${request.id}` : undefined;
+  }
+
+  withdrawPass(request: ResetRequest): Promise<boolean> {
+    return this.record('withdrawPass', request);
+  }
+
   async showPassToApprover(request: ResetRequest, pass: PassForDisplay): Promise<boolean> {
     const delivered = await this.record('showPassToApprover', request);
     if (delivered) this.passes.push({ to: 'approver', requestId: request.id, pass: { ...pass } });

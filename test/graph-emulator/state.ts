@@ -531,7 +531,10 @@ export class EmulatorState {
     // for phones; DESIGN.md §3). Graph's answer, as reported on Microsoft Q&A question 1337439, is a
     // 400 with exactly this message and no more specific code.
     const others = record.methods.filter((m) => m.id !== method.id);
-    if (record.defaultMethodId === method.id && others.length > 0) {
+    // A pass can never be the default second factor (signInPreferences lists push, oath and the
+    // phone kinds only), so a pass alone does not block deleting the default.
+    const couldBeDefault = others.filter((m) => m['@odata.type'] !== ODATA.tap);
+    if (record.defaultMethodId === method.id && couldBeDefault.length > 0) {
       throw new GraphFailure(
         400,
         'badRequest',

@@ -236,6 +236,39 @@ export class ApprovalHarness {
     };
   }
 
+  /** The person's 1:1 chat with the bot, as the loopback connector records it. */
+  chatOf(user: TeamsUser = HANAKO): string {
+    return `a:personal-${user.id}`;
+  }
+
+  /** The requester types a release code on their pass card (Action.Submit with the card's input). */
+  async typeReleaseCode(user: TeamsUser, requestId: string, releaseCode: string): Promise<Response> {
+    return this.say(user, { value: { kind: 'releaseCode', requestId, releaseCode } });
+  }
+
+  /**
+   * The changed-phone path: the approver approves and reads the release code on their answer card
+   * out on the call; the requester, once their pass card asks for it, types it.
+   */
+  async approveAndRelease(
+    approver: TeamsUser,
+    requestId: string,
+    requester: TeamsUser = HANAKO,
+    inputs: Record<string, unknown> = {},
+  ): Promise<{ response: Awaited<ReturnType<ApprovalHarness['click']>>; code: string }> {
+    const response = await this.click(approver, 'approve', approveInputs(requestId, inputs));
+    const code = releaseCodeOn(response.body);
+    await until('the pass card asking for the release code', () =>
+      this.connector
+        .sentTo(this.chatOf(requester))
+        .some((activity) => visibleText(activity).includes('受け取りコード'))
+        ? true
+        : undefined,
+    );
+    await this.typeReleaseCode(requester, requestId, code);
+    return { response, code };
+  }
+
   /** What the approvals channel received: new cards and updates, oldest first. */
   approvalsActivities(): Array<Partial<Activity>> {
     return this.connector.sentTo(APPROVALS);
@@ -257,6 +290,15 @@ export function approveInputs(
     denyReason: '',
     ...overrides,
   };
+}
+
+/** The release code on the card an approve click was answered with (changed phone). */
+export function releaseCodeOn(body: { value?: unknown }): string {
+  const code = /(?:受け取りコード|Release code for the call): ([A-Z]{3}-[A-Z]{3})/.exec(
+    invokeCardText(body),
+  )?.[1];
+  if (code === undefined) throw new Error('the approver was shown no release code');
+  return code;
 }
 
 /** The text of the card an invoke answered with (what the clicking approver sees). */

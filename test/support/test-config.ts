@@ -7,6 +7,7 @@ export const DEMO = {
   approverGroupId: '0b7e2f11-5c3a-4d2b-8e6f-1a2b3c4d5e01',
   reviewerGroupId: '0b7e2f11-5c3a-4d2b-8e6f-1a2b3c4d5e02',
   approvalsChannelId: '19:approvals@thread.tacv2',
+  securityChannelId: '19:it-team-general@thread.tacv2',
   users: {
     hanako: '6f1c2a9e-3b4d-4e8f-9a01-0c2d3e4f5a01',
     misaki: '6f1c2a9e-3b4d-4e8f-9a01-0c2d3e4f5a02',
@@ -39,6 +40,7 @@ export function testEnvironment(overrides: Environment = {}): Environment {
     HELPDESK_APPROVER_GROUP_ID: DEMO.approverGroupId,
     HELPDESK_REVIEWER_GROUP_ID: DEMO.reviewerGroupId,
     HELPDESK_APPROVALS_CHANNEL_ID: DEMO.approvalsChannelId,
+    HELPDESK_SECURITY_CHANNEL_ID: DEMO.securityChannelId,
     HELPDESK_CONTACT_PHONE: '03-1234-0000',
     HELPDESK_CONTACT_EMAIL: 'helpdesk@contoso.example',
     HELPDESK_CONTACT_LOCATION: '本社 3F IT カウンター',

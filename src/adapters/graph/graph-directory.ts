@@ -512,7 +512,8 @@ export class GraphDirectory implements Directory {
       methodId: body.id,
       temporaryAccessPass: body.temporaryAccessPass,
       lifetimeInMinutes: body.lifetimeInMinutes ?? lifetime,
-      isUsableOnce: body.isUsableOnce ?? true,
+      // Only Graph saying so counts: the caller refuses a pass that could be used twice.
+      isUsableOnce: body.isUsableOnce === true,
       startDateTime: body.startDateTime ?? undefined,
       createdDateTime: body.createdDateTime ?? undefined,
     };

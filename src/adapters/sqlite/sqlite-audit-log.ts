@@ -84,31 +84,46 @@ export class SqliteAuditLog implements AuditLog {
     return asPromise(() => {
       // Redaction and validation happen before the lock: they can be slow and need no database.
       const prepared = prepareAuditEvent(event);
-      const link = this.db.transaction(() => {
-        const record = sealAuditRecord(prepared, this.selectHead.get(), this.now(), this.key);
-        this.insert.run({
-          seq: record.seq,
-          at: record.at,
-          type: record.type,
-          requestId: record.requestId ?? null,
-          actorId: record.actor?.id ?? null,
-          actorName: record.actor?.name ?? null,
-          data: prepared.dataJson,
-          prevHash: record.prevHash,
-          hash: record.hash,
-        });
-        return record;
-      });
       let record: AuditRecord;
       try {
-        record = durably(this.db, () => link.immediate());
+        record = durably(this.db, () => this.db.transaction(() => this.link(prepared)).immediate());
       } catch (error) {
         throw toStorageError(error, `Appending a ${prepared.type} audit record failed.`);
       }
-      // Only after the commit: a head for a rolled-back record would later look like a truncation.
-      this.logger.info({ auditHead: { seq: record.seq, hash: record.hash } }, AUDIT_HEAD_LOG_MESSAGE);
+      this.announce(record);
       return record;
     });
+  }
+
+  /**
+   * Links `events` inside the caller's transaction, so a state change and its audit record commit or
+   * roll back together (`SqliteRequestStore.update` with audit). Call `announce` after the commit.
+   */
+  linkWithinTransaction(events: readonly AuditEvent[]): AuditRecord[] {
+    if (!this.db.inTransaction)
+      throw new AppError('INTERNAL', 'audit records must be linked inside a transaction');
+    return events.map((event) => this.link(prepareAuditEvent(event)));
+  }
+
+  /** Only after the commit: a head for a rolled-back record would later look like a truncation. */
+  announce(record: AuditRecord): void {
+    this.logger.info({ auditHead: { seq: record.seq, hash: record.hash } }, AUDIT_HEAD_LOG_MESSAGE);
+  }
+
+  private link(prepared: ReturnType<typeof prepareAuditEvent>): AuditRecord {
+    const record = sealAuditRecord(prepared, this.selectHead.get(), this.now(), this.key);
+    this.insert.run({
+      seq: record.seq,
+      at: record.at,
+      type: record.type,
+      requestId: record.requestId ?? null,
+      actorId: record.actor?.id ?? null,
+      actorName: record.actor?.name ?? null,
+      data: prepared.dataJson,
+      prevHash: record.prevHash,
+      hash: record.hash,
+    });
+    return record;
   }
 
   list(filter: AuditLogFilter = {}): Promise<AuditRecord[]> {

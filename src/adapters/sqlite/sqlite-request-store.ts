@@ -8,7 +8,9 @@ import {
   type RequestStore,
   type StoredRequest,
 } from '../../ports/request-store';
+import type { AuditEvent, AuditRecord } from '../../domain/audit';
 import { asPromise } from './as-promise';
+import type { SqliteAuditLog } from './sqlite-audit-log';
 import { durably, toStorageError, truncateWal, type SqliteDatabase } from './database';
 
 interface RequestRow {
@@ -40,7 +42,14 @@ export class SqliteRequestStore implements RequestStore {
   private readonly selectByStates;
   private readonly countSince;
 
-  constructor(private readonly db: SqliteDatabase) {
+  private readonly audit: SqliteAuditLog | undefined;
+
+  /** `audit`: the log that `update(…, audit)` links records into, in the same transaction. */
+  constructor(
+    private readonly db: SqliteDatabase,
+    options: { audit?: SqliteAuditLog } = {},
+  ) {
+    this.audit = options.audit;
     this.insert = db.prepare<[Columns & { etag: string }]>(
       `INSERT INTO reset_requests (id, tenant_id, requester_aad_object_id, state, created_at, updated_at, etag, body)
        VALUES (@id, @tenantId, @requester, @state, @createdAt, @updatedAt, @etag, @body)`,
@@ -103,8 +112,18 @@ export class SqliteRequestStore implements RequestStore {
     return asPromise(() => toStored(this.query(() => this.selectOpenByRequester.get(aadObjectId))));
   }
 
-  update(request: ResetRequest, expectedETag: string): Promise<StoredRequest> {
+  update(
+    request: ResetRequest,
+    expectedETag: string,
+    audit: readonly AuditEvent[] = [],
+  ): Promise<StoredRequest> {
     return asPromise(() => {
+      const auditLog = this.audit;
+      if (audit.length > 0 && auditLog === undefined) {
+        // Fail closed: a change whose audit record cannot be written is not made.
+        throw new AppError('INTERNAL', 'this request store has no audit log to write the change to');
+      }
+      let linked: AuditRecord[] = [];
       const next = redactIfFinal(request);
       const columns = toColumns(next);
       const etag = randomUUID();
@@ -137,12 +156,14 @@ export class SqliteRequestStore implements RequestStore {
           });
         }
         closed = isOpen(current.state) && isFinal(next.state);
+        if (auditLog !== undefined && audit.length > 0) linked = auditLog.linkWithinTransaction(audit);
       });
       try {
         durably(this.db, () => swap.immediate());
       } catch (error) {
         throw toStorageError(error, `Updating request ${columns.id} failed.`);
       }
+      for (const record of linked) auditLog?.announce(record);
       if (closed) {
         // The page images that still hold the full number sit in the WAL until a checkpoint.
         truncateWal(this.db);

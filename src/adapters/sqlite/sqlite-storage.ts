@@ -2,7 +2,7 @@ import type { Storage, StoreItems } from 'botbuilder';
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../errors';
 import { asPromise } from './as-promise';
-import { toStorageError, type SqliteDatabase } from './database';
+import { toStorageError, truncateWal, type SqliteDatabase } from './database';
 
 interface StateRow {
   key: string;
@@ -24,6 +24,7 @@ export class SqliteStorage implements Storage {
   private readonly selectETag;
   private readonly upsert;
   private readonly deleteMany;
+  private readonly deleteStale;
 
   constructor(private readonly db: SqliteDatabase) {
     // json_each lets one statement take any number of keys without hitting the bound-parameter limit.
@@ -35,9 +36,41 @@ export class SqliteStorage implements Storage {
       `INSERT INTO bot_state (key, value, etag, updated_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (key) DO UPDATE SET value = excluded.value, etag = excluded.etag, updated_at = excluded.updated_at`,
     );
+    // botbuilder's ConversationState keys are `{channelId}/conversations/{conversationId}/`.
+    this.deleteStale = db.prepare<[string]>(
+      "DELETE FROM bot_state WHERE key LIKE '%/conversations/%' AND updated_at < ?",
+    );
     this.deleteMany = db.prepare<[string]>(
       'DELETE FROM bot_state WHERE key IN (SELECT value FROM json_each(?))',
     );
+  }
+
+  /**
+   * Deletes the conversation state (dialog stacks, drafts) last written before `before`: an
+   * abandoned intake must not keep the number it was given. User state (the language) stays.
+   * Returns how many conversations were wiped.
+   */
+  deleteStaleConversations(before: Date): Promise<number> {
+    return asPromise(() => {
+      let wiped: number;
+      try {
+        wiped = this.deleteStale.run(before.toISOString()).changes;
+      } catch (error) {
+        throw toStorageError(error, 'Deleting stale conversation state failed.');
+      }
+      if (wiped > 0) truncateWal(this.db);
+      return wiped;
+    });
+  }
+
+  /**
+   * Empties the WAL, whose earlier page images still hold what a write replaced (an expired draft's
+   * number); `secure_delete` takes care of the main file.
+   */
+  wipeTraces(): Promise<void> {
+    return asPromise(() => {
+      truncateWal(this.db);
+    });
   }
 
   read(keys: string[]): Promise<StoreItems> {
