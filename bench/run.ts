@@ -14,7 +14,12 @@ import { LoopbackConnector, type ConnectorCall } from '../test/support/loopback-
 import { visibleText } from '../test/support/running-bot';
 import { teamsMessage, type TeamsUser } from '../test/support/teams-activity';
 import { pathTo, submit } from '../test/support/diagnosis-paths';
-import { approvalsChannelActivity, approveInputs, botAddedToTeam } from '../test/support/approval-harness';
+import {
+  approvalsChannelActivity,
+  approveInputs,
+  botAddedToTeam,
+  releaseCodeOn,
+} from '../test/support/approval-harness';
 import { benchApprover, benchDirectory, benchEmployee } from './bench-directory';
 import { closedLoop, postActivity, summarise, type LoadResult } from './load';
 import { compileTargets, Target } from './target-client';
@@ -249,13 +254,27 @@ async function runResets(
       'the pass card',
       (call) => call.conversationId === chat && visibleText(call.activity).includes('パス: '),
     );
+    // The pass card first asks for the release code the approver reads out on the call.
+    const codeAsked = nextCall(
+      connector,
+      'the release code prompt',
+      (call) => call.conversationId === chat && visibleText(call.activity).includes('受け取りコード'),
+    );
     emulator.clearRequests();
-    await expectOk(
+    const click = await postActivity(
       target.url,
       approveClick(serviceUrl, benchApprover(0), requestId, cardActivityId),
-      'the approval click',
     );
+    if (click.status !== 200) throw new Error(`the approval click answered ${click.status}`);
     const approvedAt = performance.timeOrigin + performance.now();
+    const releaseCode = releaseCodeOn(JSON.parse(click.body) as { value?: unknown });
+    const askedAt = await codeAsked;
+    const typedAt = performance.timeOrigin + performance.now();
+    await expectOk(
+      target.url,
+      teamsMessage({ serviceUrl, user: person, value: { kind: 'releaseCode', requestId, releaseCode } }),
+      'typing the release code',
+    );
     const shownAt = await passShown;
     const notedAt = performance.timeOrigin + performance.now();
     await expectOk(
@@ -264,7 +283,8 @@ async function runResets(
       'noting the pass',
     );
     const settled = await target.call('waitState', { requestId, states: ['DONE', 'PARTIAL', 'FAILED'] });
-    result.approvedToDoneMs.push(Number(settled.at) - approvedAt - (notedAt - shownAt));
+    // Without the person's time: reading the code and noting the pass (both at once here).
+    result.approvedToDoneMs.push(Number(settled.at) - approvedAt - (typedAt - askedAt) - (notedAt - shownAt));
     result.states.push(String(settled.state));
     const calls = emulator.graphRequests();
     const reads = calls.filter(isGraphRead);
