@@ -21,6 +21,11 @@ export interface ApprovalCardData {
   stateColor: 'default' | 'good' | 'warning' | 'attention' | 'accent';
   statusLines: string[];
   facts: Array<{ label: string; value: string }>;
+  /**
+   * The requester's own words. Teams renders Markdown in fact values and TextBlocks, so typed text
+   * could show as a link to anywhere; the card puts it in a TextRun, which renders no Markdown.
+   */
+  reason: { label: string; text: string };
   methodsTitle: string;
   methods: Array<{ label: string; detail: string }>;
   methodsNote: string;

@@ -205,6 +205,7 @@ export class IntakeDialog extends ComponentDialog {
       });
       return true;
     }
+    if (await this.frozen(context, requester)) return true;
     const now = this.tools.deps.now();
     const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
     const filed = await this.tools.deps.requests.countCreatedSince(requesterId, monthStart);
@@ -216,6 +217,14 @@ export class IntakeDialog extends ComponentDialog {
       return true;
     }
     return false;
+  }
+
+  /** The tenant-wide freeze: the person is sent to the helpdesk, audited, and nothing is filed. */
+  private async frozen(context: TurnContext, requester: { id: string; name: string }): Promise<boolean> {
+    if (!(await this.tools.deps.requestsFrozen())) return false;
+    await this.tools.deps.onRequestRefused(requester, 'requests frozen');
+    await this.tools.sendContactCard(context, 'intake.refused.title', ['intake.frozen']);
+    return true;
   }
 
   private async file(context: TurnContext, draft: Draft): Promise<void> {
@@ -245,6 +254,8 @@ export class IntakeDialog extends ComponentDialog {
         lostOrStolen: draft.diagnosis.facts.lostOrStolen === true,
       },
     };
+    // Checked again here: the freeze may have begun while this person was answering.
+    if (await this.frozen(context, { id: requesterId, name: activity.from.name ?? '' })) return;
     // A clash of random ids is possible in principle; draw again a few times rather than fail.
     for (let attempt = 0; attempt < 5; attempt++) {
       try {

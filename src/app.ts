@@ -20,6 +20,8 @@ import { isAppError } from './errors';
 import { createGraphDirectory } from './adapters/graph/graph-directory';
 import { keyHolderGroups } from './bot/approval-view';
 import { SqliteAuditLog } from './adapters/sqlite/sqlite-audit-log';
+import { MergedRefusalAudit } from './bot/merged-refusals';
+import { RequestFreeze } from './bot/request-freeze';
 import { SqliteConversationReferences } from './adapters/sqlite/sqlite-conversation-references';
 import type { AuditLog } from './ports/audit-log';
 import type { ConversationReferences } from './ports/conversation-references';
@@ -43,7 +45,8 @@ export interface App {
   readonly db: SqliteDatabase;
   readonly storage: SqliteStorage;
   readonly requests: RequestStore;
-  readonly audit: AuditLog;
+  /** Repeated refusals are merged; `flush` writes the counts of the open windows. */
+  readonly audit: MergedRefusalAudit;
   readonly directory: Directory;
   readonly references: ConversationReferences;
   readonly notifier: TeamsNotifier;
@@ -123,9 +126,11 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
   const checkpointer = startCheckpointer(db, logger);
   const storage = new SqliteStorage(db);
   const now = overrides.now ?? (() => new Date());
-  const audit = new SqliteAuditLog(db, { key: config.auditKey, logger, now });
+  const chain = new SqliteAuditLog(db, { key: config.auditKey, logger, now });
   // State changes and their audit records commit together (DESIGN.md section 3, "Audit").
-  const requests = new SqliteRequestStore(db, { audit });
+  const requests = new SqliteRequestStore(db, { audit: chain });
+  // Everything else appends through this: repeated refusals are merged, the rest pass straight on.
+  const audit = new MergedRefusalAudit(chain, now);
   const transcripts = new SqliteTranscriptStore(db);
   const references = new SqliteConversationReferences(db);
   const diagnosisOutcomes = new SqliteDiagnosisOutcomes(db);
@@ -303,6 +308,16 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
     return notifier.postApprovalCard(request);
   };
 
+  const freeze = new RequestFreeze({
+    requests,
+    limitPerHour: config.limits.freezeRequestsPerHour,
+    now,
+    logger,
+    announce: async (limit) => {
+      await notifier.tellApprovalsChannel('freeze.approvers', { limit });
+    },
+  });
+
   const rootDialog = createMainDialog({
     localizer,
     requests,
@@ -312,6 +327,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
     userState,
     directory,
     onRequestFiled,
+    requestsFrozen: () => freeze.isFrozen(),
     onDiagnosisFinished: (outcome) => diagnosisOutcomes.record(outcome),
     onRequestRefused: async (requester, reason, openRequestId) => {
       await audit.append({
@@ -349,6 +365,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
     },
     onCancelRequest: cancelRequest,
     onReleaseCode: submitReleaseCode,
+    messagesPerMinute: config.limits.messagesPerMinute,
   });
 
   // First middleware, so the transcript sees every activity in and out, including error replies.
@@ -373,6 +390,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
     adapter,
     logic: (context) => bot.run(context),
     allowedTenantIds: config.allowedTenantIds,
+    sandbox: config.sandbox,
     maxBodyBytes: config.maxBodyBytes,
     logger,
   });
@@ -402,6 +420,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
       await sweeper.stop();
       await transcriptRetention.stop();
       await transcriptLogging.drain();
+      await audit.flush();
       await checkpointer.stop();
       db.close();
     },

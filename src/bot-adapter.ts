@@ -6,6 +6,7 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import type { Config } from './config';
+import { AppError } from './errors';
 
 /**
  * CloudAdapter whose `processActivity` the server may call directly. Its own `process` answers
@@ -23,6 +24,15 @@ export class HelpdeskAdapter extends CloudAdapter {
 }
 
 export function createAdapter(config: Config): HelpdeskAdapter {
+  // An empty app id makes botframework-connector skip the JWT check; loadConfig refuses that
+  // outside the sandbox, and a config built any other way must not get round it.
+  if (!config.sandbox && (config.bot.anonymous || config.bot.appId === '')) {
+    throw new AppError(
+      'CONFIG_INVALID',
+      'Anonymous Bot Framework auth is allowed only with HELPDESK_SANDBOX=true',
+      { details: ['MicrosoftAppId'] },
+    );
+  }
   const auth = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: config.bot.appId,
     MicrosoftAppPassword: config.bot.appPassword,

@@ -72,6 +72,14 @@ export interface Config {
   requestExpiryMinutes: number;
   reminderLeadMinutes: number;
   monthlyRequestCap: number;
+  limits: {
+    /** Messages one person may send a minute; past it the bot says so once and ignores the rest. */
+    messagesPerMinute: number;
+    /** Refused card clicks one person may make an hour; past it they get a short answer only. */
+    refusedClicksPerHour: number;
+    /** More new requests than this in an hour, tenant-wide, freezes filing (approvers are told). */
+    freezeRequestsPerHour: number;
+  };
   transcriptRetentionDays: number;
   auditRetentionDays: number;
   auditKey: string;
@@ -90,6 +98,21 @@ export const TAP_MAX_LIFETIME_CEILING_MINUTES = 480;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const DAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
+/** Loopback hosts (a URL's `hostname` or a listen address): what a sandbox bot may talk to and listen on. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare);
+}
+
+function isLoopbackUrl(value: string | undefined): boolean {
+  if (value === undefined) return false;
+  try {
+    return isLoopbackHost(new URL(value).hostname);
+  } catch {
+    return false;
+  }
+}
 
 /** Collects every problem instead of stopping at the first, so an operator fixes them in one go. */
 class Reader {
@@ -173,7 +196,15 @@ class Reader {
   }
 
   url(name: string, fallback: string): string {
-    const value = this.withDefault(name, fallback);
+    return this.checkedUrl(name, this.withDefault(name, fallback));
+  }
+
+  optionalUrl(name: string): string | undefined {
+    const value = this.optional(name);
+    return value === undefined ? undefined : this.checkedUrl(name, value);
+  }
+
+  private checkedUrl(name: string, value: string): string {
     try {
       const parsed = new URL(value);
       if (parsed.protocol !== 'https:')
@@ -257,6 +288,27 @@ function readGraphCredential(reader: Reader): GraphCredentialConfig {
     clientId,
     certificatePath: reader.required('AZURE_CLIENT_CERTIFICATE_PATH', why),
   };
+}
+
+/**
+ * The sandbox turns JWT checks off, so it must never reach or be reached from anything real: the
+ * server listens on loopback (see server.ts), and Graph and the token authority must be loopback
+ * too (the Graph emulator). A managed identity gets its tokens from the instance metadata service,
+ * which is not loopback, so it is refused here as well.
+ */
+function checkSandboxIsLocal(reader: Reader, graph: Config['graph']): void {
+  const why = 'with HELPDESK_SANDBOX=true (no JWT checks): a sandbox talks to loopback only';
+  if (!isLoopbackUrl(graph.baseUrl)) {
+    reader.problems.push(`HELPDESK_GRAPH_BASE_URL must be a loopback URL ${why} (got "${graph.baseUrl}")`);
+  }
+  if (!isLoopbackUrl(graph.authorityHost)) {
+    reader.problems.push(
+      `AZURE_AUTHORITY_HOST must be a loopback URL ${why} (got "${graph.authorityHost ?? 'the Entra ID default'}")`,
+    );
+  }
+  if (graph.credential.kind === 'managedIdentity') {
+    reader.problems.push(`HELPDESK_GRAPH_CREDENTIAL must not be managedIdentity ${why}`);
+  }
 }
 
 /** Turns the environment into a typed, frozen config, or throws CONFIG_INVALID listing every problem. */
@@ -365,6 +417,14 @@ export function loadConfig(env: Environment): Config {
     );
   }
 
+  const graph: Config['graph'] = {
+    baseUrl: reader.url('HELPDESK_GRAPH_BASE_URL', 'https://graph.microsoft.com'),
+    authorityHost: reader.optionalUrl('AZURE_AUTHORITY_HOST'),
+    credential: readGraphCredential(reader),
+    timeoutMs: reader.integer('HELPDESK_GRAPH_TIMEOUT_MS', 15000, 1000, 120000),
+  };
+  if (sandbox) checkSandboxIsLocal(reader, graph);
+
   const localeOverrideRaw = reader.optional('HELPDESK_LOCALE_OVERRIDE');
   const localeOverride =
     localeOverrideRaw === undefined ? undefined : reader.oneOf('HELPDESK_LOCALE_OVERRIDE', LOCALES, 'ja');
@@ -379,12 +439,7 @@ export function loadConfig(env: Environment): Config {
     sandbox,
     maxBodyBytes: reader.integer('HELPDESK_MAX_BODY_BYTES', 256 * 1024, 1024, 4 * 1024 * 1024),
     bot: { appType, appId, appPassword, appTenantId, anonymous },
-    graph: {
-      baseUrl: reader.url('HELPDESK_GRAPH_BASE_URL', 'https://graph.microsoft.com'),
-      authorityHost: reader.optional('AZURE_AUTHORITY_HOST'),
-      credential: readGraphCredential(reader),
-      timeoutMs: reader.integer('HELPDESK_GRAPH_TIMEOUT_MS', 15000, 1000, 120000),
-    },
+    graph,
     allowedTenantIds: reader.guidList('HELPDESK_ALLOWED_TENANT_IDS', { required: true }),
     approverGroupId: reader.guid('HELPDESK_APPROVER_GROUP_ID', reader.required('HELPDESK_APPROVER_GROUP_ID')),
     reviewerGroupId: reader.guid('HELPDESK_REVIEWER_GROUP_ID', reader.required('HELPDESK_REVIEWER_GROUP_ID')),
@@ -420,6 +475,11 @@ export function loadConfig(env: Environment): Config {
     requestExpiryMinutes,
     reminderLeadMinutes,
     monthlyRequestCap: reader.integer('HELPDESK_MONTHLY_REQUEST_CAP', 3, 1, 100),
+    limits: {
+      messagesPerMinute: reader.integer('HELPDESK_MESSAGE_LIMIT_PER_MINUTE', 30, 5, 1000),
+      refusedClicksPerHour: reader.integer('HELPDESK_REFUSED_CLICK_LIMIT_PER_HOUR', 10, 1, 1000),
+      freezeRequestsPerHour: reader.integer('HELPDESK_FREEZE_REQUESTS_PER_HOUR', 20, 1, 10000),
+    },
     transcriptRetentionDays,
     auditRetentionDays,
     auditKey,

@@ -2,6 +2,15 @@ import { loadConfig, parseOfficeHours } from '../src/config';
 import { isAppError } from '../src/errors';
 import { testEnvironment } from './support/test-config';
 
+/** A bot outside the sandbox: it has a Bot Framework identity, so JWTs are checked. */
+const PRODUCTION_BOT = {
+  HELPDESK_SANDBOX: 'false',
+  MicrosoftAppType: 'SingleTenant',
+  MicrosoftAppId: '00000000-0000-4000-8000-00000000b07a',
+  MicrosoftAppPassword: 'not-a-secret',
+  MicrosoftAppTenantId: '9a3b5c7d-1e2f-4a6b-8c9d-0e1f2a3b4c5d',
+};
+
 function problemsOf(env: Record<string, string | undefined>): string[] {
   try {
     loadConfig(env);
@@ -54,6 +63,11 @@ describe('loadConfig', () => {
   it('applies safe defaults and freezes the result', () => {
     const config = loadConfig(
       testEnvironment({
+        // Outside the sandbox: a sandbox must point at loopback, so it has no Entra ID defaults.
+        ...PRODUCTION_BOT,
+        HELPDESK_MESSAGE_LIMIT_PER_MINUTE: undefined,
+        HELPDESK_REFUSED_CLICK_LIMIT_PER_HOUR: undefined,
+        HELPDESK_FREEZE_REQUESTS_PER_HOUR: undefined,
         HELPDESK_GRAPH_CREDENTIAL: undefined,
         AZURE_TENANT_ID: undefined,
         AZURE_CLIENT_ID: undefined,
@@ -69,6 +83,11 @@ describe('loadConfig', () => {
     expect(config.timeZone).toBe('Asia/Tokyo');
     expect(config.graph.baseUrl).toBe('https://graph.microsoft.com');
     expect(config.graph.credential).toEqual({ kind: 'managedIdentity', clientId: undefined });
+    expect(config.limits).toEqual({
+      messagesPerMinute: 30,
+      refusedClicksPerHour: 10,
+      freezeRequestsPerHour: 20,
+    });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.helpdesk)).toBe(true);
     expect(() => {
@@ -81,6 +100,61 @@ describe('loadConfig', () => {
     expect(problemsOf(testEnvironment({ HELPDESK_SANDBOX: 'false' }))).toEqual([
       expect.stringContaining('MicrosoftAppId is required'),
     ]);
+    // Listed with the rest, not one at a time.
+    expect(
+      problemsOf(
+        testEnvironment({ HELPDESK_SANDBOX: 'false', MicrosoftAppId: ' ', HELPDESK_CONTACT_PHONE: '' }),
+      ),
+    ).toEqual([
+      expect.stringContaining('MicrosoftAppId is required'),
+      expect.stringContaining('HELPDESK_CONTACT_PHONE is required'),
+    ]);
+  });
+
+  it('refuses, all at once, a sandbox that could reach or be a real tenant', () => {
+    // The sandbox turns JWT checks off; pointed at Entra ID and real Graph it would be production.
+    const problems = problemsOf(
+      testEnvironment({
+        HELPDESK_GRAPH_BASE_URL: 'https://graph.microsoft.com',
+        AZURE_AUTHORITY_HOST: undefined,
+        HELPDESK_GRAPH_CREDENTIAL: 'managedIdentity',
+        HELPDESK_AUDIT_KEY: 'short',
+      }),
+    );
+    expect(problems).toEqual([
+      expect.stringContaining('HELPDESK_AUDIT_KEY must be at least 32 characters'),
+      expect.stringContaining('HELPDESK_GRAPH_BASE_URL must be a loopback URL with HELPDESK_SANDBOX=true'),
+      expect.stringContaining('AZURE_AUTHORITY_HOST must be a loopback URL'),
+      expect.stringContaining('HELPDESK_GRAPH_CREDENTIAL must not be managedIdentity'),
+    ]);
+    expect(
+      problemsOf(testEnvironment({ AZURE_AUTHORITY_HOST: 'https://login.microsoftonline.com' })),
+    ).toEqual([expect.stringContaining('AZURE_AUTHORITY_HOST must be a loopback URL')]);
+    expect(
+      problemsOf(
+        testEnvironment({
+          HELPDESK_GRAPH_BASE_URL: 'https://[::1]:8443',
+          AZURE_AUTHORITY_HOST: 'https://localhost:8443',
+        }),
+      ),
+    ).toEqual([]);
+    // The same settings are fine for a bot that checks JWTs.
+    expect(
+      problemsOf(
+        testEnvironment({
+          ...PRODUCTION_BOT,
+          HELPDESK_GRAPH_BASE_URL: 'https://graph.microsoft.com',
+          AZURE_AUTHORITY_HOST: undefined,
+          HELPDESK_GRAPH_CREDENTIAL: 'managedIdentity',
+        }),
+      ),
+    ).toEqual([]);
+  });
+
+  it('refuses an authority host that is not an https URL', () => {
+    expect(
+      problemsOf(testEnvironment({ ...PRODUCTION_BOT, AZURE_AUTHORITY_HOST: 'http://login.example' })),
+    ).toEqual([expect.stringContaining('AZURE_AUTHORITY_HOST must be an https:// URL')]);
   });
 
   it('asks for the credential settings the chosen Graph credential needs', () => {

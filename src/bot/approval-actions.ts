@@ -3,6 +3,7 @@ import { isApprovalVerb, renderApprovalCard, type ApprovalVerb } from '../../car
 import { renderApprovalRestrictedCard } from '../../cards/approval-restricted';
 import { isAppError } from '../errors';
 import type { AuditActor } from '../domain/audit';
+import { WindowCounter } from '../domain/rate-limit';
 import { hashReleaseCode, newReleaseCode, releaseCodeSpellings } from '../domain/release-code';
 import { transition } from '../domain/request-lifecycle';
 import { needsReleaseCode } from '../domain/reset-plan';
@@ -62,29 +63,6 @@ const MIN_TAP_MINUTES = 10;
 
 type Inputs = Record<string, unknown>;
 
-/** A sliding window per person; forgets people whose window has passed, so it cannot grow unbounded. */
-class PerPersonLimit {
-  private readonly seen = new Map<string, number[]>();
-
-  constructor(
-    private readonly count: number,
-    private readonly windowMs: number,
-  ) {}
-
-  allow(person: string, nowMs: number): boolean {
-    if (this.seen.size > 10_000) {
-      for (const [key, times] of this.seen) {
-        if (times.every((time) => nowMs - time >= this.windowMs)) this.seen.delete(key);
-      }
-    }
-    const recent = (this.seen.get(person) ?? []).filter((time) => nowMs - time < this.windowMs);
-    const allowed = recent.length < this.count;
-    if (allowed) recent.push(nowMs);
-    this.seen.set(person, recent);
-    return allowed;
-  }
-}
-
 /** The approver's own inputs, checked against allow-lists; everything else in the card data is ignored. */
 export function readDecisionInputs(
   data: Inputs,
@@ -141,9 +119,19 @@ export function readDecisionInputs(
  * current card, whatever happened, so a stale or repeated click never shows an error.
  */
 export class ApprovalHandler {
-  private readonly viewLimiter = new PerPersonLimit(VIEW_LIMIT.count, VIEW_LIMIT.windowMs);
+  private readonly viewLimiter: WindowCounter;
+  /** Refused clicks per person: past the limit a click gets a short answer and no lookup at all. */
+  private readonly refusedClicks: WindowCounter;
 
-  constructor(private readonly deps: ApprovalHandlerDependencies) {}
+  constructor(private readonly deps: ApprovalHandlerDependencies) {
+    const now = (): number => deps.now().getTime();
+    this.viewLimiter = new WindowCounter({ limit: VIEW_LIMIT.count, windowMs: VIEW_LIMIT.windowMs, now });
+    this.refusedClicks = new WindowCounter({
+      limit: deps.config.limits.refusedClicksPerHour,
+      windowMs: 60 * 60_000,
+      now,
+    });
+  }
 
   async handle(context: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
     const from = context.activity.from;
@@ -161,13 +149,25 @@ export class ApprovalHandler {
     const raw = context.activity.value as { trigger?: unknown } | undefined;
     const trigger = raw?.trigger ?? (value as { trigger?: unknown }).trigger;
     const viewOnly = trigger === 'automatic' || verb === 'refresh';
+    const clicker = actor?.id ?? from?.id ?? '';
+
+    if (this.refusedClicks.current(actor?.id ?? '') >= this.refusedClicks.limit) {
+      // Still audited (merged per window by the audit log), but nothing is looked up.
+      await this.refuse(
+        isRequestId(requestId) ? requestId : undefined,
+        actor,
+        'too many refused clicks',
+        verb,
+      );
+      return this.restricted(isRequestId(requestId) ? requestId : undefined, 'approval.refused.tooMany');
+    }
 
     if (!isRequestId(requestId)) {
       await this.refuse(undefined, actor, 'unknown request id', verb);
       return this.message('approval.refused.unknown');
     }
     // Counted before anything is looked up, so a flood of refreshes reaches neither storage nor Graph.
-    if (viewOnly && !this.viewLimiter.allow(actor?.id ?? from?.id ?? '', this.deps.now().getTime())) {
+    if (viewOnly && this.viewLimiter.hit(clicker).over) {
       this.deps.logger.debug({ requestId }, 'approval card refresh refused: too often');
       return this.restricted(requestId, 'approval.restricted.tooOften');
     }
@@ -380,6 +380,7 @@ export class ApprovalHandler {
     extra: Record<string, unknown> = {},
   ): Promise<void> {
     this.deps.logger.info({ requestId, reason }, 'approval action refused');
+    this.refusedClicks.hit(actor?.id ?? '');
     await this.deps.audit.append({
       type: 'request.refused',
       ...(requestId ? { requestId } : {}),

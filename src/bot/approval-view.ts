@@ -13,6 +13,7 @@ import type { RequestStore } from '../ports/request-store';
 
 export type ApprovalViewConfig = Pick<
   Config,
+  | 'limits'
   | 'defaultLocale'
   | 'timeZone'
   | 'officeHours'
@@ -203,7 +204,6 @@ export function approvalCardData(
   if (request.diagnosis.errorCodes.length > 0) {
     facts_.push({ label: t('approval.fact.errorCodes'), value: request.diagnosis.errorCodes.join(', ') });
   }
-  facts_.push({ label: t('approval.fact.reason'), value: request.reason || unknown });
 
   const methods = (facts.methods ?? []).filter((method) => method.type !== 'password');
   const methodsNote =
@@ -308,6 +308,7 @@ export function approvalCardData(
     stateColor: STATE_COLOR[request.state],
     statusLines,
     facts: facts_,
+    reason: { label: t('approval.fact.reason'), text: request.reason || unknown },
     methodsTitle: t('approval.methods.title'),
     methods: methods.map((method) => ({
       label: optionalText(localizer, locale, `approval.methodType.${method.type}`, method.type),

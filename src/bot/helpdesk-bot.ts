@@ -17,6 +17,7 @@ import type { Localizer } from '../i18n/localizer';
 import type { Logger } from '../log';
 import { normaliseReleaseCode, releaseCodeSpellings } from '../domain/release-code';
 import { isRequestId } from '../domain/reset-request';
+import { WindowCounter } from '../domain/rate-limit';
 import type { PassEchoGuard } from './pass-echo-guard';
 import { registerTurnSecret } from './transcript-logging';
 import { channelKey, userKey, type ConversationReferences } from '../ports/conversation-references';
@@ -55,6 +56,8 @@ export interface HelpdeskBotDependencies {
   onReviewCommand?: (context: TurnContext, text: string) => Promise<boolean>;
   /** The requester pressed "cancel this request" on the status card; true if it was cancelled. */
   onCancelRequest: (requestId: string, requesterId: string) => Promise<boolean>;
+  /** Messages one person may send a minute; past it they are told once and the rest are dropped. */
+  messagesPerMinute: number;
 }
 
 export class HelpdeskBot extends TeamsActivityHandler {
@@ -62,9 +65,16 @@ export class HelpdeskBot extends TeamsActivityHandler {
   private readonly dialogState: StatePropertyAccessor<DialogState>;
   private readonly lastTurnAt: StatePropertyAccessor<string>;
   private readonly dialogs: DialogSet;
+  private readonly messages: WindowCounter;
 
   constructor(private readonly deps: HelpdeskBotDependencies) {
     super();
+    const now = deps.now;
+    this.messages = new WindowCounter({
+      limit: deps.messagesPerMinute,
+      windowMs: 60_000,
+      now: () => now().getTime(),
+    });
     this.profile = deps.userState.createProperty<UserProfile>('profile');
     this.dialogState = deps.conversationState.createProperty<DialogState>('dialogState');
     this.lastTurnAt = deps.conversationState.createProperty<string>('lastTurnAt');
@@ -77,7 +87,14 @@ export class HelpdeskBot extends TeamsActivityHandler {
     });
 
     this.onMessage(async (context, next) => {
-      if (context.activity.conversation.conversationType !== 'personal') {
+      const sender = context.activity.from?.aadObjectId ?? context.activity.from?.id ?? '';
+      const counted = this.messages.hit(sender);
+      if (counted.over) {
+        // Every message costs storage and often Graph; a flood gets one answer, then silence.
+        if (counted.firstOver)
+          await context.sendActivity(deps.localizer.t(turnLocale(context), 'limits.messages'));
+        if (counted.firstOver) deps.logger.info('messages dropped: over the per-person limit');
+      } else if (context.activity.conversation.conversationType !== 'personal') {
         // The diagnosis is private: it never runs in a channel or a group chat.
         await context.sendActivity(deps.localizer.t(turnLocale(context), 'channel.hint'));
       } else if (

@@ -248,6 +248,24 @@ export class TeamsNotifier implements RequestNotifier {
     return done === true;
   }
 
+  /** A message to the approvals channel about no one request (the tenant-wide freeze). */
+  async tellApprovalsChannel(key: MessageKey, params: Record<string, string | number>): Promise<boolean> {
+    const reference = await this.deps.references.get(channelKey(this.deps.config.approvalsChannelId));
+    if (!reference) {
+      this.deps.logger.warn({ key }, 'approvals channel not known yet: message not sent');
+      return false;
+    }
+    const text = this.deps.localizer.t(this.deps.config.defaultLocale, key, params);
+    await this.deps.adapter.continueConversationAsync(
+      this.deps.config.bot.appId,
+      reference,
+      async (context) => {
+        await context.sendActivity(text);
+      },
+    );
+    return true;
+  }
+
   async sendResetNotices(request: ResetRequest): Promise<{ channel: boolean; mail: boolean }> {
     const locale = this.deps.config.defaultLocale;
     const params = {

@@ -109,6 +109,11 @@ export const baseEn = {
     'I cannot confirm your account from Teams here, so I cannot send a request. Please contact the helpdesk.',
   'intake.monthlyCap':
     'You have reached the limit of {cap} requests this month. Please contact the helpdesk directly.',
+  'intake.frozen':
+    'Requests through this chat are paused for now because unusually many arrived in a short time. Please contact the helpdesk directly; they can help you.',
+  'limits.messages': 'You are sending messages faster than I can answer. Please wait a minute, then go on.',
+  'freeze.approvers':
+    'Requests are paused: more than {limit} arrived within an hour. New requesters are sent to the helpdesk. Please look for a pattern.',
   'status.none': 'You have no request in progress.',
   'status.title': 'Request {requestId}',
   'status.state': 'Status',
@@ -183,6 +188,7 @@ export const baseEn = {
     'This card can only be used where the bot posted it, in the approvals channel. Nothing was changed.',
   'approval.restricted.title': 'MFA reset request',
   'approval.restricted.tooOften': 'Too many refreshes. Please wait a minute and try again.',
+  'approval.refused.tooMany': 'Too many refused attempts. Please wait an hour before trying again.',
   'approval.link.chat': 'Chat in Teams',
   'approval.link.call': 'Call in Teams',
   'approval.input.verification': 'How did you verify the person? (required)',

@@ -108,6 +108,11 @@ export const baseJa: Record<BaseKey, string> = {
   'intake.noIdentity':
     'Teams からアカウントを確認できないため、ここでは申請できません。ヘルプデスクにご連絡ください。',
   'intake.monthlyCap': '今月の申請の上限 ({cap} 件) に達しました。ヘルプデスクに直接ご連絡ください。',
+  'intake.frozen':
+    '短時間に多くの申請が届いたため、このチャットからの申請を一時的に停止しています。お手数ですが、ヘルプデスクに直接ご連絡ください。',
+  'limits.messages': 'メッセージが続けて届いています。1 分ほど待ってから続けてください。',
+  'freeze.approvers':
+    '1 時間に {limit} 件を超える申請が届いたため、新しい申請の受付を停止しました。申請しようとした方にはヘルプデスクをご案内しています。不審な傾向がないかご確認ください。',
   'status.none': '処理中の申請はありません。',
   'status.title': '申請 {requestId}',
   'status.state': '状態',
@@ -182,6 +187,7 @@ export const baseJa: Record<BaseKey, string> = {
     'このカードは承認チャネルに投稿されたカードからのみ操作できます。何も変更していません。',
   'approval.restricted.title': 'MFA リセット申請',
   'approval.restricted.tooOften': '更新が多すぎます。1 分ほど待ってからもう一度お試しください。',
+  'approval.refused.tooMany': '拒否された操作が多すぎます。1 時間ほど待ってからもう一度お試しください。',
   'approval.link.chat': 'Teams でチャット',
   'approval.link.call': 'Teams で通話',
   'approval.input.verification': 'どの方法で本人確認しましたか？ (必須)',

@@ -39,6 +39,9 @@ export interface RequestStore {
 
   /** Requests of any state the person created at or after `since` (the monthly cap). */
   countCreatedSince(aadObjectId: string, since: Date): Promise<number>;
+
+  /** Requests of anyone created at or after `since` (the tenant-wide freeze). */
+  countAllCreatedSince(since: Date): Promise<number>;
 }
 
 export const OPEN_REQUEST_EXISTS = 'open-request';

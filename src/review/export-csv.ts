@@ -3,8 +3,12 @@ import type { RequestDetail } from './queries';
 /** Spreadsheet programs guess the encoding; the BOM makes them read UTF-8 (and so Japanese) correctly. */
 export const UTF8_BOM = '\uFEFF';
 
-// A cell starting with one of these is read as a formula (CSV injection), so it gets a leading apostrophe.
-const FORMULA_START = /^[=+\-@\t\r]/;
+/**
+ * A cell starting with one of these is read as a formula (CSV injection), so it gets a leading
+ * apostrophe. Spreadsheets also take the full-width forms (＝＋－＠, typed with a Japanese IME) and
+ * skip leading whitespace (ASCII, no-break and the ideographic space) before deciding.
+ */
+const FORMULA_START = /^[\s\u00a0\u3000\ufeff]*[=+\-@\uff1d\uff0b\uff0d\uff20]|^[\t\r\n]/;
 
 export function csvCell(value: string | number | undefined | null): string {
   let text = value === undefined || value === null ? '' : String(value);

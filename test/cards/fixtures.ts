@@ -24,7 +24,7 @@ import { requestNextLines } from '../../src/bot/request-next-steps';
 
 const localizer = testLocalizer();
 
-const pending = createPendingRequest(
+export const pending = createPendingRequest(
   {
     tenantId: '9a3b5c7d-1e2f-4a6b-8c9d-0e1f2a3b4c5d',
     requester: {
@@ -78,7 +78,7 @@ const partial = {
   ...transition(running, 'PARTIAL', approver, new Date('2026-11-23T00:11:00Z')),
   execution: { ...running.execution, remaining: ['alternateMobile'] },
 };
-const facts: TargetFacts = {
+export const facts: TargetFacts = {
   user: {
     id: pending.requester.aadObjectId,
     displayName: '山田 花子',
@@ -127,7 +127,7 @@ const privilegedFacts: TargetFacts = {
     ],
   },
 };
-const approvalDeps = { localizer, config: testConfig() };
+export const approvalDeps = { localizer, config: testConfig() };
 
 /**
  * Where the diagnosis shows notes tailored to the registered methods: the card without notes, with

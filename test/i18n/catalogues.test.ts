@@ -19,6 +19,7 @@ const KNOWN_PLACEHOLDERS = new Set([
   'triesLeft',
   'retentionDays',
   'max',
+  'limit',
   'national',
   'international',
   'cap',

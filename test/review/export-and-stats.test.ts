@@ -1,5 +1,6 @@
 import { csvCell, toCsv } from '../../src/review/export-csv';
-import { escapeHtml } from '../../src/review/export-html';
+import { createHash } from 'node:crypto';
+import { escapeHtml, renderHtmlExport } from '../../src/review/export-html';
 import { computeStats, median, parseDiagnosisLog, percentile } from '../../src/review/stats';
 import { parseDateArg } from '../../src/review/queries';
 
@@ -14,6 +15,16 @@ describe('CSV cells', () => {
     ['山田 花子', '山田 花子'],
     ['a,b', '"a,b"'],
     ['two\nlines', '"two\nlines"'],
+    // Full-width forms typed with a Japanese IME, and formulas behind leading whitespace.
+    ['＝HYPERLINK("x")', `"'＝HYPERLINK(""x"")"`],
+    ['＋81 90', `'＋81 90`],
+    ['－1', `'－1`],
+    ['＠SUM(A1)', `'＠SUM(A1)`],
+    [' =1+1', `' =1+1`],
+    ['\u3000＝1+1', `'\u3000＝1+1`],
+    ['\u00a0@SUM(A1)', `'\u00a0@SUM(A1)`],
+    ['\n=1+1', `"'\n=1+1"`],
+    ['  二行目 - 説明', '"  二行目 - 説明"'],
   ])('%j is written as %j', (input, expected) => {
     expect(csvCell(input)).toBe(expected);
   });
@@ -28,6 +39,34 @@ describe('HTML escaping', () => {
     expect(escapeHtml(`<script>"x" & 'y'</script>`)).toBe(
       '&lt;script&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/script&gt;',
     );
+  });
+});
+
+describe('HTML export', () => {
+  it('carries a Content-Security-Policy that allows no script and only its own stylesheet', () => {
+    const html = renderHtmlExport([], {
+      title: 'Export',
+      generatedAt: '2026-11-23T00:00:00Z',
+      timeZone: 'UTC',
+    });
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1];
+    expect(csp).toBeDefined();
+    const directives = new Map(
+      (csp ?? '').split(';').map((part) => {
+        const [name = '', ...values] = part.trim().split(/\s+/);
+        return [name, values] as const;
+      }),
+    );
+    expect(directives.get('default-src')).toEqual(["'none'"]);
+    expect(directives.get('base-uri')).toEqual(["'none'"]);
+    expect(directives.get('form-action')).toEqual(["'none'"]);
+    expect(directives.has('script-src')).toBe(false);
+    // The one inline stylesheet is allowed by its hash, so an injected <style> would not apply.
+    const style = /<style>([\s\S]*?)<\/style>/.exec(html)?.[1] ?? '';
+    const hash = createHash('sha256').update(style, 'utf8').digest('base64');
+    expect(directives.get('style-src')).toEqual([`'sha256-${hash}'`]);
+    // Before anything the policy governs.
+    expect(html.indexOf('Content-Security-Policy')).toBeLessThan(html.indexOf('<style>'));
   });
 });
 

@@ -1,54 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { botInstalled, teamsMessage } from '../support/teams-activity';
 import { LoopbackConnector, tempDatabase, visibleText } from '../support/running-bot';
 import { testEnvironment } from '../support/test-config';
+import { freePort, startProcess } from '../support/bot-process';
 
 const root = join(__dirname, '..', '..');
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** Starts `src/index.ts` the way `npm run dev` does (ts-node), and waits for its "listening" line. */
-async function startProcess(
-  env: Record<string, string | undefined>,
-): Promise<{ child: ChildProcess; lines: string[] }> {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/index.ts'], {
-    cwd: root,
-    env: { PATH: process.env.PATH, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: string[] = [];
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`bot did not start: ${lines.join('\n')}`)), 30000);
-    const onData = (chunk: Buffer): void => {
-      lines.push(
-        ...chunk
-          .toString('utf8')
-          .split('\n')
-          .filter((line) => line !== ''),
-      );
-      if (lines.some((line) => line.includes('bot listening'))) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`bot exited with ${code}: ${lines.join('\n')}`));
-    });
-  });
-  return { child, lines };
-}
 
 describe('the bot as a process', () => {
   it('refuses to start with missing settings and lists them all', async () => {

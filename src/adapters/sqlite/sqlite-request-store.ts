@@ -41,6 +41,7 @@ export class SqliteRequestStore implements RequestStore {
   private readonly updateIfETag;
   private readonly selectByStates;
   private readonly countSince;
+  private readonly countAllSince;
 
   private readonly audit: SqliteAuditLog | undefined;
 
@@ -81,6 +82,9 @@ export class SqliteRequestStore implements RequestStore {
       .prepare<[string, string], number>(
         'SELECT COUNT(*) FROM reset_requests WHERE requester_aad_object_id = ? AND created_at >= ?',
       )
+      .pluck();
+    this.countAllSince = db
+      .prepare<[string], number>('SELECT COUNT(*) FROM reset_requests WHERE created_at >= ?')
       .pluck();
   }
 
@@ -187,6 +191,13 @@ export class SqliteRequestStore implements RequestStore {
     return asPromise(() => {
       const sinceIso = toIso(since.toISOString(), 'since');
       return this.query(() => this.countSince.get(aadObjectId, sinceIso)) ?? 0;
+    });
+  }
+
+  countAllCreatedSince(since: Date): Promise<number> {
+    return asPromise(() => {
+      const sinceIso = toIso(since.toISOString(), 'since');
+      return this.query(() => this.countAllSince.get(sinceIso)) ?? 0;
     });
   }
 
