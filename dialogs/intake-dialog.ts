@@ -35,6 +35,8 @@ interface Draft {
   stage: Stage;
   diagnosis: DiagnosisResult;
   phone?: ParsedPhone;
+  /** Lost or stolen only: the person chose to file before they have a new number. */
+  noNumberYet?: true;
   verification?: VerificationMethod;
   reason?: string;
 }
@@ -57,6 +59,22 @@ const VERIFICATIONS: ReadonlyArray<{ value: VerificationMethod; words: readonly 
   { value: 'video_call', words: ['ビデオ', 'ビデオ通話', 'video', 'video call', 'teams', '通話', 'call'] },
   { value: 'in_person', words: ['対面', '窓口', 'in person', 'desk', 'it desk'] },
   { value: 'manager', words: ['上長', '上司', 'マネージャー', 'manager', 'my manager'] },
+];
+
+/** The button (and typed words) for filing a lost or stolen phone before there is a new number. */
+const NO_NUMBER_YET = 'noNumberYet';
+const NO_NUMBER_WORDS: ReadonlyArray<{ value: typeof NO_NUMBER_YET; words: readonly string[] }> = [
+  {
+    value: NO_NUMBER_YET,
+    words: [
+      'まだない',
+      'まだありません',
+      '新しい番号はまだありません',
+      'no number yet',
+      'not yet',
+      "i don't have a new number yet",
+    ],
+  },
 ];
 
 const CONFIRM_WORDS: ReadonlyArray<{ value: 'submit' | 'editPhone' | 'cancel'; words: readonly string[] }> = [
@@ -116,6 +134,12 @@ export class IntakeDialog extends ComponentDialog {
     }
     switch (draft.stage) {
       case 'phone': {
+        if (this.mayFileWithoutNumber(draft) && chosenOption(answer, NO_NUMBER_WORDS) === NO_NUMBER_YET) {
+          await this.tools.say(step.context, 'intake.phone.noNumberNoted');
+          const { phone: _dropped, ...rest } = draft;
+          const next: Stage = draft.verification && draft.reason ? 'confirm' : 'verification';
+          return step.replaceDialog(STAGE, { ...rest, noNumberYet: true, stage: next });
+        }
         if (answer.type !== 'text') {
           await this.tools.say(
             step.context,
@@ -141,7 +165,8 @@ export class IntakeDialog extends ComponentDialog {
         });
         // After "change the number" the other answers are kept and the person goes back to confirm.
         const next: Stage = draft.verification && draft.reason ? 'confirm' : 'verification';
-        return step.replaceDialog(STAGE, { ...draft, phone: parsed.phone, stage: next });
+        const { noNumberYet: _dropped, ...rest } = draft;
+        return step.replaceDialog(STAGE, { ...rest, phone: parsed.phone, stage: next });
       }
       case 'verification': {
         const value = chosenOption(answer, VERIFICATIONS);
@@ -219,6 +244,11 @@ export class IntakeDialog extends ComponentDialog {
     return false;
   }
 
+  /** Only a lost or stolen phone may be reported before the person has a new number. */
+  private mayFileWithoutNumber(draft: Draft): boolean {
+    return draft.diagnosis.facts.lostOrStolen === true;
+  }
+
   /** The tenant-wide freeze: the person is sent to the helpdesk, audited, and nothing is filed. */
   private async frozen(context: TurnContext, requester: { id: string; name: string }): Promise<boolean> {
     if (!(await this.tools.deps.requestsFrozen())) return false;
@@ -231,7 +261,10 @@ export class IntakeDialog extends ComponentDialog {
     const { activity } = context;
     const requesterId = activity.from.aadObjectId;
     const tenantId = activity.conversation.tenantId;
-    if (!draft.phone || !draft.verification || draft.reason === undefined || !requesterId || !tenantId) {
+    const { phone } = draft;
+    const numberGiven =
+      phone !== undefined || (draft.noNumberYet === true && this.mayFileWithoutNumber(draft));
+    if (!numberGiven || !draft.verification || draft.reason === undefined || !requesterId || !tenantId) {
       await this.tools.sayWithContact(context, 'error.generic');
       return;
     }
@@ -239,11 +272,9 @@ export class IntakeDialog extends ComponentDialog {
       tenantId,
       requester: { aadObjectId: requesterId, teamsUserId: activity.from.id, name: activity.from.name ?? '' },
       locale: this.tools.locale(context),
-      newPhone: {
-        graph: draft.phone.graph,
-        international: draft.phone.international,
-        national: draft.phone.national,
-      },
+      ...(phone
+        ? { newPhone: { graph: phone.graph, international: phone.international, national: phone.national } }
+        : {}),
       verification: draft.verification,
       reason: draft.reason,
       diagnosis: {
@@ -301,7 +332,23 @@ export class IntakeDialog extends ComponentDialog {
   private async sendStagePrompt(context: TurnContext, draft: Draft): Promise<void> {
     switch (draft.stage) {
       case 'phone':
-        await this.tools.say(context, 'intake.phone.prompt');
+        if (!this.mayFileWithoutNumber(draft)) {
+          await this.tools.say(context, 'intake.phone.prompt');
+          return;
+        }
+        await this.tools.sendCard(
+          context,
+          renderQuestionCard({
+            kind: 'intake',
+            node: 'phone',
+            prompt: this.tools.t(context, 'intake.phone.prompt'),
+            hint: this.tools.t(context, 'intake.phone.noNumberYetHint'),
+            options: [{ value: NO_NUMBER_YET, label: this.tools.t(context, 'intake.phone.noNumberYet') }],
+            submitLabel: this.tools.t(context, 'dialog.submit'),
+            chooseLabel: this.tools.t(context, 'dialog.chooseOption'),
+            listLabel: this.tools.t(context, 'dialog.listLabel'),
+          }),
+        );
         return;
       case 'verification':
         await this.tools.sendCard(
@@ -326,8 +373,8 @@ export class IntakeDialog extends ComponentDialog {
         return;
       case 'confirm': {
         const { phone, verification, reason } = draft;
-        if (!phone || !verification || reason === undefined) return;
-        registerTurnPhoneNumber(context, phone.national, phone.international);
+        if ((!phone && !draft.noNumberYet) || !verification || reason === undefined) return;
+        if (phone) registerTurnPhoneNumber(context, phone.national, phone.international);
         await this.tools.sendCard(
           context,
           renderRequestConfirmationCard({
@@ -336,7 +383,9 @@ export class IntakeDialog extends ComponentDialog {
             facts: [
               {
                 label: this.tools.t(context, 'intake.confirm.phone'),
-                value: `${phone.national} (${phone.international})`,
+                value: phone
+                  ? `${phone.national} (${phone.international})`
+                  : this.tools.t(context, 'intake.confirm.phoneNone'),
               },
               {
                 label: this.tools.t(context, 'intake.confirm.verification'),

@@ -99,7 +99,9 @@ export abstract class InterruptibleDialog extends ComponentDialog {
           },
           {
             label: this.tools.t(context, 'status.phone'),
-            value: this.tools.t(context, 'status.phoneMasked', { lastTwo: request.newPhone.lastTwo }),
+            value: request.newPhone
+              ? this.tools.t(context, 'status.phoneMasked', { lastTwo: request.newPhone.lastTwo })
+              : this.tools.t(context, 'status.phoneNone'),
           },
         ],
         notes:

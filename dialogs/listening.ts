@@ -24,12 +24,15 @@ function topicNode(topic: ListenTopic): QuestionNode | undefined {
   return undefined;
 }
 
-/** The words of both languages: people type English in a Japanese chat and the reverse. */
+/**
+ * The words of both languages (people type English in a Japanese chat and the reverse) that answer an
+ * option from any step: its `mentions` where it has them, as its `matches` may hold a bare "yes".
+ */
 function candidatesOf(node: QuestionNode | undefined): Array<Candidate<string>> {
-  return (node?.options ?? []).map((option) => ({
-    value: option.value,
-    words: [...option.matches.ja, ...option.matches.en],
-  }));
+  return (node?.options ?? []).map((option) => {
+    const words = option.mentions ?? option.matches;
+    return { value: option.value, words: [...words.ja, ...words.en] };
+  });
 }
 
 function rootNode(): QuestionNode {
@@ -86,8 +89,11 @@ export function hear(text: string, normalised: string): Heard {
   if (errorCode !== undefined) heard.errorCode = errorCode;
   const situation = situationHeard(sentence, errorCode !== undefined);
   if (situation !== undefined) heard.situation = situation;
-  const accounts = mentionedOptions(sentence, candidatesOf(topicNode('account')));
-  if (accounts.length === 1 && accounts[0] !== undefined) heard.account = accounts[0];
+  for (const topic of ['account', 'companyPhone'] as const) {
+    // A sentence naming both answers ("work and personal") answers neither.
+    const [only, ...others] = mentionedOptions(sentence, candidatesOf(topicNode(topic)));
+    if (only !== undefined && others.length === 0) heard[topic] = only;
+  }
   return heard;
 }
 
@@ -145,6 +151,7 @@ const HEARD_KEY: Readonly<Record<ListenTopic, ListenTopic>> = {
   account: 'account',
   errorCode: 'errorCode',
   oldPhone: 'situation',
+  companyPhone: 'companyPhone',
 };
 
 /** The heard topics the questions after `id` can use (starting over is a new diagnosis). */

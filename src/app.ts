@@ -1,4 +1,4 @@
-import { ConversationState, UserState, type TurnContext } from 'botbuilder';
+import { ConversationState, UserState, type Storage, type TurnContext } from 'botbuilder';
 import { createMainDialog } from '../dialogs/main-dialog';
 import type { Config } from './config';
 import { createAdapter, type HelpdeskAdapter } from './bot-adapter';
@@ -84,6 +84,8 @@ export interface AppOverrides {
    * that are about the click alone.
    */
   createWorker?: ((parts: WorkerParts) => ResetWorker) | null;
+  /** Wraps the dialog-state storage; tests pass a double that fails a write, to break a turn. */
+  wrapStorage?: (storage: Storage) => Storage;
 }
 
 /** What an executor needs from the composition root. */
@@ -142,8 +144,9 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
       credential: config.graph.credential,
       timeoutMs: config.graph.timeoutMs,
     });
-  const conversationState = new ConversationState(storage);
-  const userState = new UserState(storage);
+  const stateStorage = overrides.wrapStorage?.(storage) ?? storage;
+  const conversationState = new ConversationState(stateStorage);
+  const userState = new UserState(stateStorage);
   const localizer = new Localizer({
     ...config.helpdesk,
     officeHours: config.officeHours,

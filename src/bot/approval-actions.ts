@@ -6,7 +6,7 @@ import type { AuditActor } from '../domain/audit';
 import { WindowCounter } from '../domain/rate-limit';
 import { hashReleaseCode, newReleaseCode, releaseCodeSpellings } from '../domain/release-code';
 import { transition } from '../domain/request-lifecycle';
-import { needsReleaseCode } from '../domain/reset-plan';
+import { actionsFor, needsReleaseCode } from '../domain/reset-plan';
 import {
   isRequestId,
   type RequestDecision,
@@ -68,6 +68,7 @@ export function readDecisionInputs(
   data: Inputs,
   verb: 'approve' | 'deny',
   tapMaxLifetimeMinutes: number,
+  allowedActions: readonly ResetAction[] = ACTIONS,
 ): { ok: true; decision: Omit<RequestDecision, 'approver' | 'at'> } | { ok: false; problems: MessageKey[] } {
   const problems: MessageKey[] = [];
   const text = (key: string): string => (typeof data[key] === 'string' ? data[key].trim() : '');
@@ -83,8 +84,11 @@ export function readDecisionInputs(
         };
   }
   if (!verification) problems.push('approval.problem.verification');
-  const action = ACTIONS.find((value) => value === text('action'));
-  if (!action) problems.push('approval.problem.action');
+  const named = ACTIONS.find((value) => value === text('action'));
+  // An action the card did not offer for this request (replace_phone without a number) is refused.
+  const action = named !== undefined && allowedActions.includes(named) ? named : undefined;
+  if (named === 'replace_phone' && !action) problems.push('approval.problem.noNewPhone');
+  else if (!action) problems.push('approval.problem.action');
   const requested = text('methodTypes')
     .split(',')
     .map((value) => value.trim())
@@ -275,7 +279,12 @@ export class ApprovalHandler {
       const account = block === 'guest target' || block === 'disabled target' || block === 'account unknown';
       return this.card(stored, account ? 'approval.refused.account' : 'approval.refused.privileged', facts);
     }
-    const inputs = readDecisionInputs(data, verb, this.deps.config.tapMaxLifetimeMinutes);
+    const inputs = readDecisionInputs(
+      data,
+      verb,
+      this.deps.config.tapMaxLifetimeMinutes,
+      actionsFor(request),
+    );
     if (!inputs.ok) {
       await this.refuse(request.id, actor, 'disallowed inputs', verb, { problems: inputs.problems });
       const problems = inputs.problems

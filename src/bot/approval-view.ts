@@ -4,6 +4,7 @@ import type { ApprovalRestrictedCardData } from '../../cards/approval-restricted
 import type { Config, Locale } from '../config';
 import type { ResetRequest } from '../domain/reset-request';
 import { isOpenRequest } from '../domain/request-lifecycle';
+import { actionsFor } from '../domain/reset-plan';
 import { catalogues, type MessageKey } from '../i18n/catalogues';
 import { formatDateTime } from '../i18n/format';
 import type { Localizer } from '../i18n/localizer';
@@ -184,9 +185,11 @@ export function approvalCardData(
     { label: t('approval.fact.created'), value: when(request.createdAt) },
     {
       label: t('approval.fact.newPhone'),
-      value: isOpenRequest(request)
-        ? `${request.newPhone.national} (${request.newPhone.international})`
-        : t('approval.fact.newPhoneGone', { lastTwo: request.newPhone.lastTwo }),
+      value: !request.newPhone
+        ? t('approval.fact.newPhoneNone')
+        : isOpenRequest(request)
+          ? `${request.newPhone.national} (${request.newPhone.international})`
+          : t('approval.fact.newPhoneGone', { lastTwo: request.newPhone.lastTwo }),
     },
     { label: t('approval.fact.offeredCheck'), value: t(`approval.verification.${request.verification}`) },
     {
@@ -331,10 +334,7 @@ export function approvalCardData(
       })),
       actionLabel: t('approval.input.action'),
       actionDefault: 're_register',
-      actionChoices: (['re_register', 'replace_phone', 're_register_without_tap'] as const).map((value) => ({
-        title: t(`approval.action.${value}`),
-        value,
-      })),
+      actionChoices: actionsFor(request).map((value) => ({ title: t(`approval.action.${value}`), value })),
       methodsLabel: t('approval.input.methods'),
       methodsDefault: DEFAULT_METHOD_TYPES.join(','),
       methodChoices: METHOD_CHOICES.map((value) => ({ title: t(`approval.method.${value}`), value })),

@@ -17,7 +17,7 @@ export type RequestClockConfig = Pick<
 export function requestNextLines(
   localizer: Localizer,
   locale: Locale,
-  request: Pick<ResetRequest, 'createdAt' | 'diagnosis'>,
+  request: Pick<ResetRequest, 'createdAt' | 'diagnosis' | 'newPhone'>,
   config: RequestClockConfig,
 ): string[] {
   const createdAt = new Date(request.createdAt);
@@ -37,6 +37,8 @@ export function requestNextLines(
   lines.push(
     localizer.t(locale, request.diagnosis.lostOrStolen ? 'intake.next.passOnCall' : 'intake.next.passInChat'),
   );
+  // Filed without a new number: the pass is how the new phone gets added later.
+  if (!request.newPhone) lines.push(localizer.t(locale, 'intake.next.noNumber'));
   lines.push(localizer.t(locale, 'intake.next.keepOpen'));
   return lines;
 }

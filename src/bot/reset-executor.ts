@@ -453,7 +453,11 @@ export class ResetExecutor {
     this.logger.info({ requestId: open.id, resumed }, resumed ? 'resuming request' : 'executing request');
 
     const planned = planReset(
-      { decision: open.decision, diagnosis: open.diagnosis, newPhone: open.newPhone },
+      {
+        decision: open.decision,
+        diagnosis: open.diagnosis,
+        ...(open.newPhone ? { newPhone: open.newPhone } : {}),
+      },
       { tapMaxLifetimeMinutes: this.tapMaxLifetimeMinutes },
     );
     if (!planned.ok) {

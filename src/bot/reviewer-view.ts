@@ -381,7 +381,9 @@ export function reviewRequestCardData(
     },
     {
       label: t('review.request.phone'),
-      value: t('review.request.phoneMasked', { lastTwo: request.newPhone.lastTwo }),
+      value: request.newPhone
+        ? t('review.request.phoneMasked', { lastTwo: request.newPhone.lastTwo })
+        : t('review.request.phoneNone'),
     },
     { label: t('review.request.reason'), value: truncate(request.reason, 300) },
     { label: t('review.request.offered'), value: t(`intake.verification.${request.verification}`) },

@@ -65,6 +65,8 @@ export function registerTurnPhoneNumber(context: TurnContext, ...values: readonl
  */
 export function registerRequestNumber(context: TurnContext, request: Pick<ResetRequest, 'newPhone'>): void {
   const phone = request.newPhone;
+  // A lost phone reported before there was a new number has none to register.
+  if (!phone) return;
   const forms = [phone.graph, phone.international, phone.national].filter(
     (form): form is string => typeof form === 'string' && form !== '',
   );

@@ -31,6 +31,11 @@ export interface ChoiceOption {
   next: NodeId;
   /** Typed answers understood for this option, compared after NFKC + lowercase + trim. */
   matches: { ja: readonly string[]; en: readonly string[] };
+  /**
+   * Words that answer this option when typed at any step, where `matches` also holds words ("yes",
+   * 「いいえ」) that only answer the question on screen. Without it, `matches` serves both.
+   */
+  mentions?: { ja: readonly string[]; en: readonly string[] };
   /** Facts recorded when chosen. */
   sets?: DiagnosisFacts;
 }
@@ -52,9 +57,10 @@ export interface QuestionNode {
 
 /**
  * 'situation': what happened (the first question); 'account': work or personal; 'errorCode': which
- * error; 'oldPhone': whether the old phone is still at hand, which "lost" or "stolen" answers.
+ * error; 'oldPhone': whether the old phone is still at hand, which "lost" or "stolen" answers;
+ * 'companyPhone': whether the lost phone was issued by the company.
  */
-export type ListenTopic = 'situation' | 'account' | 'errorCode' | 'oldPhone';
+export type ListenTopic = 'situation' | 'account' | 'errorCode' | 'oldPhone' | 'companyPhone';
 
 export interface AdviceNode {
   kind: 'advice';
@@ -434,6 +440,7 @@ const NODES: readonly DiagnosisNode[] = [
     id: 'lost.work.company',
     promptKey: 'diag.lost.company.prompt',
     hintKey: 'diag.lost.company.hint',
+    listensFor: 'companyPhone',
     options: [
       {
         value: 'yes',
@@ -443,6 +450,19 @@ const NODES: readonly DiagnosisNode[] = [
           ja: ['会社の携帯電話', '会社支給', '支給された', '会社の', '社用', '社用携帯', '会社'],
           en: ['company phone', 'company', 'work phone', 'issued by the company', 'company issued'],
         }),
+        // The phone itself, not the account: 「会社のアカウント」 says nothing about who owns the phone.
+        mentions: {
+          ja: [
+            '会社の携帯',
+            '会社のスマホ',
+            '会社支給',
+            '支給された',
+            '社用携帯',
+            '社用スマホ',
+            '社用のスマホ',
+          ],
+          en: ['company phone', 'work phone', 'company-issued', 'company issued', 'issued by the company'],
+        },
       },
       {
         value: 'no',
@@ -452,6 +472,10 @@ const NODES: readonly DiagnosisNode[] = [
           ja: ['個人の携帯電話', '個人の', '私物', '自分の', '個人'],
           en: ['my own phone', 'my own', 'own phone', 'personal phone', 'mine'],
         }),
+        mentions: {
+          ja: ['個人の携帯', '個人のスマホ', '私物の携帯', '私物のスマホ', '自分の携帯', '自分のスマホ'],
+          en: ['my own phone', 'private phone', 'personal phone'],
+        },
       },
       { value: 'unsure', labelKey: 'diag.common.opt.unsure', next: 'lost.work.report', matches: UNSURE },
     ],

@@ -12,6 +12,7 @@ import {
   type FullPhone,
   type OpenResetRequest,
   type OpenState,
+  type RedactedPhone,
   type RequestLocale,
   type RequestState,
   type Requester,
@@ -59,7 +60,13 @@ export function redactIfFinal(request: ResetRequest): ResetRequest {
   if (isOpenRequest(request)) {
     return request;
   }
-  return { ...request, newPhone: redactPhone(request.newPhone) };
+  const { newPhone, ...rest } = request;
+  return { ...rest, ...redactedPhoneOf(newPhone) };
+}
+
+/** The `newPhone` a final record keeps: the last two digits, or nothing when no number was given. */
+function redactedPhoneOf(phone: FullPhone | RedactedPhone | undefined): { newPhone?: RedactedPhone } {
+  return phone ? { newPhone: redactPhone(phone) } : {};
 }
 
 export interface NewResetRequestInput {
@@ -67,13 +74,18 @@ export interface NewResetRequestInput {
   tenantId: string;
   requester: Requester;
   locale: RequestLocale;
-  newPhone: Omit<FullPhone, 'lastTwo'>;
+  /** Only a lost or stolen phone may be reported before the person has a new number. */
+  newPhone?: Omit<FullPhone, 'lastTwo'>;
   verification: VerificationMethod;
   reason: string;
   diagnosis: Diagnosis;
 }
 
 export function createPendingRequest(input: NewResetRequestInput, at: Date): OpenResetRequest {
+  const { newPhone } = input;
+  if (!newPhone && !input.diagnosis.lostOrStolen) {
+    throw new AppError('BAD_REQUEST', 'A new number is required unless the phone was lost or stolen.');
+  }
   const iso = at.toISOString();
   return {
     id: input.id ?? newRequestId(),
@@ -83,7 +95,7 @@ export function createPendingRequest(input: NewResetRequestInput, at: Date): Ope
     createdAt: iso,
     updatedAt: iso,
     state: 'PENDING',
-    newPhone: { ...input.newPhone, lastTwo: lastTwoDigits(input.newPhone.graph) },
+    ...(newPhone ? { newPhone: { ...newPhone, lastTwo: lastTwoDigits(newPhone.graph) } } : {}),
     verification: input.verification,
     reason: input.reason,
     diagnosis: { ...input.diagnosis },
@@ -150,7 +162,8 @@ export function transition(
     },
   ];
   if (isFinal(to)) {
-    return { ...request, state: to, updatedAt: iso, history, newPhone: redactPhone(request.newPhone) };
+    const { newPhone, ...rest } = request;
+    return { ...rest, state: to, updatedAt: iso, history, ...redactedPhoneOf(newPhone) };
   }
   if (!isOpenRequest(request)) {
     // Unreachable while final states have no outgoing moves; kept so a future table edit cannot

@@ -79,7 +79,8 @@ export type PlanResult = { ok: true; plan: ResetPlan } | { ok: false; refusal: P
 export interface PlanInput {
   decision: RequestDecision | undefined;
   diagnosis: Pick<Diagnosis, 'lostOrStolen'>;
-  newPhone: FullPhone | RedactedPhone;
+  /** Absent when a lost or stolen phone was reported before there was a new number. */
+  newPhone?: FullPhone | RedactedPhone;
 }
 
 export interface PlanOptions {
@@ -103,6 +104,14 @@ const AUTH_TYPES_BY_RESET_TYPE: Readonly<Record<ResetMethodType, readonly AuthMe
 };
 
 const ACTIONS: readonly ResetAction[] = ['re_register', 'replace_phone', 're_register_without_tap'];
+
+/**
+ * The actions an approver may choose for a request: offered on the card and checked again at click
+ * time. Replacing the number needs one, which a lost phone reported without a new number lacks.
+ */
+export function actionsFor(request: { newPhone?: unknown }): readonly ResetAction[] {
+  return request.newPhone ? ACTIONS : ACTIONS.filter((action) => action !== 'replace_phone');
+}
 
 /** Graph's floor for a pass lifetime. */
 export const TAP_MIN_LIFETIME_MINUTES = 10;
@@ -146,7 +155,8 @@ export function planReset(input: PlanInput, options: PlanOptions): PlanResult {
 
   if (action === 'replace_phone') {
     if (decision.confirmedByCallback !== true) return { ok: false, refusal: 'NOT_CONFIRMED_BY_CALLBACK' };
-    const newMobile = input.newPhone.graph === undefined ? undefined : toPhoneNumber(input.newPhone.graph);
+    const graph = input.newPhone?.graph;
+    const newMobile = graph === undefined ? undefined : toPhoneNumber(graph);
     if (newMobile === undefined) return { ok: false, refusal: 'NO_PHONE_NUMBER' };
     return {
       ok: true,

@@ -172,14 +172,19 @@ interface ResetRequestBase {
   reminderSentAt?: string;
 }
 
+/**
+ * `newPhone` is absent only on a lost or stolen request filed before the person had a new number
+ * (createPendingRequest refuses it otherwise): the approver can then re-register, never replace the
+ * number.
+ */
 export interface OpenResetRequest extends ResetRequestBase {
   state: OpenState;
-  newPhone: FullPhone;
+  newPhone?: FullPhone;
 }
 
 export interface FinalResetRequest extends ResetRequestBase {
   state: FinalState;
-  newPhone: RedactedPhone;
+  newPhone?: RedactedPhone;
 }
 
 /** Discriminated on `state`, so the compiler only lets code read the full number of an open request. */

@@ -55,6 +55,10 @@ export const baseEn = {
     'To get help with your sign-in, please chat with me one-to-one. I do not discuss accounts in channels.',
   'dialog.listLabel': 'Choose one',
   'dialog.contactTitle': 'Contact the helpdesk',
+  'intake.phone.noNumberYet': "I don't have a new number yet",
+  'intake.phone.noNumberYetHint':
+    'Without a new phone yet, you can still send the request now and add the new phone yourself later.',
+  'intake.phone.noNumberNoted': 'All right, the request goes without a new number.',
   'intake.phone.prompt':
     'Please type your new mobile phone number. Example: 090-1234-5678. For a number outside Japan, start with + and the country code (for example +1 206 555 0100).',
   'intake.phone.accepted': 'New number: {national} (international form: {international}).',
@@ -82,6 +86,7 @@ export const baseEn = {
   'intake.verification.manager': 'Through my manager',
   'intake.reason.prompt': 'In one sentence, what happened? (For example: new phone with a new number.)',
   'intake.confirm.title': 'Send this request to IT?',
+  'intake.confirm.phoneNone': 'None yet',
   'intake.confirm.phone': 'New number',
   'intake.confirm.verification': 'Identity check',
   'intake.confirm.reason': 'What happened',
@@ -97,6 +102,8 @@ export const baseEn = {
   'intake.next.outsideHours': 'It is outside office hours now, so IT will see it from {seenAt}.',
   'intake.next.expiry':
     'If it is not approved by {expiresAt}, the request expires. Time outside office hours does not count.',
+  'intake.next.noNumber':
+    'When you have the new phone, sign in with the pass and add it on the Security info page.',
   'intake.next.passOnCall':
     'The approver reads your Temporary Access Pass to you during the verification call; it is never shown in the chat.',
   'intake.next.passInChat':
@@ -119,6 +126,7 @@ export const baseEn = {
   'status.state': 'Status',
   'status.created': 'Sent',
   'status.phone': 'New number',
+  'status.phoneNone': 'none given yet',
   'status.phoneMasked': 'ending in {lastTwo}',
   'status.state.PENDING': 'Waiting for IT approval',
   'status.state.APPROVED': 'Approved, about to be processed',
@@ -145,6 +153,7 @@ export const baseEn = {
   'approval.fact.manager': 'Manager',
   'approval.fact.created': 'Requested',
   'approval.fact.newPhone': 'New number',
+  'approval.fact.newPhoneNone': 'none given: the phone was lost or stolen before there was a new number',
   'approval.fact.newPhoneGone': 'ending in {lastTwo} (removed after the request closed)',
   'approval.fact.offeredCheck': 'Identity check offered',
   'approval.fact.situation': 'What happened',
@@ -234,6 +243,7 @@ export const baseEn = {
   'approval.problem.verification': 'choose how you verified the person',
   'approval.problem.action': 'choose an action',
   'approval.problem.methods': 'choose at least one method to delete',
+  'approval.problem.noNewPhone': 'there is no new number to put in place: choose another action',
   'approval.problem.callback': 'confirm the call back to replace the number',
   'approval.problem.denyReason': 'give a reason (at most 500 characters)',
   'approval.problem.tapLifetime': 'give a lifetime between 10 and {max} minutes',

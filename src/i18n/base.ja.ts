@@ -55,6 +55,10 @@ export const baseJa: Record<BaseKey, string> = {
     'サインインのご相談は、1 対 1 のチャットでお願いします。チャネルではアカウントの話はしません。',
   'dialog.listLabel': 'ひとつ選んでください',
   'dialog.contactTitle': 'ヘルプデスクへの連絡先',
+  'intake.phone.noNumberYet': '新しい番号はまだありません',
+  'intake.phone.noNumberYetHint':
+    '新しい携帯電話がまだなくても、いま申請できます。新しい携帯電話は、あとでご自身で追加します。',
+  'intake.phone.noNumberNoted': '承知しました。新しい番号なしで申請します。',
   'intake.phone.prompt':
     '新しい携帯電話の番号を入力してください (例: 090-1234-5678)。日本以外の番号は、+ と国番号から入力します (例: +1 206 555 0100)。',
   'intake.phone.accepted': '新しい番号: {national} (国際形式: {international})',
@@ -81,6 +85,7 @@ export const baseJa: Record<BaseKey, string> = {
   'intake.verification.manager': '上長を通じて確認',
   'intake.reason.prompt': '何があったかを一文で教えてください (例: 機種変更で電話番号が変わった)。',
   'intake.confirm.title': 'この内容で IT 部門に申請しますか？',
+  'intake.confirm.phoneNone': 'まだありません',
   'intake.confirm.phone': '新しい番号',
   'intake.confirm.verification': '本人確認の方法',
   'intake.confirm.reason': '状況',
@@ -96,6 +101,8 @@ export const baseJa: Record<BaseKey, string> = {
   'intake.next.outsideHours': 'いまは受付時間外です。確認は {seenAt} 以降になります。',
   'intake.next.expiry':
     '{expiresAt} までに承認されないと、申請は期限切れになります。受付時間外は期限の時間に数えません。',
+  'intake.next.noNumber':
+    '新しい携帯電話が届いたら、一時アクセス パスでサインインし、[セキュリティ情報] ページで追加してください。',
   'intake.next.passOnCall':
     '一時アクセス パスは、本人確認の通話で承認者から口頭でお伝えします。チャットには表示しません。',
   'intake.next.passInChat':
@@ -118,6 +125,7 @@ export const baseJa: Record<BaseKey, string> = {
   'status.state': '状態',
   'status.created': '申請日時',
   'status.phone': '新しい番号',
+  'status.phoneNone': 'まだありません',
   'status.phoneMasked': '末尾 {lastTwo}',
   'status.state.PENDING': 'IT 部門の承認待ち',
   'status.state.APPROVED': '承認済み (まもなく処理します)',
@@ -144,6 +152,7 @@ export const baseJa: Record<BaseKey, string> = {
   'approval.fact.manager': '上長',
   'approval.fact.created': '申請日時',
   'approval.fact.newPhone': '新しい番号',
+  'approval.fact.newPhoneNone': 'なし (新しい番号が決まる前の紛失・盗難の申請です)',
   'approval.fact.newPhoneGone': '末尾 {lastTwo} (申請の完了後に削除しました)',
   'approval.fact.offeredCheck': '希望する本人確認',
   'approval.fact.situation': '状況',
@@ -235,6 +244,7 @@ export const baseJa: Record<BaseKey, string> = {
   'approval.problem.verification': '本人確認の方法を選んでください',
   'approval.problem.action': '操作を選んでください',
   'approval.problem.methods': '削除する方法を 1 つ以上選んでください',
+  'approval.problem.noNewPhone': '置き換える新しい番号がありません。別の操作を選んでください',
   'approval.problem.callback': '番号を置き換えるには、折り返し電話の確認が必要です',
   'approval.problem.denyReason': '理由を入力してください (500 文字以内)',
   'approval.problem.tapLifetime': '有効時間は 10～{max} 分で入力してください',

@@ -31,6 +31,7 @@ export const reviewEn = {
   'review.request.situation': 'Situation',
   'review.request.lostOrStolen': '{name} (lost or stolen)',
   'review.request.phone': 'New number',
+  'review.request.phoneNone': 'none given',
   'review.request.phoneMasked': 'ending in {lastTwo}',
   'review.request.reason': 'Reason given',
   'review.request.offered': 'Verification offered',

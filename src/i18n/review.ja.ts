@@ -30,6 +30,7 @@ export const reviewJa: Record<ReviewKey, string> = {
   'review.request.situation': '状況',
   'review.request.lostOrStolen': '{name} (紛失・盗難)',
   'review.request.phone': '新しい電話番号',
+  'review.request.phoneNone': 'なし',
   'review.request.phoneMasked': '末尾 {lastTwo}',
   'review.request.reason': '申請理由',
   'review.request.offered': '申請者が希望した本人確認',

@@ -442,7 +442,7 @@ function showText(
     `Situation:      ${request.diagnosis.situation}${request.diagnosis.lostOrStolen ? ' (lost or stolen)' : ''}`,
   );
   out.push(`Path:           ${request.diagnosis.path}`);
-  out.push(`New number:     ends in ${request.newPhone.lastTwo}`);
+  out.push(`New number:     ${request.newPhone ? `ends in ${request.newPhone.lastTwo}` : 'none given'}`);
   out.push(`Approver:       ${request.decision?.approver.name ?? '-'}  at ${time(request.decision?.at)}`);
   out.push(
     `Verification:   ${request.decision?.verificationMethod ?? '-'} (offered: ${request.verification})`,

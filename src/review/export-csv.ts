@@ -63,7 +63,7 @@ export function requestsCsv(details: readonly RequestDetail[]): string {
       String(request.diagnosis.lostOrStolen),
       request.diagnosis.path,
       request.diagnosis.errorCodes.join(' '),
-      request.newPhone.lastTwo,
+      request.newPhone?.lastTwo ?? '',
       request.verification,
       request.decision?.approver.name,
       request.decision?.at,

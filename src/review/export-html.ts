@@ -129,7 +129,7 @@ function renderRequest(detail: RequestDetail, time: (iso: string | undefined) =>
     ],
     ['Diagnosis path', escapeHtml(request.diagnosis.path)],
     ['Error codes', escapeHtml(request.diagnosis.errorCodes.join(', ') || '-')],
-    ['New number', escapeHtml(`ends in ${request.newPhone.lastTwo}`)],
+    ['New number', escapeHtml(request.newPhone ? `ends in ${request.newPhone.lastTwo}` : 'none given')],
     ['Reason', escapeHtml(request.reason)],
     ['Offered verification', escapeHtml(request.verification)],
     ['Approver', escapeHtml(decision ? decision.approver.name : '-')],

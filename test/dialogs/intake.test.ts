@@ -242,3 +242,30 @@ describe('the reset request intake', () => {
     expect(reply).toContain('03-1234-0000');
   });
 });
+
+describe('filing without a new number', () => {
+  it('is offered only for a lost or stolen phone: a changed number must be given', async () => {
+    const conversation = chat();
+    const opening = await reachIntake(conversation);
+    expect(opening).not.toContain(ja['intake.phone.noNumberYet']);
+    // The button of a lost-phone intake does not work here, nor do its words.
+    expect(await conversation.text(intake('phone', 'noNumberYet'))).not.toContain(
+      ja['intake.verification.prompt'],
+    );
+    expect(await conversation.text('まだありません')).toContain(ja['intake.phone.reason.INVALID_CHARACTERS']);
+    expect(await app.requests.findOpenByRequester(HANAKO.aadObjectId)).toBeUndefined();
+  });
+
+  it('typed on the lost path, and changed back to a number on the confirmation', async () => {
+    const conversation = chat();
+    await reachIntake(conversation, 'lost.work.request');
+    expect(await conversation.text('新しい番号はまだありません')).toContain(ja['intake.phone.noNumberNoted']);
+    await conversation.text(intake('verification', 'in_person'));
+    expect(await conversation.text('なくしました')).toContain(ja['intake.confirm.phoneNone']);
+    expect(await conversation.text(intake('confirm', 'editPhone'))).toContain(ja['intake.phone.noNumberYet']);
+    expect(await conversation.text('090-1234-5678')).toContain('090-1234-5678 (+81 90-1234-5678)');
+    await conversation.text(intake('confirm', 'submit'));
+    const open = await app.requests.findOpenByRequester(HANAKO.aadObjectId);
+    expect(open?.request.newPhone).toMatchObject({ graph: '+81 9012345678' });
+  });
+});

@@ -19,6 +19,11 @@ describe('what a typed message answers', () => {
     ['エラーが発生しました', { situation: 'error' }],
     ['同僚が 0x800704cf で困っています', { situation: 'colleague', errorCode: 'ERR_0x800704cf' }],
     ['個人用アカウントです', { account: 'personal' }],
+    ['会社のスマホをなくしました', { situation: 'lost', account: 'work', companyPhone: 'yes' }],
+    ['I lost my company phone', { situation: 'lost', account: 'work', companyPhone: 'yes' }],
+    ['自分のスマホです', { companyPhone: 'no' }],
+    ['会社のアカウントです', { account: 'work' }],
+    ['はい', {}],
     ['my work account', { account: 'work' }],
     ["it doesn't work", {}],
     ['仕事用と個人用の両方です', {}],
@@ -40,6 +45,8 @@ describe('what a typed message answers', () => {
     });
     expect(heardAnswer(question('changed.oldPhone'), { situation: 'changed' })).toBeUndefined();
     expect(heardAnswer(question('work.admin'), heard)).toBeUndefined();
+    expect(heardAnswer(question('lost.work.company'), heard)).toBeUndefined();
+    expect(heardAnswer(question('lost.work.company'), { companyPhone: 'yes' })?.value).toBe('yes');
   });
 
   it('every account question listens for the account', () => {
@@ -65,7 +72,8 @@ describe('where a typed number is kept', () => {
   });
 
   it('knows which answers the questions ahead still use', () => {
-    expect([...topicsAhead('start')].sort()).toEqual(['account', 'errorCode', 'situation']);
+    expect([...topicsAhead('start')].sort()).toEqual(['account', 'companyPhone', 'errorCode', 'situation']);
+    expect([...topicsAhead('lost.account')]).toEqual(['companyPhone']);
     expect([...topicsAhead('error.account')]).toEqual(['errorCode']);
     expect([...topicsAhead('work.admin')]).toEqual([]);
   });

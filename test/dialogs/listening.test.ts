@@ -139,6 +139,41 @@ describe.each(['ja', 'en'] as const)('a lost phone in the first message (%s)', (
   });
 });
 
+describe.each(['ja', 'en'] as const)('a lost company phone in the first message (%s)', (locale) => {
+  it('answers the company-phone question too: the report advice, then the admin question', async () => {
+    const text = { ja: '会社のスマホをなくしました', en: 'I lost my company phone' }[locale];
+    const reply = await chat(locale).text(text);
+    expect(reply).toContain(understood(locale, 'diag.start.opt.lost'));
+    expect(reply).toContain(understood(locale, 'diag.lost.company.opt.yes'));
+    expect(reply).toContain(say(locale, 'diag.lost.report.title'));
+    expect(reply).toContain(say(locale, 'diag.work.admin.prompt'));
+    expect(reply).not.toContain(say(locale, 'diag.account.prompt'));
+    expect(reply).not.toContain(say(locale, 'diag.lost.company.prompt'));
+  });
+
+  it('"my own phone" typed at the account question skips the company-phone question', async () => {
+    const conversation = chat(locale);
+    await conversation.text({ ja: 'スマホをなくしました', en: 'I lost my phone' }[locale]);
+    const noted = await conversation.text({ ja: '自分のスマホです', en: 'It was my own phone' }[locale]);
+    expect(noted).toContain(say(locale, 'dialog.noted'));
+    expect(noted).toContain(say(locale, 'diag.account.prompt'));
+    const reply = await conversation.text(submit({ node: 'lost.account', value: 'work' }));
+    expect(reply).toContain(understood(locale, 'diag.lost.company.opt.no'));
+    expect(reply).not.toContain(say(locale, 'diag.lost.report.title'));
+    expect(reply).toContain(say(locale, 'diag.work.admin.prompt'));
+  });
+
+  it('the company account alone does not say who owns the phone', async () => {
+    const text = {
+      ja: '会社のアカウントに使っていたスマホをなくしました',
+      en: 'I lost the phone for my company account',
+    }[locale];
+    const reply = await chat(locale).text(text);
+    expect(reply).toContain(say(locale, 'diag.lost.company.prompt'));
+    expect(reply).not.toContain(say(locale, 'diag.account.prompt'));
+  });
+});
+
 describe.each(['ja', 'en'] as const)('"personal" or "work" typed early (%s)', (locale) => {
   it('typed at the first question is kept and skips the account question', async () => {
     const conversation = chat(locale);

@@ -20,6 +20,7 @@ import {
   type RequestState,
   type ResetRequest,
 } from '../../src/domain/reset-request';
+import { actionsFor } from '../../src/domain/reset-plan';
 
 const CREATED = new Date('2025-01-06T00:00:00.000Z');
 const LATER = new Date('2025-01-06T00:05:00.000Z');
@@ -190,6 +191,37 @@ describe('createPendingRequest', () => {
       },
     ]);
     expect(isOpenRequest(request)).toBe(true);
+  });
+});
+
+describe('a lost or stolen phone reported before there is a new number', () => {
+  const { newPhone: _number, ...withoutNumber } = input;
+
+  it('is filed without one, and stays without one through its final state', () => {
+    const pending = createPendingRequest(withoutNumber, CREATED);
+    expect(pending.newPhone).toBeUndefined();
+    const approved = transition(pending, 'APPROVED', admin, LATER);
+    const done = transition(transition(approved, 'EXECUTING', admin, LATER), 'DONE', admin, LATER);
+    expect(done.newPhone).toBeUndefined();
+    expect(redactIfFinal(done)).not.toHaveProperty('newPhone');
+    expect(actionsFor(pending)).toEqual(['re_register', 're_register_without_tap']);
+  });
+
+  it('is the only request that may have no number', () => {
+    const changed = {
+      ...withoutNumber,
+      diagnosis: { ...input.diagnosis, situation: 'S1a', lostOrStolen: false },
+    };
+    expect(() => createPendingRequest(changed, CREATED)).toThrow(
+      expect.objectContaining({ code: 'BAD_REQUEST' }),
+    );
+  });
+
+  it('a request with a number still loses it at its final state, and offers every action', () => {
+    const pending = createPendingRequest(input, CREATED);
+    expect(actionsFor(pending)).toContain('replace_phone');
+    const denied = transition(pending, 'DENIED', admin, LATER);
+    expect(denied.newPhone).toEqual({ lastTwo: '78' });
   });
 });
 
