@@ -15,6 +15,21 @@ export interface AdaptiveCardJson {
 export const TEAMS_CARD_LIMIT_BYTES = 28 * 1024;
 
 /**
+ * Parsed templates, one per card JSON module. Parsing every `${…}` expression was most of a turn's
+ * CPU time (bench/results.md); the library binds one parsed template to many data objects.
+ */
+const prepared = new WeakMap<object, Template>();
+
+function preparedTemplate(template: object): Template {
+  let parsed = prepared.get(template);
+  if (!parsed) {
+    parsed = new Template(template);
+    prepared.set(template, parsed);
+  }
+  return parsed;
+}
+
+/**
  * Stands in for the `$` of every `${` in the data while the template is expanded. People type
  * `${` (in a reason, a name); the templating engine leaves data alone, but the check below must
  * tell a template left unexpanded from text someone typed, so their `${` is set aside first.
@@ -40,7 +55,7 @@ export function expandCard(template: object, data: object): AdaptiveCardJson {
     // The stand-in itself is not a character anyone needs; it would otherwise come back as `$`.
     text.replaceAll(DOLLAR_STAND_IN, '\uFFFD').replaceAll('${', `${DOLLAR_STAND_IN}{`),
   );
-  const expanded: unknown = new Template(template).expand({ $root: setAside });
+  const expanded: unknown = preparedTemplate(template).expand({ $root: setAside });
   if (JSON.stringify(expanded).includes('${')) {
     throw new AppError('INTERNAL', 'A card template was left with an unexpanded ${...} expression');
   }

@@ -7,6 +7,7 @@ import { turnLocale } from './bot/turn-locale';
 import { Localizer } from './i18n/localizer';
 import { createLogger, type Logger } from './log';
 import { openDatabase, type SqliteDatabase } from './adapters/sqlite/database';
+import { startCheckpointer } from './adapters/sqlite/checkpointer';
 import { SqliteStorage } from './adapters/sqlite/sqlite-storage';
 import { SqliteRequestStore } from './adapters/sqlite/sqlite-request-store';
 import type { RequestStore } from './ports/request-store';
@@ -28,6 +29,7 @@ import type { Directory } from './ports/directory';
 import type { ResetRequest } from './domain/reset-request';
 import { ApprovalHandler } from './bot/approval-actions';
 import { TeamsNotifier } from './bot/teams-notifier';
+import { TargetFactsCache } from './bot/target-facts-cache';
 import { PassEchoGuard } from './bot/pass-echo-guard';
 import { EXECUTOR_DEFAULTS, ResetExecutor, type ReleaseAttempt } from './bot/reset-executor';
 import { checkReadiness } from './bot/readiness';
@@ -111,6 +113,7 @@ function defaultWorker(parts: WorkerParts): ResetWorker {
     workerId: `${hostname()}:${process.pid}`,
     tapMaxLifetimeMinutes: parts.config.tapMaxLifetimeMinutes,
     breakGlassUserIds: parts.config.breakGlassUserIds,
+    recentPrivilege: (requestId) => parts.notifier.facts.recentPrivilege(requestId),
     releaseCodeKey: parts.config.auditKey,
     keyHolderGroupIds: keyHolderGroups(parts.config),
   });
@@ -124,6 +127,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
     throw new Error('HELPDESK_STORAGE=azure is not available in this version; use sqlite');
   }
   const db = openDatabase(config.storage.path);
+  const checkpointer = startCheckpointer(db, logger);
   const storage = new SqliteStorage(db);
   const now = overrides.now ?? (() => new Date());
   const chain = new SqliteAuditLog(db, { key: config.auditKey, logger, now });
@@ -164,8 +168,10 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
   });
 
   const adapter = createAdapter(config);
+  const targetFacts = new TargetFactsCache();
   const passEchoes = new PassEchoGuard(now);
   const notifier = new TeamsNotifier({
+    facts: targetFacts,
     passEchoes,
     adapter,
     references,
@@ -179,6 +185,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
   const createWorker = overrides.createWorker === undefined ? defaultWorker : overrides.createWorker;
   const worker = createWorker?.({ config, logger, requests, audit, directory, notifier, now });
   const approvals = new ApprovalHandler({
+    facts: targetFacts,
     directory,
     requests,
     localizer,
@@ -445,6 +452,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
       await transcriptRetention.stop();
       await transcriptLogging.drain();
       await audit.flush();
+      await checkpointer.stop();
       db.close();
     },
   };

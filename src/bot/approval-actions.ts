@@ -15,6 +15,7 @@ import {
   type VerificationMethod,
 } from '../domain/reset-request';
 import type { MessageKey } from '../i18n/catalogues';
+import type { TargetFactsCache } from './target-facts-cache';
 import type { AuditLog } from '../ports/audit-log';
 import type { StoredRequest } from '../ports/request-store';
 import {
@@ -29,6 +30,8 @@ import { registerRequestNumber, registerTurnSecret } from './transcript-logging'
 
 export interface ApprovalHandlerDependencies extends ApprovalViewDependencies {
   audit: AuditLog;
+  /** The notifier's facts per request: a card that only shows them (a refresh, a refusal) reuses them. */
+  facts?: TargetFactsCache;
   approverGroupId: string;
   /** The key release codes are hashed with; only the hash is stored. */
   releaseCodeKey: string;
@@ -407,7 +410,10 @@ export class ApprovalHandler {
         : typeof notice === 'string'
           ? this.deps.localizer.t(locale, notice)
           : this.deps.localizer.t(locale, notice.key, notice.params);
-    const known = facts ?? (await loadTargetFacts(this.deps, stored.request));
+    const known =
+      facts ??
+      this.deps.facts?.facts(stored.request.id) ??
+      (await loadTargetFacts(this.deps, stored.request));
     return {
       statusCode: 200,
       type: 'application/vnd.microsoft.card.adaptive',

@@ -192,7 +192,9 @@ export class HelpdeskBot extends TeamsActivityHandler {
 
   private async rememberReferences(context: TurnContext): Promise<void> {
     const { activity } = context;
-    const reference = BotTurnContext.getConversationReference(activity);
+    // Without the id of the message just received: a proactive message is no reply to it, and the
+    // reference stays the same from turn to turn, so it is not rewritten on every turn.
+    const { activityId: _received, ...reference } = BotTurnContext.getConversationReference(activity);
     if (activity.conversation?.conversationType === 'personal' && activity.from?.aadObjectId) {
       await this.deps.references.save(userKey(activity.from.aadObjectId), reference);
       return;

@@ -22,6 +22,7 @@ import type {
   Directory,
   EndState,
   MutationResult,
+  PrivilegeReport,
   SetMobilePhoneResult,
   TemporaryAccessPass,
 } from '../ports/directory';
@@ -46,6 +47,11 @@ export interface ResetExecutorOptions {
   pollIntervalMs?: number;
   /** HELPDESK_BREAK_GLASS user ids: never reset by the bot, whatever Graph says about their roles. */
   breakGlassUserIds?: readonly string[];
+  /**
+   * The privilege report the approval click read live, while it is part of the same decision (see
+   * TargetFactsCache); without one, the executor reads Graph.
+   */
+  recentPrivilege?: (requestId: string) => PrivilegeReport | undefined;
   /** The approver and reviewer groups: their members hold the keys and are never reset here. */
   keyHolderGroupIds?: readonly string[];
   /** The key release codes are hashed with (see src/domain/release-code.ts); without it none matches. */
@@ -186,6 +192,7 @@ export class ResetExecutor {
   private readonly leaseMs: number;
   private readonly pollIntervalMs: number;
   private readonly breakGlass: ReadonlySet<string>;
+  private readonly recentPrivilege: ((requestId: string) => PrivilegeReport | undefined) | undefined;
   private readonly releaseCodeKey: string | undefined;
   private readonly releaseCodeTimeoutMs: number;
   private readonly keyHolderGroupIds: readonly string[];
@@ -209,6 +216,7 @@ export class ResetExecutor {
     this.leaseMs = (options.leaseSeconds ?? EXECUTOR_DEFAULTS.leaseSeconds) * 1000;
     this.pollIntervalMs = options.pollIntervalMs ?? EXECUTOR_DEFAULTS.pollIntervalMs;
     this.breakGlass = new Set((options.breakGlassUserIds ?? []).map((id) => id.toLowerCase()));
+    this.recentPrivilege = options.recentPrivilege;
     this.releaseCodeKey = options.releaseCodeKey;
     this.releaseCodeTimeoutMs =
       (options.releaseCodeTimeoutMinutes ?? EXECUTOR_DEFAULTS.releaseCodeTimeoutMinutes) * 60_000;
@@ -693,10 +701,13 @@ export class ResetExecutor {
     await this.record(run, 'checkPrivilege', 'started');
     let privileged: boolean;
     let roles: number;
+    const fromClick = this.recentPrivilege?.(run.id);
     try {
-      const report = await this.heartbeat(run, () =>
-        this.directory.getPrivilege(run.target, { keyHolderGroupIds: this.keyHolderGroupIds }),
-      );
+      const report =
+        fromClick ??
+        (await this.heartbeat(run, () =>
+          this.directory.getPrivilege(run.target, { keyHolderGroupIds: this.keyHolderGroupIds }),
+        ));
       roles = report.grants.length;
       privileged = report.privileged;
     } catch (error) {
@@ -707,6 +718,8 @@ export class ResetExecutor {
     await this.graphStep(run, 'checkPrivilege', {
       operation: 'get privilege',
       outcome: 'succeeded',
+      // Read live by the approval click moments ago (one decision), or by this step.
+      source: fromClick ? 'approval click' : 'graph',
       privileged,
       roles,
       breakGlass,

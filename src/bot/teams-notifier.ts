@@ -20,6 +20,7 @@ import {
 } from './approval-view';
 import type { PassEchoGuard } from './pass-echo-guard';
 import { registerRequestNumber, registerTurnSecret } from './transcript-logging';
+import { TargetFactsCache } from './target-facts-cache';
 
 export interface TeamsNotifierDependencies extends ApprovalViewDependencies {
   adapter: HelpdeskAdapter;
@@ -29,6 +30,7 @@ export interface TeamsNotifierDependencies extends ApprovalViewDependencies {
   passEchoes?: PassEchoGuard;
   config: ApprovalViewDependencies['config'] &
     Pick<Config, 'approvalsChannelId' | 'securityChannelId' | 'senderMailbox' | 'bot'>;
+  facts?: TargetFactsCache;
 }
 
 /**
@@ -36,7 +38,12 @@ export interface TeamsNotifierDependencies extends ApprovalViewDependencies {
  * Nothing here throws for an undeliverable message: it is audited and reported to the caller.
  */
 export class TeamsNotifier implements RequestNotifier {
-  constructor(private readonly deps: TeamsNotifierDependencies) {}
+  /** What Graph said about each open request's target, shared by every redraw of its card. */
+  readonly facts: TargetFactsCache;
+
+  constructor(private readonly deps: TeamsNotifierDependencies) {
+    this.facts = deps.facts ?? new TargetFactsCache();
+  }
 
   /** Posts a new request's approval card to the approvals channel and remembers where it went. */
   async postApprovalCard(request: ResetRequest): Promise<boolean> {
@@ -293,10 +300,14 @@ export class TeamsNotifier implements RequestNotifier {
     const settled = isFinal(request.state);
     try {
       const id = request.requester.aadObjectId;
-      const [user, manager] = await Promise.all([
-        this.deps.directory.getUser(id),
-        this.deps.directory.getManager(id).catch(() => undefined),
-      ]);
+      // The addresses the approval card's facts hold, when this process read them for this reset.
+      const known = this.facts.facts(request.id);
+      const [user, manager] = known?.user
+        ? [known.user, known.manager]
+        : await Promise.all([
+            this.deps.directory.getUser(id),
+            this.deps.directory.getManager(id).catch(() => undefined),
+          ]);
       const to = [user.mail, manager?.mail].filter(
         (address): address is string => address !== undefined && address !== '',
       );
@@ -327,9 +338,30 @@ export class TeamsNotifier implements RequestNotifier {
     return renderPassCard(passCardData(this.deps.localizer, locale, view));
   }
 
+  /**
+   * The target is looked up once per reset: the facts given (a click's live reading) or the ones
+   * kept from the last redraw (the cache holds a bounded number of requests). A settled card shows
+   * the methods as they are now, read once more.
+   */
   private async renderCard(request: ResetRequest, known?: TargetFacts) {
-    const facts = known ?? (await loadTargetFacts(this.deps, request));
+    let facts = known ?? this.facts.facts(request.id);
+    if (!facts) facts = await loadTargetFacts(this.deps, request);
+    else if (!known && isFinal(request.state)) facts = { ...facts, methods: await this.methodsNow(request) };
+    // Kept past the settled card too: the notices that follow it mail the addresses read here.
+    this.facts.remember(request.id, facts);
     return renderApprovalCard(approvalCardData(this.deps, request, facts));
+  }
+
+  private async methodsNow(request: ResetRequest) {
+    try {
+      return await this.deps.directory.listMethods(request.requester.aadObjectId);
+    } catch (error) {
+      this.deps.logger.warn(
+        { err: error, requestId: request.id, lookup: 'methods' },
+        'directory lookup failed',
+      );
+      return undefined;
+    }
   }
 
   /**

@@ -268,16 +268,21 @@ export class TranscriptLoggingMiddleware implements Middleware {
     if (captured.length === 0 && requestIds.length === 0) return;
     const knownSecrets = [...turn.notes.secrets];
     const phones = longestFirst(turn.notes.phones);
-    const entries: Array<Omit<TranscriptEntry, 'segmentId'>> = [];
-    for (const item of captured) {
-      try {
-        entries.push(this.redact(turn.conversationId, item, knownSecrets, phones));
-      } catch (error) {
-        this.dropped += 1;
-        this.logger.error({ err: error }, 'transcript: could not redact an activity');
+    // Redacting and writing wait for the next turn of the event loop, so the person's answer is sent
+    // first; the copies were taken when each activity was seen.
+    this.enqueue(turn.conversationId, async () => {
+      await nextTick();
+      const entries: Array<Omit<TranscriptEntry, 'segmentId'>> = [];
+      for (const item of captured) {
+        try {
+          entries.push(this.redact(turn.conversationId, item, knownSecrets, phones));
+        } catch (error) {
+          this.dropped += 1;
+          this.logger.error({ err: error }, 'transcript: could not redact an activity');
+        }
       }
-    }
-    this.enqueue(turn.conversationId, () => this.write(turn, entries, requestIds));
+      await this.write(turn, entries, requestIds);
+    });
   }
 
   private redact(
@@ -367,6 +372,10 @@ export class TranscriptLoggingMiddleware implements Middleware {
       // A broken logger must not turn a lost transcript line into a broken conversation.
     }
   }
+}
+
+function nextTick(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** The mark redactText gives a phone number; the transcript tests hold the two together. */

@@ -1,12 +1,24 @@
 import type { Locale } from '../config';
 import { timeZoneName } from './localizer';
 
+/** Formatters are costly to build and cheap to reuse; one per locale and zone in use. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(locale: Locale, timeZone: string): Intl.DateTimeFormat {
+  const key = `${timeZone}|${locale}`;
+  let formatter = formatters.get(key);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat(locale === 'ja' ? 'ja-JP' : 'en-US', {
+      timeZone,
+      dateStyle: 'medium',
+      timeStyle: 'short',
+    });
+    formatters.set(key, formatter);
+  }
+  return formatter;
+}
+
 /** "2026/11/23 9:05 (日本標準時)" / "Nov 23, 2026, 9:05 AM (Japan Standard Time)". */
 export function formatDateTime(date: Date, locale: Locale, timeZone: string): string {
-  const text = new Intl.DateTimeFormat(locale === 'ja' ? 'ja-JP' : 'en-US', {
-    timeZone,
-    dateStyle: 'medium',
-    timeStyle: 'short',
-  }).format(date);
-  return `${text} (${timeZoneName(timeZone, locale)})`;
+  return `${formatterFor(locale, timeZone).format(date)} (${timeZoneName(timeZone, locale)})`;
 }

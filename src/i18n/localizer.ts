@@ -37,6 +37,9 @@ export function placeholdersOf(template: string): string[] {
  * any message may name it without the caller passing it along.
  */
 export class Localizer {
+  /** The contact never changes while the process runs, and formatting it was a noticeable part of a turn. */
+  private readonly contactByLocale = new Map<Locale, MessageParams>();
+
   constructor(private readonly contact: HelpdeskContact) {}
 
   t(locale: Locale, key: MessageKey, params: MessageParams = {}): string {
@@ -83,14 +86,19 @@ export class Localizer {
   }
 
   private contactParams(locale: Locale): MessageParams {
-    return {
-      helpdeskPhone: this.contact.phone,
-      helpdeskEmail: this.contact.email,
-      helpdeskLocation: this.contact.location,
-      lossReportContact: this.contact.lossReport,
-      responseTarget: this.contact.responseTargetMinutes,
-      officeHours: this.officeHoursText(locale),
-    };
+    let params = this.contactByLocale.get(locale);
+    if (!params) {
+      params = {
+        helpdeskPhone: this.contact.phone,
+        helpdeskEmail: this.contact.email,
+        helpdeskLocation: this.contact.location,
+        lossReportContact: this.contact.lossReport,
+        responseTarget: this.contact.responseTargetMinutes,
+        officeHours: this.officeHoursText(locale),
+      };
+      this.contactByLocale.set(locale, params);
+    }
+    return params;
   }
 }
 
@@ -100,6 +108,19 @@ function clock(minutes: number): string {
 
 /** "日本標準時" / "Japan Standard Time": the design asks for the time zone to be named. */
 export function timeZoneName(timeZone: string, locale: Locale): string {
+  const key = `${timeZone}|${locale}`;
+  let name = timeZoneNames.get(key);
+  if (name === undefined) {
+    name = formatTimeZoneName(timeZone, locale);
+    timeZoneNames.set(key, name);
+  }
+  return name;
+}
+
+/** Building an Intl formatter costs far more than using one; the zones in use are few. */
+const timeZoneNames = new Map<string, string>();
+
+function formatTimeZoneName(timeZone: string, locale: Locale): string {
   const parts = new Intl.DateTimeFormat(locale === 'ja' ? 'ja-JP' : 'en-US', {
     timeZone,
     timeZoneName: 'long',

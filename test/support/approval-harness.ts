@@ -25,6 +25,73 @@ export const DAISUKE: TeamsUser = { id: '29:daisuke', name: '渡辺 大輔', aad
 export const MEGUMI: TeamsUser = { id: '29:megumi', name: '加藤 恵', aadObjectId: DEMO.users.megumi };
 export const SAKURA: TeamsUser = { id: '29:sakura', name: '松本 さくら', aadObjectId: DEMO.users.sakura };
 
+/** A message from `user` in the approvals channel's thread. */
+export function approvalsChannelActivity(serviceUrl: string, user: TeamsUser): Partial<Activity> {
+  return {
+    ...teamsMessage({ serviceUrl, user }),
+    conversation: {
+      id: APPROVALS,
+      conversationType: 'channel',
+      isGroup: true,
+      tenantId: DEMO.tenantId,
+      name: '',
+    },
+    channelData: { tenant: { id: DEMO.tenantId }, team: TEAM, channel: { id: APPROVALS } },
+  };
+}
+
+/** The conversationUpdate Teams sends when the bot is added to the IT team (`from`: who added it). */
+export function botAddedToTeam(serviceUrl: string, from: TeamsUser): Partial<Activity> {
+  return {
+    ...teamsMessage({ serviceUrl, user: from }),
+    type: 'conversationUpdate',
+    membersAdded: [{ id: BOT.id, name: BOT.name }],
+    conversation: {
+      id: TEAM.id,
+      conversationType: 'channel',
+      isGroup: true,
+      tenantId: DEMO.tenantId,
+      name: '',
+    },
+    channelData: {
+      tenant: { id: DEMO.tenantId },
+      team: TEAM,
+      channel: { id: TEAM.id },
+      eventType: 'teamMemberAdded',
+    },
+  };
+}
+
+/** A pending request of `user` (a changed phone, or a lost one), as if its card had been posted to `channelId`. */
+export function postedPendingRequest(
+  user: TeamsUser,
+  channelId: string,
+  lostOrStolen = false,
+): OpenResetRequest {
+  const pending = createPendingRequest(
+    {
+      tenantId: DEMO.tenantId,
+      requester: { aadObjectId: user.aadObjectId, teamsUserId: user.id, name: user.name },
+      locale: 'ja',
+      newPhone: { graph: '+81 9012345678', international: '+81 90-1234-5678', national: '090-1234-5678' },
+      verification: 'video_call',
+      reason: 'test',
+      diagnosis: {
+        path: 'start',
+        situation: lostOrStolen ? 'S1b' : 'S1a',
+        errorCodes: [],
+        workingMethods: [],
+        lostOrStolen,
+      },
+    },
+    new Date(),
+  );
+  return {
+    ...pending,
+    delivery: { approvals: { conversationId: channelId, activityId: `card-${pending.id}` } },
+  };
+}
+
 /** Graph calls that change the directory (reads and the membership check are not changes). */
 export function graphChanges(emulator: GraphEmulator): string[] {
   return emulator
@@ -88,24 +155,7 @@ export class ApprovalHarness {
 
   /** Teams tells the bot it was added to the team (this is how it learns the channel's reference). */
   async addBotToTeam(): Promise<void> {
-    const response = await this.bot.post({
-      ...this.channelActivity(KEN),
-      type: 'conversationUpdate',
-      membersAdded: [{ id: BOT.id, name: BOT.name }],
-      conversation: {
-        id: TEAM.id,
-        conversationType: 'channel',
-        isGroup: true,
-        tenantId: DEMO.tenantId,
-        name: '',
-      },
-      channelData: {
-        tenant: { id: DEMO.tenantId },
-        team: TEAM,
-        channel: { id: TEAM.id },
-        eventType: 'teamMemberAdded',
-      },
-    });
+    const response = await this.bot.post(botAddedToTeam(this.serviceUrl, KEN));
     if (response.status !== 200) throw new Error(`adding the bot to the team failed: ${response.status}`);
   }
 
@@ -136,44 +186,13 @@ export class ApprovalHarness {
    * had been posted to the approvals channel.
    */
   async storeRequest(user: TeamsUser, lostOrStolen = false): Promise<OpenResetRequest> {
-    const pending = createPendingRequest(
-      {
-        tenantId: DEMO.tenantId,
-        requester: { aadObjectId: user.aadObjectId, teamsUserId: user.id, name: user.name },
-        locale: 'ja',
-        newPhone: { graph: '+81 9012345678', international: '+81 90-1234-5678', national: '090-1234-5678' },
-        verification: 'video_call',
-        reason: 'test',
-        diagnosis: {
-          path: 'start',
-          situation: lostOrStolen ? 'S1b' : 'S1a',
-          errorCodes: [],
-          workingMethods: [],
-          lostOrStolen,
-        },
-      },
-      new Date(),
-    );
-    const request = {
-      ...pending,
-      delivery: { approvals: { conversationId: APPROVALS, activityId: `card-${pending.id}` } },
-    };
+    const request = postedPendingRequest(user, APPROVALS, lostOrStolen);
     await this.app.requests.create(request);
     return request;
   }
 
   channelActivity(user: TeamsUser): Partial<Activity> {
-    return {
-      ...teamsMessage({ serviceUrl: this.serviceUrl, user }),
-      conversation: {
-        id: APPROVALS,
-        conversationType: 'channel',
-        isGroup: true,
-        tenantId: DEMO.tenantId,
-        name: '',
-      },
-      channelData: { tenant: { id: DEMO.tenantId }, team: TEAM, channel: { id: APPROVALS } },
-    };
+    return approvalsChannelActivity(this.serviceUrl, user);
   }
 
   /**

@@ -13,6 +13,8 @@ export interface ChildExit {
 
 export interface JsonLinesChild {
   readonly process: ChildProcess;
+  /** Writes one JSON line to the child's stdin (for children that take commands). */
+  send(message: ChildEvent): void;
   /** Resolves with the next JSON line the child prints; rejects if it exits first. */
   next(): Promise<ChildEvent>;
   /** Resolves once the child is gone, whatever its exit code. */
@@ -20,13 +22,21 @@ export interface JsonLinesChild {
 }
 
 /**
- * Runs a TypeScript script in a second process (the tests' way of proving things across processes)
+ * Runs a script (TypeScript, or compiled JavaScript) in a second process (the tests' way of proving things across processes)
  * and reads what it reports, one JSON object per line on stdout.
  */
-export function startJsonLinesChild(script: string, args: readonly string[]): JsonLinesChild {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', script, ...args], {
+export function startJsonLinesChild(
+  script: string,
+  args: readonly string[],
+  options: { nodeOptions?: readonly string[]; env?: NodeJS.ProcessEnv } = {},
+): JsonLinesChild {
+  // A compiled script (the benchmark's) runs as it is; TypeScript goes through ts-node.
+  const loader = script.endsWith('.js') ? [] : ['-r', 'ts-node/register/transpile-only'];
+  const nodeArgs = [...(options.nodeOptions ?? []), ...loader];
+  const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
     cwd: PROJECT_ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: options.env ?? process.env,
   });
   const events: ChildEvent[] = [];
   const waiters: Array<(event: ChildEvent) => void> = [];
@@ -53,6 +63,9 @@ export function startJsonLinesChild(script: string, args: readonly string[]): Js
   });
   return {
     process: child,
+    send: (message) => {
+      child.stdin.write(`${JSON.stringify(message)}\n`);
+    },
     next: () => {
       const queued = events.shift();
       if (queued) return Promise.resolve(queued);

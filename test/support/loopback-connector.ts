@@ -15,9 +15,16 @@ export interface ConnectorCall {
  */
 export class LoopbackConnector {
   readonly calls: ConnectorCall[] = [];
+  /** Every call, as it arrives; the benchmark keeps no history and listens instead. */
+  onCall: ((call: ConnectorCall) => void) | undefined;
+  private readonly keepCalls: boolean;
   private server: Server | undefined;
   private nextId = 1;
   private waiters: Array<() => void> = [];
+
+  constructor(options: { keepCalls?: boolean } = {}) {
+    this.keepCalls = options.keepCalls ?? true;
+  }
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res));
@@ -86,7 +93,9 @@ export class LoopbackConnector {
   }
 
   private record(method: string, path: string, conversationId: string, activity: Partial<Activity>): void {
-    this.calls.push({ method, path, conversationId, activity });
+    const call = { method, path, conversationId, activity };
+    if (this.keepCalls) this.calls.push(call);
+    this.onCall?.(call);
     this.waiters.splice(0).forEach((resolve) => resolve());
   }
 }

@@ -66,8 +66,13 @@ function configure(db: SqliteDatabase, inMemory: boolean): void {
     if (mode !== 'wal') {
       throw new AppError('STORAGE', `The database refused WAL journaling (got ${String(mode)}).`);
     }
-    // A committed APPROVED or audit record must survive a power cut, not just a crash.
-    db.pragma('synchronous = FULL');
+    // Commits are not flushed to disk by default: bot state, conversation references, transcripts
+    // and diagnosis outcomes may lose their last second on a power cut (never on a process crash).
+    // Requests and the audit chain commit through `durably`, which flushes; so does a checkpoint.
+    db.pragma('synchronous = NORMAL');
+    // SQLite would otherwise checkpoint inside whichever commit crosses 1000 WAL pages, in the middle
+    // of someone's turn; `startCheckpointer` does it off the event loop instead.
+    db.pragma('wal_autocheckpoint = 0');
     // Old page images wait in the WAL until a checkpoint; capping its size on reset stops stale
     // frames from lingering past the end of the live log.
     db.pragma('journal_size_limit = 0');
@@ -76,6 +81,24 @@ function configure(db: SqliteDatabase, inMemory: boolean): void {
   // not survive in free space of the file.
   db.pragma('secure_delete = ON');
   db.pragma('foreign_keys = ON');
+}
+
+/**
+ * Runs a write transaction that must survive a power cut, not just a crash (a request's state, an
+ * audit record): its commit is flushed to disk (`synchronous = FULL`), and with it every earlier
+ * commit still in the WAL. Nested in another transaction, the outermost commit decides, so callers
+ * that group a request change with its audit record wrap the outer one.
+ */
+export function durably<T>(db: SqliteDatabase, work: () => T): T {
+  if (db.memory || db.inTransaction) return work();
+  // Not a prepared statement: SQLite applies this pragma while compiling it, so a prepared copy
+  // would not set it again when run.
+  db.exec('PRAGMA synchronous = FULL');
+  try {
+    return work();
+  } finally {
+    db.exec('PRAGMA synchronous = NORMAL');
+  }
 }
 
 /** Applies the migrations the file lacks, in one write transaction so concurrent openers queue. */

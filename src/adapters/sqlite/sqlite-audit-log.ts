@@ -16,7 +16,7 @@ import {
 } from '../../domain/audit';
 import type { AuditLog, AuditLogFilter, AuditPageOptions } from '../../ports/audit-log';
 import { asPromise } from './as-promise';
-import { toStorageError, type SqliteDatabase } from './database';
+import { durably, toStorageError, type SqliteDatabase } from './database';
 
 export interface SqliteAuditLogOptions {
   /** HELPDESK_AUDIT_KEY, or a key already derived from it. */
@@ -86,7 +86,7 @@ export class SqliteAuditLog implements AuditLog {
       const prepared = prepareAuditEvent(event);
       let record: AuditRecord;
       try {
-        record = this.db.transaction(() => this.link(prepared)).immediate();
+        record = durably(this.db, () => this.db.transaction(() => this.link(prepared)).immediate());
       } catch (error) {
         throw toStorageError(error, `Appending a ${prepared.type} audit record failed.`);
       }

@@ -20,9 +20,12 @@ export class SqliteConversationReferences implements ConversationReferences {
       .pluck();
   }
 
+  /** Every turn saves the sender's reference; it is written only when it changed, which is rare. */
   save(key: string, reference: Partial<ConversationReference>): Promise<void> {
     return asPromise(() => {
-      this.upsert.run(key, JSON.stringify(reference), this.now().toISOString());
+      const serialised = JSON.stringify(reference);
+      if (this.select.get(key) === serialised) return;
+      this.upsert.run(key, serialised, this.now().toISOString());
     });
   }
 

@@ -11,7 +11,7 @@ import {
 import type { AuditEvent, AuditRecord } from '../../domain/audit';
 import { asPromise } from './as-promise';
 import type { SqliteAuditLog } from './sqlite-audit-log';
-import { toStorageError, truncateWal, type SqliteDatabase } from './database';
+import { durably, toStorageError, truncateWal, type SqliteDatabase } from './database';
 
 interface RequestRow {
   etag: string;
@@ -100,7 +100,7 @@ export class SqliteRequestStore implements RequestStore {
         }
       });
       try {
-        insert.immediate();
+        durably(this.db, () => insert.immediate());
       } catch (error) {
         throw toStorageError(error, `Storing request ${columns.id} failed.`);
       }
@@ -163,7 +163,7 @@ export class SqliteRequestStore implements RequestStore {
         if (auditLog !== undefined && audit.length > 0) linked = auditLog.linkWithinTransaction(audit);
       });
       try {
-        swap.immediate();
+        durably(this.db, () => swap.immediate());
       } catch (error) {
         throw toStorageError(error, `Updating request ${columns.id} failed.`);
       }

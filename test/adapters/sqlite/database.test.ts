@@ -1,8 +1,16 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAppError } from '../../../src/errors';
-import { migrate, openDatabase, schemaVersion, truncateWal } from '../../../src/adapters/sqlite/database';
+import {
+  durably,
+  migrate,
+  openDatabase,
+  schemaVersion,
+  truncateWal,
+} from '../../../src/adapters/sqlite/database';
 import { MIGRATIONS, type Migration } from '../../../src/adapters/sqlite/migrations';
 import { tempFolder } from './sqlite-test-support';
+import { postedPendingRequest } from '../../support/approval-harness';
+import { HANAKO } from '../../support/teams-activity';
 
 const folder = tempFolder();
 afterAll(() => folder.cleanup());
@@ -18,7 +26,9 @@ describe('openDatabase', () => {
       expect(db.pragma('secure_delete', { simple: true })).toBe(1);
       expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
       expect(db.pragma('busy_timeout', { simple: true })).toBeGreaterThanOrEqual(1000);
-      expect(db.pragma('synchronous', { simple: true })).toBe(2);
+      // NORMAL (1) by default; requests and audit flush through `durably` (below).
+      expect(db.pragma('synchronous', { simple: true })).toBe(1);
+      expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
       expect(schemaVersion(db)).toBe(MIGRATIONS[MIGRATIONS.length - 1].version);
     } finally {
       db.close();
@@ -167,5 +177,74 @@ describe('secure_delete', () => {
       whileLive: true,
       afterDelete: true,
     });
+  });
+});
+
+describe('durability per kind of data', () => {
+  it('commits requests and audit records flushed to disk (FULL), bot state and transcripts without waiting (NORMAL)', async () => {
+    const db = openDatabase(folder.path('durability/bot.sqlite'));
+    try {
+      // A temporary trigger records the synchronous setting in force when each row is written.
+      db.exec(`
+        CREATE TEMP TABLE seen (tbl TEXT, sync INTEGER);
+        CREATE TEMP TRIGGER seen_requests AFTER INSERT ON main.reset_requests
+          BEGIN INSERT INTO seen SELECT 'requests', synchronous FROM pragma_synchronous; END;
+        CREATE TEMP TRIGGER seen_audit AFTER INSERT ON main.audit_log
+          BEGIN INSERT INTO seen SELECT 'audit', synchronous FROM pragma_synchronous; END;
+        CREATE TEMP TRIGGER seen_state AFTER INSERT ON main.bot_state
+          BEGIN INSERT INTO seen SELECT 'state', synchronous FROM pragma_synchronous; END;
+        CREATE TEMP TRIGGER seen_transcripts AFTER INSERT ON main.transcript_entries
+          BEGIN INSERT INTO seen SELECT 'transcripts', synchronous FROM pragma_synchronous; END;
+      `);
+      const { SqliteRequestStore } = await import('../../../src/adapters/sqlite/sqlite-request-store');
+      const { SqliteAuditLog } = await import('../../../src/adapters/sqlite/sqlite-audit-log');
+      const { SqliteStorage } = await import('../../../src/adapters/sqlite/sqlite-storage');
+      const { SqliteTranscriptStore } = await import('../../../src/adapters/sqlite/sqlite-transcript-store');
+      const { createLogger } = await import('../../../src/log');
+      await new SqliteRequestStore(db).create(postedPendingRequest(HANAKO, '19:approvals@thread.tacv2'));
+      await new SqliteAuditLog(db, { key: 'k'.repeat(32), logger: createLogger({ level: 'silent' }) }).append(
+        {
+          type: 'request.refused',
+          actor: null,
+          data: { reason: 'test' },
+        },
+      );
+      await new SqliteStorage(db).write({ 'msteams/conversations/a': { turns: 1 } });
+      await new SqliteTranscriptStore(db).append({
+        conversationId: 'a',
+        segmentId: 's',
+        at: new Date(),
+        direction: 'incoming',
+        activityType: 'message',
+        activity: { type: 'message' },
+      });
+      expect(db.prepare('SELECT tbl, sync FROM seen ORDER BY rowid').all()).toEqual([
+        { tbl: 'requests', sync: 2 },
+        { tbl: 'audit', sync: 2 },
+        { tbl: 'state', sync: 1 },
+        { tbl: 'transcripts', sync: 1 },
+      ]);
+      expect(db.pragma('synchronous', { simple: true })).toBe(1);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('leaves the setting to the outermost transaction and restores it when the work throws', () => {
+    const db = openDatabase(folder.path('durability/nested.sqlite'));
+    try {
+      const inside: unknown[] = [];
+      expect(() =>
+        durably(db, () => {
+          inside.push(db.pragma('synchronous', { simple: true }));
+          throw new Error('rolled back');
+        }),
+      ).toThrow('rolled back');
+      db.transaction(() => durably(db, () => inside.push(db.pragma('synchronous', { simple: true }))))();
+      expect(inside).toEqual([2, 1]);
+      expect(db.pragma('synchronous', { simple: true })).toBe(1);
+    } finally {
+      db.close();
+    }
   });
 });
