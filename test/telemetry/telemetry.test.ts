@@ -91,7 +91,9 @@ describe('telemetry to Application Insights', () => {
       const graphRequestIds = emulator.graphRequests().map((request) => request.requestId);
       expect(graphRequestIds.length).toBeGreaterThan(0);
 
-      // SIGTERM flushes the exporter on the way out (App Service's restart path).
+      // The batch exporter sends on its own schedule; wait for the turn's span and a Graph call's.
+      await collector.until((envelope) => nameOf(envelope) === 'bot.turn');
+      await collector.until((envelope) => nameOf(envelope).startsWith('graph.'));
       const exited = new Promise<number | null>((resolve) => child?.on('exit', resolve));
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
