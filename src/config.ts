@@ -509,3 +509,12 @@ function deepFreeze<T>(value: T): T {
 export function loadConfigFromProcess(): Config {
   return loadConfig(process.env);
 }
+
+/**
+ * The bot runs on App Service: skip OpenTelemetry's VM/AKS detectors, whose metadata-endpoint probe
+ * can hold the first export back (and lose it when the process stops soon after). The SDK reads this
+ * only from the environment, so the one module that owns `process.env` sets it.
+ */
+export function useAppServiceResourceDetectors(): void {
+  process.env.OTEL_NODE_RESOURCE_DETECTORS ??= 'env,host,os,process,serviceinstance,azure_app_service';
+}

@@ -1,4 +1,4 @@
-import { loadConfigFromProcess } from './config';
+import { loadConfigFromProcess, useAppServiceResourceDetectors } from './config';
 import { isAppError } from './errors';
 import { createLogger } from './log';
 import { startTelemetry } from './telemetry-setup';
@@ -13,9 +13,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const { connectionString } = config.telemetry;
-  // The bot runs on App Service: skip the VM/AKS detectors, whose metadata-endpoint probe can hold
-  // the first export back (and lose it when the process stops soon after).
-  process.env.OTEL_NODE_RESOURCE_DETECTORS ??= 'env,host,os,process,serviceinstance,azure_app_service';
+  useAppServiceResourceDetectors();
   const telemetry =
     connectionString === undefined
       ? undefined
