@@ -19,7 +19,7 @@ import { createLogger, type Logger } from '../../src/log';
 import type { Directory } from '../../src/ports/directory';
 import type { RequestStore, StoredRequest } from '../../src/ports/request-store';
 import { RecordingNotifier } from '../fakes/recording-notifier';
-import type { GraphEmulator, SeedDirectory } from '../graph-emulator';
+import type { GraphEmulator, RouteName, SeedDirectory } from '../graph-emulator';
 import { demoSeed, directoryFor, startEmulator } from '../graph/graph-test-kit';
 
 export const AUDIT_SECRET = 'executor-test-audit-secret-0123456789abcdef';
@@ -272,4 +272,21 @@ export interface Child {
 export function startExecutorChild(args: readonly string[]): Child {
   const child = startJsonLinesChild(join(__dirname, 'executor-child.ts'), args);
   return { process: child.process, next: child.next, exited: child.exit };
+}
+
+/** The Graph routes that change the target's account, for asserting what a run sent. */
+export const CHANGING_ROUTES: readonly RouteName[] = [
+  'deleteMethod',
+  'createTemporaryAccessPass',
+  'revokeSignInSessions',
+  'updatePhoneMethod',
+  'createPhoneMethod',
+];
+
+/** Each change the emulator received, in order, as `METHOD route`. */
+export function changesSent(emulator: GraphEmulator): string[] {
+  return emulator
+    .graphRequests()
+    .filter((r) => CHANGING_ROUTES.includes(r.route))
+    .map((r) => `${r.method} ${r.route}`);
 }

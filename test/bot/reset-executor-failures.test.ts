@@ -7,7 +7,7 @@
 import type { ResetExecutor } from '../../src/bot/reset-executor';
 import type { ResetRequest } from '../../src/domain/reset-request';
 import type { Directory } from '../../src/ports/directory';
-import type { FaultAction, GraphEmulator, RouteName } from '../graph-emulator';
+import type { FaultAction, GraphEmulator } from '../graph-emulator';
 import {
   ALTERNATE_MOBILE_ID,
   HANAKO,
@@ -26,16 +26,10 @@ import {
   openHarness,
   tempFolder,
   type Harness,
+  changesSent,
 } from './executor-test-kit';
 
 const TIMEOUT_MS = 1_000;
-const CHANGING_ROUTES: readonly RouteName[] = [
-  'deleteMethod',
-  'createTemporaryAccessPass',
-  'revokeSignInSessions',
-  'updatePhoneMethod',
-  'createPhoneMethod',
-];
 
 type FaultName = '403' | '429 past the retries' | '503' | 'timeout';
 
@@ -59,13 +53,6 @@ const FAULTS: Record<FaultName, { action: FaultAction; code: string }> = {
 };
 
 const FAULT_NAMES = Object.keys(FAULTS) as FaultName[];
-
-function changesSent(emulator: GraphEmulator): string[] {
-  return emulator
-    .graphRequests()
-    .filter((r) => CHANGING_ROUTES.includes(r.route))
-    .map((r) => `${r.method} ${r.route}`);
-}
 
 describe('ResetExecutor when Graph fails', () => {
   const folder = tempFolder();

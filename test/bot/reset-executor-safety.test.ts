@@ -6,7 +6,7 @@
  */
 import type { ResetExecutor } from '../../src/bot/reset-executor';
 import { MultiUsePassDirectory } from '../fakes/delegating-directory';
-import type { GraphEmulator, RouteName, SeedDirectory } from '../graph-emulator';
+import type { GraphEmulator, SeedDirectory } from '../graph-emulator';
 import { HANAKO, directoryFor, startEmulator } from '../graph/graph-test-kit';
 import {
   RELEASE_CODE,
@@ -17,15 +17,9 @@ import {
   openHarness,
   tempFolder,
   useExecutorSetup,
+  changesSent,
 } from './executor-test-kit';
 
-const CHANGING_ROUTES: readonly RouteName[] = [
-  'deleteMethod',
-  'createTemporaryAccessPass',
-  'revokeSignInSessions',
-  'updatePhoneMethod',
-  'createPhoneMethod',
-];
 const hanako = { aadObjectId: HANAKO, name: '山田 花子' };
 const MINUTE = 60_000;
 
@@ -40,13 +34,6 @@ function methodTypes(emulator: GraphEmulator, userId: string): string[] {
     .methodsOf(userId)
     .map((m) => String(m['@odata.type']).replace('#microsoft.graph.', ''))
     .sort();
-}
-
-function changesSent(emulator: GraphEmulator): string[] {
-  return emulator
-    .graphRequests()
-    .filter((r) => CHANGING_ROUTES.includes(r.route))
-    .map((r) => `${r.method} ${r.route}`);
 }
 
 describe('the pass comes first: a pass Graph refuses deletes nothing', () => {
