@@ -23,7 +23,7 @@ export default tseslint.config(
   },
   {
     // Tests and local tooling may print and may use jest's loosely typed matchers.
-    files: ['test/**/*.ts', 'deploy/**/*.ts', 'bench/**/*.ts'],
+    files: ['test/**/*.ts', 'deploy/**/*.ts', 'bench/**/*.ts', 'tools/**/*.ts'],
     rules: {
       'no-console': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',

@@ -3,8 +3,8 @@
  * a mobile and an alternate mobile number, a manager) and generated approvers, so every simulated
  * person is a real user of the Graph emulator and one person never has two open requests.
  */
-import type { SeedDirectory, SeedUser } from '../test/graph-emulator';
-import { loadSeed, DEMO_DIRECTORY_PATH } from '../test/graph-emulator';
+import type { SeedDirectory, SeedUser } from '../tools/graph-emulator';
+import { loadSeed, DEMO_DIRECTORY_PATH } from '../tools/graph-emulator';
 import { DEMO } from '../test/support/test-config';
 import type { TeamsUser } from '../test/support/teams-activity';
 

@@ -5,7 +5,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startGraphEmulator } from '../test/graph-emulator';
+import { startGraphEmulator } from '../tools/graph-emulator';
 import { LoopbackConnector } from '../test/support/loopback-connector';
 import { benchDirectory } from './bench-directory';
 import { closedLoop } from './load';

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { startGraphEmulator, type GraphEmulator, type RecordedRequest } from '../test/graph-emulator';
+import { startGraphEmulator, type GraphEmulator, type RecordedRequest } from '../tools/graph-emulator';
 import { LoopbackConnector, type ConnectorCall } from '../test/support/loopback-connector';
 import { visibleText } from '../test/support/running-bot';
 import { teamsMessage, type TeamsUser } from '../test/support/teams-activity';

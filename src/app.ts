@@ -29,11 +29,11 @@ import type { Directory } from './ports/directory';
 import type { ResetRequest } from './domain/reset-request';
 import { ApprovalHandler } from './bot/approval-actions';
 import { TeamsNotifier } from './bot/teams-notifier';
-import { TargetFactsCache } from './bot/target-facts-cache';
+import { TargetFactsCache } from './requests/target-facts';
 import { PassEchoGuard } from './bot/pass-echo-guard';
-import { EXECUTOR_DEFAULTS, ResetExecutor, type ReleaseAttempt } from './bot/reset-executor';
+import { EXECUTOR_DEFAULTS, ResetExecutor, type ReleaseAttempt } from './requests/reset-executor';
 import { checkReadiness } from './bot/readiness';
-import { RequestSweeper } from './bot/request-sweeper';
+import { RequestSweeper } from './requests/sweeper';
 import { ReviewerDesk } from './bot/reviewer-view';
 import { SqliteRequestSearch } from './review/queries';
 import { SqliteDiagnosisOutcomes } from './adapters/sqlite/sqlite-diagnosis-outcomes';
@@ -65,7 +65,7 @@ export interface App {
   close(): Promise<void>;
 }
 
-/** The background worker that carries out approved requests (src/bot/reset-executor.ts). */
+/** The background worker that carries out approved requests (src/requests/reset-executor.ts). */
 export interface ResetWorker {
   /** Look for work now instead of at the next poll. */
   kick(): Promise<void>;

@@ -10,7 +10,7 @@ import {
   DEMO_DIRECTORY_PATH,
   ensureEmulatorCertificate,
   startGraphEmulator,
-} from '../../test/graph-emulator';
+} from '../../tools/graph-emulator';
 import {
   SANDBOX_APPROVER_PLAYGROUND_PORT,
   SANDBOX_BOT_PORT,

@@ -15,7 +15,7 @@ import {
   type VerificationMethod,
 } from '../domain/reset-request';
 import type { MessageKey } from '../i18n/catalogues';
-import type { TargetFactsCache } from './target-facts-cache';
+import type { TargetFactsCache } from '../requests/target-facts';
 import type { AuditLog } from '../ports/audit-log';
 import type { StoredRequest } from '../ports/request-store';
 import {

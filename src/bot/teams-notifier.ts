@@ -20,7 +20,7 @@ import {
 } from './approval-view';
 import type { PassEchoGuard } from './pass-echo-guard';
 import { registerRequestNumber, registerTurnSecret } from './transcript-logging';
-import { TargetFactsCache } from './target-facts-cache';
+import { TargetFactsCache } from '../requests/target-facts';
 
 export interface TeamsNotifierDependencies extends ApprovalViewDependencies {
   adapter: HelpdeskAdapter;

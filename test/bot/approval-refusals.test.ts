@@ -1,5 +1,5 @@
-import { loadSeed } from '../graph-emulator';
-import { DEMO_DIRECTORY_PATH } from '../graph-emulator';
+import { loadSeed } from '../../tools/graph-emulator';
+import { DEMO_DIRECTORY_PATH } from '../../tools/graph-emulator';
 import { transition } from '../../src/domain/request-lifecycle';
 import { visibleText } from '../support/running-bot';
 import {

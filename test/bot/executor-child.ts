@@ -17,7 +17,7 @@ import { createGraphDirectory } from '../../src/adapters/graph/graph-directory';
 import { openDatabase } from '../../src/adapters/sqlite/database';
 import { SqliteAuditLog } from '../../src/adapters/sqlite/sqlite-audit-log';
 import { SqliteRequestStore } from '../../src/adapters/sqlite/sqlite-request-store';
-import { ResetExecutor } from '../../src/bot/reset-executor';
+import { ResetExecutor } from '../../src/requests/reset-executor';
 import { createLogger } from '../../src/log';
 import type { CreateTapOptions, TemporaryAccessPass } from '../../src/ports/directory';
 import { DelegatingDirectory } from '../fakes/delegating-directory';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { openDatabase, type SqliteDatabase } from '../../src/adapters/sqlite/database';
 import { SqliteAuditLog } from '../../src/adapters/sqlite/sqlite-audit-log';
 import { SqliteRequestStore } from '../../src/adapters/sqlite/sqlite-request-store';
-import { ResetExecutor, type ResetExecutorOptions } from '../../src/bot/reset-executor';
+import { ResetExecutor, type ResetExecutorOptions } from '../../src/requests/reset-executor';
 import { hashReleaseCode } from '../../src/domain/release-code';
 import { createPendingRequest, transition } from '../../src/domain/request-lifecycle';
 import { needsReleaseCode } from '../../src/domain/reset-plan';
@@ -19,7 +19,7 @@ import { createLogger, type Logger } from '../../src/log';
 import type { Directory } from '../../src/ports/directory';
 import type { RequestStore, StoredRequest } from '../../src/ports/request-store';
 import { RecordingNotifier } from '../fakes/recording-notifier';
-import type { GraphEmulator, RouteName, SeedDirectory } from '../graph-emulator';
+import type { GraphEmulator, RouteName, SeedDirectory } from '../../tools/graph-emulator';
 import { demoSeed, directoryFor, startEmulator } from '../graph/graph-test-kit';
 
 export const AUDIT_SECRET = 'executor-test-audit-secret-0123456789abcdef';

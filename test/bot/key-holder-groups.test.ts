@@ -1,6 +1,6 @@
 import { checkKeyHolderGroups } from '../../src/bot/key-holder-groups';
 import { createLogger } from '../../src/log';
-import type { GraphEmulator } from '../graph-emulator';
+import type { GraphEmulator } from '../../tools/graph-emulator';
 import { APPROVERS, REVIEWERS, demoSeed, directoryFor, startEmulator } from '../graph/graph-test-kit';
 
 describe('the start-up check of the approver and reviewer groups', () => {

@@ -4,10 +4,10 @@
  * and targets that are privileged by the time the request runs. Never "DONE" when Graph did not
  * do it, and FAILED only when nothing changed.
  */
-import type { ResetExecutor } from '../../src/bot/reset-executor';
+import type { ResetExecutor } from '../../src/requests/reset-executor';
 import type { ResetRequest } from '../../src/domain/reset-request';
 import type { Directory } from '../../src/ports/directory';
-import type { FaultAction, GraphEmulator } from '../graph-emulator';
+import type { FaultAction, GraphEmulator } from '../../tools/graph-emulator';
 import {
   ALTERNATE_MOBILE_ID,
   HANAKO,

@@ -7,9 +7,9 @@ import { writeFileSync } from 'node:fs';
 import { openDatabase, type SqliteDatabase } from '../../src/adapters/sqlite/database';
 import { SqliteAuditLog } from '../../src/adapters/sqlite/sqlite-audit-log';
 import { SqliteRequestStore } from '../../src/adapters/sqlite/sqlite-request-store';
-import { ResetExecutor } from '../../src/bot/reset-executor';
+import { ResetExecutor } from '../../src/requests/reset-executor';
 import type { Directory } from '../../src/ports/directory';
-import type { GraphEmulator } from '../graph-emulator';
+import type { GraphEmulator } from '../../tools/graph-emulator';
 import { HANAKO, MOBILE_ID, ALTERNATE_MOBILE_ID, directoryFor, startEmulator } from '../graph/graph-test-kit';
 import {
   AUDIT_SECRET,

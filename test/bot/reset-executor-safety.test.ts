@@ -4,9 +4,9 @@
  * nothing happens on the changed-phone path before the release code matched; and no Graph change is
  * made that the audit trail cannot record.
  */
-import type { ResetExecutor } from '../../src/bot/reset-executor';
+import type { ResetExecutor } from '../../src/requests/reset-executor';
 import { MultiUsePassDirectory } from '../fakes/delegating-directory';
-import type { GraphEmulator, SeedDirectory } from '../graph-emulator';
+import type { GraphEmulator, SeedDirectory } from '../../tools/graph-emulator';
 import { HANAKO, directoryFor, startEmulator } from '../graph/graph-test-kit';
 import {
   RELEASE_CODE,

@@ -2,10 +2,10 @@
  * The executor carrying out each action end to end: real SQLite (requests and audit), the real
  * Graph adapter against the emulator over HTTPS, and the recording notifier.
  */
-import type { ResetExecutor } from '../../src/bot/reset-executor';
+import type { ResetExecutor } from '../../src/requests/reset-executor';
 import type { ResetRequest } from '../../src/domain/reset-request';
 import type { Directory } from '../../src/ports/directory';
-import type { GraphEmulator, RecordedRequest } from '../graph-emulator';
+import type { GraphEmulator, RecordedRequest } from '../../tools/graph-emulator';
 import {
   ALTERNATE_MOBILE_ID,
   HANAKO,

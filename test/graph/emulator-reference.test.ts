@@ -7,7 +7,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { GraphEmulator, RouteName } from '../graph-emulator';
+import type { GraphEmulator, RouteName } from '../../tools/graph-emulator';
 import { rawCall, rawToken, startEmulator } from './graph-test-kit';
 
 interface ReferenceFixture {

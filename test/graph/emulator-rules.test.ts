@@ -6,8 +6,8 @@ import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { GraphEmulator } from '../graph-emulator';
-import { PASSWORD_METHOD_ID, ensureEmulatorCertificate, validateSeed } from '../graph-emulator';
+import type { GraphEmulator } from '../../tools/graph-emulator';
+import { PASSWORD_METHOD_ID, ensureEmulatorCertificate, validateSeed } from '../../tools/graph-emulator';
 import {
   ALTERNATE_MOBILE_ID,
   APPROVERS,

@@ -5,8 +5,8 @@
 import type { Directory } from '../../src/ports/directory';
 import { DELETABLE_METHOD_TYPES } from '../../src/ports/directory';
 import { isAppError } from '../../src/errors';
-import type { GraphEmulator, SeedDirectory } from '../graph-emulator';
-import { PASSWORD_METHOD_ID } from '../graph-emulator';
+import type { GraphEmulator, SeedDirectory } from '../../tools/graph-emulator';
+import { PASSWORD_METHOD_ID } from '../../tools/graph-emulator';
 import {
   ALTERNATE_MOBILE_ID,
   APPROVERS,

@@ -9,7 +9,7 @@ import path from 'node:path';
 import selfsigned from 'selfsigned';
 import type { Directory } from '../../src/ports/directory';
 import { isAppError } from '../../src/errors';
-import type { GraphEmulator } from '../graph-emulator';
+import type { GraphEmulator } from '../../tools/graph-emulator';
 import { HANAKO, calls, demoSeed, directoryFor, startEmulator } from './graph-test-kit';
 
 async function appError(promise: Promise<unknown>) {

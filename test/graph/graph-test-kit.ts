@@ -3,8 +3,8 @@ import path from 'node:path';
 import type { GraphDirectoryOptions } from '../../src/adapters/graph/graph-directory';
 import { createGraphDirectory } from '../../src/adapters/graph/graph-directory';
 import type { Directory } from '../../src/ports/directory';
-import type { GraphEmulator, RecordedRequest, SeedDirectory } from '../graph-emulator';
-import { CERT_PATH, DEMO_DIRECTORY_PATH, loadSeed, startGraphEmulator } from '../graph-emulator';
+import type { GraphEmulator, RecordedRequest, SeedDirectory } from '../../tools/graph-emulator';
+import { CERT_PATH, DEMO_DIRECTORY_PATH, loadSeed, startGraphEmulator } from '../../tools/graph-emulator';
 
 export const TENANT = '9a3b5c7d-1e2f-4a6b-8c9d-0e1f2a3b4c5d';
 export const HANAKO = '6f1c2a9e-3b4d-4e8f-9a01-0c2d3e4f5a01';

@@ -1,5 +1,5 @@
 import { transition } from '../../src/domain/request-lifecycle';
-import { EXECUTOR_ACTOR, EXECUTOR_DEFAULTS } from '../../src/bot/reset-executor';
+import { EXECUTOR_ACTOR, EXECUTOR_DEFAULTS } from '../../src/requests/reset-executor';
 import { startBot, tempDatabase, type RunningBot } from '../support/running-bot';
 import { approvedRequest } from '../bot/executor-test-kit';
 import { DEMO } from '../support/test-config';

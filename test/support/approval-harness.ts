@@ -3,7 +3,7 @@ import type { AppOverrides } from '../../src/app';
 import type { Environment } from '../../src/config';
 import { createPendingRequest } from '../../src/domain/request-lifecycle';
 import type { OpenResetRequest } from '../../src/domain/reset-request';
-import type { GraphEmulator } from '../graph-emulator';
+import type { GraphEmulator } from '../../tools/graph-emulator';
 import { directoryFor, startEmulator } from '../graph/graph-test-kit';
 import { pathTo, submit } from './diagnosis-paths';
 import { LoopbackConnector, startBot, tempDatabase, visibleText, type RunningBot } from './running-bot';

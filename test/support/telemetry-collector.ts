@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
-import { readEmulatorCertificate } from '../graph-emulator/ensure-cert';
+import { readEmulatorCertificate } from '../../tools/graph-emulator/ensure-cert';
 
 /** One Application Insights envelope as the Azure Monitor exporter sends it. */
 export interface Envelope {

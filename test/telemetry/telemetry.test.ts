@@ -3,7 +3,7 @@
  * real Azure Monitor exporter posts its payloads to a small HTTP server in the test.
  */
 import type { ChildProcess } from 'node:child_process';
-import type { GraphEmulator } from '../graph-emulator';
+import type { GraphEmulator } from '../../tools/graph-emulator';
 import { join } from 'node:path';
 import { catalogues } from '../../src/i18n/catalogues';
 import { freePort, startProcess } from '../support/bot-process';

@@ -1,6 +1,6 @@
 /**
  * The Directory port over Microsoft Graph v1.0. Endpoints, bodies and status codes follow the Graph
- * API reference pages named next to each call; the Graph emulator in test/graph-emulator serves
+ * API reference pages named next to each call; the Graph emulator in tools/graph-emulator serves
  * the same pages and the contract tests check both against the reference's examples.
  */
 import type { ErrorCode } from '../../errors';

@@ -7,7 +7,7 @@ import type { AuditLog } from '../ports/audit-log';
 import { authMethodTypesFor, isResetMethodType } from '../domain/reset-plan';
 import type { AuthMethod, AuthMethodType, Directory } from '../ports/directory';
 import type { RequestStore, StoredRequest } from '../ports/request-store';
-import type { TeamsNotifier } from './teams-notifier';
+import type { TeamsNotifier } from '../bot/teams-notifier';
 
 export interface RequestSweeperOptions {
   requests: RequestStore;

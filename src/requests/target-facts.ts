@@ -1,5 +1,5 @@
 import type { PrivilegeReport } from '../ports/directory';
-import type { TargetFacts } from './approval-view';
+import type { TargetFacts } from '../bot/approval-view';
 
 /** How long a privilege report read at an approval click stands in for a live read: one decision. */
 export const DECISION_WINDOW_MS = 60_000;
