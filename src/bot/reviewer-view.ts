@@ -27,10 +27,9 @@ import {
   truncate,
   type Redact,
   type RequestDetail,
-  type RequestSearch,
-  type ReviewFilter,
   type TranscriptLine,
 } from '../review/queries';
+import type { RequestSearch, ReviewFilter } from '../ports/request-search';
 import { turnLocale } from './turn-locale';
 
 export interface ReviewerDeskDependencies {

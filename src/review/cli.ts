@@ -17,8 +17,8 @@ import {
   loadRequestDetail,
   SqliteRequestSearch,
   type RequestDetail,
-  type ReviewFilter,
 } from './queries';
+import type { ReviewFilter } from '../ports/request-search';
 import { SqliteDiagnosisOutcomes } from '../adapters/sqlite/sqlite-diagnosis-outcomes';
 import { computeStats, formatStats, parseDiagnosisLog, segmentKey, segmentsFromTranscripts } from './stats';
 

@@ -5,6 +5,7 @@ import { formatLocalTime } from './export-html';
 import type { SqliteDatabase } from '../adapters/sqlite/database';
 import type { AuditLog } from '../ports/audit-log';
 import type { RequestStore } from '../ports/request-store';
+import type { RequestSearch, ReviewFilter } from '../ports/request-search';
 import type { JsonValue, TranscriptEntry, TranscriptStore } from '../ports/transcript-store';
 
 /**
@@ -12,24 +13,6 @@ import type { JsonValue, TranscriptEntry, TranscriptStore } from '../ports/trans
  * trail and transcript side by side. Shared by the Teams reviewer view and the review CLI, so both
  * show the same facts, always read from storage.
  */
-
-export interface ReviewFilter {
-  states?: readonly RequestState[];
-  /** Matches the requester's object id exactly, or part of their display name (case-insensitive). */
-  person?: string;
-  /** Created at or after. */
-  since?: Date;
-  /** Created strictly before. */
-  until?: Date;
-  limit?: number;
-  /** Rows to skip, for paging the Teams list. */
-  offset?: number;
-}
-
-/** Searching requests by the reviewer's filters; newest first. */
-export interface RequestSearch {
-  search(filter: ReviewFilter): Promise<ResetRequest[]>;
-}
 
 const MAX_LIMIT = 100_000;
 
