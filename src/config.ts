@@ -13,6 +13,27 @@ export type GraphCredentialConfig =
   | { kind: 'clientSecret'; tenantId: string; clientId: string; clientSecret: string }
   | { kind: 'clientCertificate'; tenantId: string; clientId: string; certificatePath: string };
 
+/**
+ * The Azure backend (HELPDESK_STORAGE=azure): Table and Blob storage of one account. Production uses
+ * the account URLs with the managed identity (AZURE_CLIENT_ID names a user-assigned one); a
+ * connection string with a key is for Azurite and other local set-ups.
+ */
+export interface AzureStorageConfig {
+  kind: 'azure';
+  connection:
+    | { kind: 'identity'; blobUrl: string; tableUrl: string; clientId: string | undefined }
+    | { kind: 'connectionString'; connectionString: string };
+  blobContainer: string;
+  /** Table names are this prefix plus `Ledger`, `Transcripts`, `References`, `Outcomes`, `Leases`. */
+  tablePrefix: string;
+  /**
+   * Create missing tables and the container at start (HELPDESK_AZURE_CREATE_RESOURCES, for Azurite).
+   * Off in production: deploy/azure creates them, and a wrong prefix or account must stop the bot
+   * rather than start it on an empty audit chain.
+   */
+  createResources: boolean;
+}
+
 export interface OfficeHours {
   /** ISO weekday numbers, Monday = 1 … Sunday = 7. */
   days: readonly number[];
@@ -65,9 +86,7 @@ export interface Config {
   timeZone: string;
   defaultLocale: Locale;
   localeOverride: Locale | undefined;
-  storage:
-    | { kind: 'sqlite'; path: string }
-    | { kind: 'azure'; connectionString: string; blobContainer: string; tablePrefix: string };
+  storage: { kind: 'sqlite'; path: string } | AzureStorageConfig;
   tapMaxLifetimeMinutes: number;
   requestExpiryMinutes: number;
   reminderLeadMinutes: number;
@@ -201,6 +220,11 @@ class Reader {
     return this.checkedUrl(name, this.withDefault(name, fallback));
   }
 
+  requiredUrl(name: string, why: string): string {
+    const value = this.required(name, why);
+    return value === '' ? '' : this.checkedUrl(name, value);
+  }
+
   optionalUrl(name: string): string | undefined {
     const value = this.optional(name);
     return value === undefined ? undefined : this.checkedUrl(name, value);
@@ -313,6 +337,73 @@ function checkSandboxIsLocal(reader: Reader, graph: Config['graph']): void {
   }
 }
 
+const BLOB_CONTAINER = /^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/;
+/** Table names are 3-63 letters and digits starting with a letter; the longest suffix is 11 characters. */
+const TABLE_PREFIX = /^[A-Za-z][A-Za-z0-9]{2,51}$/;
+
+function readAzureStorage(reader: Reader, sandbox: boolean): AzureStorageConfig {
+  const connectionString = reader.optional('HELPDESK_AZURE_STORAGE_CONNECTION_STRING');
+  const blobUrl = reader.optional('HELPDESK_AZURE_BLOB_URL');
+  const tableUrl = reader.optional('HELPDESK_AZURE_TABLE_URL');
+  let connection: AzureStorageConfig['connection'];
+  if (connectionString !== undefined) {
+    if (blobUrl !== undefined || tableUrl !== undefined) {
+      reader.problems.push(
+        'HELPDESK_AZURE_STORAGE_CONNECTION_STRING and HELPDESK_AZURE_BLOB_URL/HELPDESK_AZURE_TABLE_URL exclude each other (a connection string for Azurite, the URLs with the managed identity)',
+      );
+    }
+    if (sandbox) {
+      for (const part of connectionString.split(';')) {
+        const [name, ...rest] = part.split('=');
+        const value = rest.join('=');
+        if (/^(Blob|Table|Queue|File)Endpoint$/i.test(name?.trim() ?? '') && !isLoopbackUrl(value)) {
+          reader.problems.push(
+            `HELPDESK_AZURE_STORAGE_CONNECTION_STRING must name loopback endpoints (Azurite) with HELPDESK_SANDBOX=true (got ${name}=${value})`,
+          );
+        }
+      }
+      if (!/(Blob|Table)Endpoint=/i.test(connectionString)) {
+        reader.problems.push(
+          'HELPDESK_AZURE_STORAGE_CONNECTION_STRING must name BlobEndpoint and TableEndpoint (Azurite) with HELPDESK_SANDBOX=true',
+        );
+      }
+    }
+    connection = { kind: 'connectionString', connectionString };
+  } else {
+    const why = 'is required when HELPDESK_STORAGE=azure (or set HELPDESK_AZURE_STORAGE_CONNECTION_STRING)';
+    connection = {
+      kind: 'identity',
+      blobUrl: reader.requiredUrl('HELPDESK_AZURE_BLOB_URL', why),
+      tableUrl: reader.requiredUrl('HELPDESK_AZURE_TABLE_URL', why),
+      clientId: reader.optional('AZURE_CLIENT_ID'),
+    };
+    if (sandbox) {
+      reader.problems.push(
+        'HELPDESK_AZURE_STORAGE_CONNECTION_STRING (Azurite) is required with HELPDESK_SANDBOX=true and HELPDESK_STORAGE=azure: a sandbox talks to loopback only, and the managed identity is not loopback',
+      );
+    }
+  }
+  const blobContainer = reader.withDefault('HELPDESK_AZURE_BLOB_CONTAINER', 'helpdesk-state');
+  if (!BLOB_CONTAINER.test(blobContainer)) {
+    reader.problems.push(
+      `HELPDESK_AZURE_BLOB_CONTAINER must be 3-63 lower-case letters, digits and single hyphens (got "${blobContainer}")`,
+    );
+  }
+  const tablePrefix = reader.withDefault('HELPDESK_AZURE_TABLE_PREFIX', 'helpdesk');
+  if (!TABLE_PREFIX.test(tablePrefix)) {
+    reader.problems.push(
+      `HELPDESK_AZURE_TABLE_PREFIX must be 3-52 letters and digits, starting with a letter (got "${tablePrefix}")`,
+    );
+  }
+  return {
+    kind: 'azure',
+    connection,
+    blobContainer,
+    tablePrefix,
+    createResources: reader.boolean('HELPDESK_AZURE_CREATE_RESOURCES', false),
+  };
+}
+
 /** Turns the environment into a typed, frozen config, or throws CONFIG_INVALID listing every problem. */
 export function loadConfig(env: Environment): Config {
   const reader = new Reader(env);
@@ -357,15 +448,7 @@ export function loadConfig(env: Environment): Config {
   const storage: Config['storage'] =
     storageKind === 'sqlite'
       ? { kind: 'sqlite', path: reader.withDefault('HELPDESK_SQLITE_PATH', '.data/helpdesk.sqlite') }
-      : {
-          kind: 'azure',
-          connectionString: reader.required(
-            'HELPDESK_AZURE_STORAGE_CONNECTION_STRING',
-            'is required when HELPDESK_STORAGE=azure',
-          ),
-          blobContainer: reader.withDefault('HELPDESK_AZURE_BLOB_CONTAINER', 'helpdesk-state'),
-          tablePrefix: reader.withDefault('HELPDESK_AZURE_TABLE_PREFIX', 'helpdesk'),
-        };
+      : readAzureStorage(reader, sandbox);
 
   const requestExpiryMinutes = reader.integer('HELPDESK_REQUEST_EXPIRY_MINUTES', 60, 5, 7 * 24 * 60);
   const reminderLeadMinutes = reader.integer('HELPDESK_REMINDER_LEAD_MINUTES', 15, 1, 7 * 24 * 60);
