@@ -3,8 +3,7 @@
 //   az deployment group create -g <group> -f deploy/azure/main.bicep -p deploy/azure/main.parameters.json \
 //     -p auditKey="$(openssl rand -base64 48)"
 //
-// Storage: the bot runs on SQLite today (HELPDESK_STORAGE=azure is refused at start until the
-// Table/Blob backend lands). The SQLite file lives under /home, App Service's persistent share,
+// Storage: SQLite by default. The SQLite file lives under /home, App Service's persistent share,
 // and the plan runs exactly ONE instance: SQLite is a single writer's file, and two instances on
 // the same share would corrupt it or fight over the executor's leases. The Storage account and the
 // identity's data-plane roles are provisioned anyway, so switching is a parameter change:
@@ -29,7 +28,7 @@ param linuxFxVersion string = 'NODE|20-lts'
 param appServiceSku string = 'B1'
 
 @allowed(['sqlite', 'azure'])
-@description('sqlite (works today, one instance) or azure (Table + Blob, once the bot supports it).')
+@description('sqlite (one instance) or azure (Table + Blob storage with the managed identity; several instances).')
 param storageBackend string = 'sqlite'
 @minValue(1)
 @maxValue(10)
@@ -149,8 +148,10 @@ module web 'modules/webapp.bicep' = {
       // /home is the persistent share that survives restarts and redeployments.
       { name: 'HELPDESK_SQLITE_PATH', value: '/home/data/helpdesk.sqlite' }
       // No account key (shared keys are off): the Azure backend authenticates with AZURE_CLIENT_ID.
-      { name: 'HELPDESK_AZURE_STORAGE_CONNECTION_STRING', value: 'BlobEndpoint=${storage.outputs.blobEndpoint};TableEndpoint=${storage.outputs.tableEndpoint}' }
+      { name: 'HELPDESK_AZURE_BLOB_URL', value: storage.outputs.blobEndpoint }
+      { name: 'HELPDESK_AZURE_TABLE_URL', value: storage.outputs.tableEndpoint }
       { name: 'HELPDESK_AZURE_BLOB_CONTAINER', value: storage.outputs.blobContainerName }
+      { name: 'HELPDESK_AZURE_TABLE_PREFIX', value: storage.outputs.tablePrefix }
       { name: 'HELPDESK_AUDIT_KEY', value: '@Microsoft.KeyVault(SecretUri=${vault.outputs.auditKeySecretUri})' }
       { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: monitoring.outputs.connectionString }
     ]

@@ -5,6 +5,8 @@ param name string
 param tags object = {}
 param principalId string
 param blobContainerName string = 'helpdesk-state'
+@description('HELPDESK_AZURE_TABLE_PREFIX: the tables are this prefix plus Ledger, Transcripts, References, Outcomes, Leases.')
+param tablePrefix string = 'helpdesk'
 
 // Built-in role definition ids (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles).
 var storageBlobDataContributor = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
@@ -29,14 +31,19 @@ resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   }
 }
 
+// No soft delete and no versioning: a deleted or replaced bot-state blob (an abandoned intake's
+// draft) would keep the phone number it was given for days, past the bot's own wipe.
 resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
   parent: account
   name: 'default'
   properties: {
     deleteRetentionPolicy: {
-      enabled: true
-      days: 7
+      enabled: false
     }
+    containerDeleteRetentionPolicy: {
+      enabled: false
+    }
+    isVersioningEnabled: false
   }
 }
 
@@ -52,6 +59,15 @@ resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-0
   parent: account
   name: 'default'
 }
+
+// The tables the bot checks for at start (src/adapters/azure/clients.ts, TABLE_SUFFIXES); it does
+// not create them itself in production, so a wrong prefix or account stops it instead.
+resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [
+  for suffix in ['Ledger', 'Transcripts', 'References', 'Outcomes', 'Leases']: {
+    parent: tableService
+    name: '${tablePrefix}${suffix}'
+  }
+]
 
 resource blobRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: account
@@ -77,3 +93,4 @@ output blobEndpoint string = account.properties.primaryEndpoints.blob
 output tableEndpoint string = account.properties.primaryEndpoints.table
 output blobContainerName string = container.name
 output tableServiceName string = tableService.name
+output tablePrefix string = tablePrefix
