@@ -2,6 +2,9 @@
  * `npm run dev`: the bot on the embedded SQLite default, the Graph emulator with its demo directory
  * (standing in for Microsoft Graph and Entra ID), and the Microsoft 365 Agents Playground, all on
  * loopback. Stops everything on Ctrl+C.
+ *
+ * `npm run dev:azure` (`--azure`): the same on the Azure backend, against Azurite on loopback with
+ * its data in .data/azurite (kept between runs, like the SQLite file).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -17,9 +20,11 @@ import {
   SANDBOX_PLAYGROUND_PORT,
   sandboxEnvironment,
 } from './sandbox';
+import { azuriteEnvironment, startAzurite, type RunningAzurite } from '../../tools/azurite/launch';
 
 const root = join(__dirname, '..', '..');
 const children: ChildProcess[] = [];
+let azurite: RunningAzurite | undefined;
 
 function start(name: string, args: string[], env: NodeJS.ProcessEnv, cwd = root): ChildProcess {
   const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'inherit', 'inherit'] });
@@ -36,6 +41,7 @@ function shutdown(code: number): void {
   if (stopping) return;
   stopping = true;
   for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  void azurite?.stop();
   setTimeout(() => process.exit(code), 500).unref();
 }
 
@@ -46,10 +52,15 @@ async function main(): Promise<void> {
   await ensureEmulatorCertificate();
   const emulator = await startGraphEmulator({ directory: DEMO_DIRECTORY_PATH });
   console.log(`[dev] Graph emulator: ${emulator.url}`);
+  if (process.argv.includes('--azure')) {
+    azurite = await startAzurite({ location: join(root, '.data', 'azurite') });
+    console.log(`[dev] Azurite: ${azurite.blobEndpoint} (blob), ${azurite.tableEndpoint} (table)`);
+  }
 
   start('bot', ['-r', 'ts-node/register/transpile-only', 'src/index.ts'], {
     ...process.env,
     ...sandboxEnvironment,
+    ...(azurite === undefined ? {} : azuriteEnvironment(azurite)),
     HELPDESK_GRAPH_BASE_URL: emulator.url,
     AZURE_AUTHORITY_HOST: emulator.url,
     // Read at process start only, which is why the bot runs as a child of this launcher.

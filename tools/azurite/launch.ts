@@ -106,3 +106,13 @@ function running(child: ChildProcess, location: string, blobUrl: string, tableUr
     },
   };
 }
+
+/** The bot's settings for the Azure backend on this Azurite, creating its tables and container. */
+export function azuriteEnvironment(azurite: RunningAzurite, tablePrefix = 'helpdesk'): Record<string, string> {
+  return {
+    HELPDESK_STORAGE: 'azure',
+    HELPDESK_AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
+    HELPDESK_AZURE_TABLE_PREFIX: tablePrefix,
+    HELPDESK_AZURE_CREATE_RESOURCES: 'true',
+  };
+}
