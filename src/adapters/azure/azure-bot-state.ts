@@ -3,6 +3,7 @@ import type { StoreItems } from 'botbuilder';
 import { AppError } from '../../errors';
 import type { BotStateStorage } from '../../ports/stores';
 import { isConditionFailed, isNotFound, toStorageError } from './azure-errors';
+import { prepareItem } from '../bot-state-items';
 import { keyPart } from './entity-text';
 
 /** botbuilder's ConversationState keys are `{channelId}/conversations/{conversationId}/`. */
@@ -56,7 +57,7 @@ export class AzureBotState implements BotStateStorage {
         const blob = this.container.getBlockBlobClient(blobName(key));
         try {
           await blob.upload(value, Buffer.byteLength(value), {
-            conditions: expectedETag === undefined ? {} : { ifMatch: expectedETag },
+            conditions: expectedETag === undefined ? {} : { ifMatch: quoted(expectedETag) },
             metadata: { updatedat: updatedAt },
             blobHTTPHeaders: { blobContentType: 'application/json; charset=utf-8' },
           });
@@ -123,6 +124,11 @@ export class AzureBotState implements BotStateStorage {
   }
 }
 
+/** An eTag as an If-Match header value: the blob's own are quoted already, an invalid one gets quotes. */
+function quoted(eTag: string): string {
+  return eTag.startsWith('"') || eTag.startsWith('W/"') ? eTag : `"${eTag}"`;
+}
+
 function blobName(key: string): string {
   return `${key.includes('/conversations/') ? CONVERSATIONS : OTHERS}${keyPart(key)}`;
 }
@@ -132,33 +138,4 @@ async function streamText(stream: NodeJS.ReadableStream | undefined): Promise<st
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
   return Buffer.concat(chunks).toString('utf8');
-}
-
-interface PreparedItem {
-  key: string;
-  value: string;
-  /** Undefined means overwrite unconditionally (no eTag, empty or `*`). */
-  expectedETag: string | undefined;
-}
-
-function prepareItem(key: string, item: unknown): PreparedItem {
-  if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-    throw new AppError('STORAGE', `Storage: the item for "${key}" is not an object.`, { details: [key] });
-  }
-  // The eTag is the blob's own; storing it in the JSON too would let the two disagree.
-  const { eTag, ...rest } = item as Record<string, unknown>;
-  let value: string;
-  try {
-    value = JSON.stringify(rest);
-  } catch (error) {
-    throw new AppError('STORAGE', `Storage: the item for "${key}" cannot be serialised as JSON.`, {
-      details: [key],
-      cause: error,
-    });
-  }
-  if (eTag === undefined || eTag === null || eTag === '' || eTag === '*') {
-    return { key, value, expectedETag: undefined };
-  }
-  // A non-string eTag can never equal a stored one, so it conflicts, as it does in MemoryStorage.
-  return { key, value, expectedETag: typeof eTag === 'string' ? eTag : `"invalid:${JSON.stringify(eTag)}"` };
 }

@@ -1,6 +1,7 @@
 import type { Storage, StoreItems } from 'botbuilder';
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../errors';
+import { prepareItem } from '../bot-state-items';
 import { asPromise } from './as-promise';
 import { toStorageError, truncateWal, type SqliteDatabase } from './database';
 
@@ -143,34 +144,4 @@ export class SqliteStorage implements Storage {
       }
     });
   }
-}
-
-interface PreparedItem {
-  key: string;
-  value: string;
-  /** Undefined means overwrite unconditionally (no eTag, empty or `*`). */
-  expectedETag: string | undefined;
-}
-
-function prepareItem(key: string, item: unknown): PreparedItem {
-  if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-    throw new AppError('STORAGE', `Storage: the item for "${key}" is not an object.`, { details: [key] });
-  }
-  // The eTag is kept only in its own column; storing it in the JSON too would let the two disagree.
-  const { eTag, ...rest } = item as Record<string, unknown>;
-  let value: string;
-  try {
-    value = JSON.stringify(rest);
-  } catch (error) {
-    throw new AppError('STORAGE', `Storage: the item for "${key}" cannot be serialised as JSON.`, {
-      details: [key],
-      cause: error,
-    });
-  }
-  const unconditional = eTag === undefined || eTag === null || eTag === '' || eTag === '*';
-  if (unconditional) {
-    return { key, value, expectedETag: undefined };
-  }
-  // A non-string eTag can never equal a stored one, so it conflicts, as it does in MemoryStorage.
-  return { key, value, expectedETag: typeof eTag === 'string' ? eTag : `invalid:${JSON.stringify(eTag)}` };
 }
