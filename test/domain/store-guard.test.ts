@@ -56,7 +56,8 @@ describe('the store guard every backend calls', () => {
 
   it('wipes the full number from a final record, even one the caller left it on, and frees the slot', () => {
     const cancelled = transition(pending(), 'CANCELLED', ADMIN, AT);
-    const withNumber = { ...cancelled, newPhone: { ...PHONE, lastTwo: '78' } } as ResetRequest;
+    // The types forbid it; a careless caller in plain JSON could still send it.
+    const withNumber = { ...cancelled, newPhone: { ...PHONE, lastTwo: '78' } } as unknown as ResetRequest;
     const storable = storableRequest(withNumber);
     expect(storable.request.newPhone).toEqual({ lastTwo: '78' });
     expect(JSON.stringify(storable.request)).not.toContain('9012345678');
