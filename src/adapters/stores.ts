@@ -1,6 +1,6 @@
 import type { Config } from '../config';
-import { AppError } from '../errors';
 import type { Stores, StoresDeps } from '../ports/stores';
+import { openAzureStores } from './azure';
 import { openSqliteStores } from './sqlite';
 
 /** What a backend may read from the configuration: where its data lives and the audit key. */
@@ -18,12 +18,6 @@ export function openStores(config: StoresConfig, deps: StoresDeps): Stores {
     case 'sqlite':
       return openSqliteStores({ storage, auditKey: config.auditKey }, deps);
     case 'azure':
-      throw new AppError(
-        'CONFIG_INVALID',
-        'HELPDESK_STORAGE=azure is not available in this version; use sqlite',
-        {
-          details: ['HELPDESK_STORAGE'],
-        },
-      );
+      return openAzureStores({ storage, auditKey: config.auditKey }, deps);
   }
 }

@@ -1,5 +1,5 @@
 import type { TableClient } from '@azure/data-tables';
-import { AppError } from '../../errors';
+import { leaseTerms } from '../../domain/store-guard';
 import type { Leases } from '../../ports/leases';
 import { isAlreadyExists, isConditionFailed, isNotFound, toStorageError } from './azure-errors';
 import { keyPart } from './entity-text';
@@ -54,23 +54,4 @@ export class AzureLeases implements Leases {
       throw error;
     }
   }
-}
-
-/** Held while `now < until`; both as ISO strings, whose order is time order. */
-function leaseTerms(name: string, owner: string, ttlMs: number, now: Date): { now: string; until: string } {
-  if (typeof name !== 'string' || name.trim() === '')
-    throw new AppError('BAD_REQUEST', 'A lease needs a name.');
-  if (typeof owner !== 'string' || owner.trim() === '') {
-    throw new AppError('BAD_REQUEST', `Lease ${name} needs an owner.`);
-  }
-  if (!Number.isSafeInteger(ttlMs) || ttlMs < 1) {
-    throw new AppError(
-      'BAD_REQUEST',
-      `Lease ${name}: the time to live must be a positive whole number of ms.`,
-    );
-  }
-  if (!(now instanceof Date) || Number.isNaN(now.getTime())) {
-    throw new AppError('BAD_REQUEST', `Lease ${name}: the clock returned an invalid time.`);
-  }
-  return { now: now.toISOString(), until: new Date(now.getTime() + ttlMs).toISOString() };
 }

@@ -2,8 +2,9 @@ import { odata, type TransactionAction } from '@azure/data-tables';
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../errors';
 import { prepareAuditEvent, type AuditEvent } from '../../domain/audit';
-import { canTransition, isFinal, isOpen, redactIfFinal } from '../../domain/request-lifecycle';
+import { isOpen } from '../../domain/request-lifecycle';
 import { isRequestId, type RequestState, type ResetRequest } from '../../domain/reset-request';
+import { checkUpdate, closesRequest, storableRequest, type StorableRequest } from '../../domain/store-guard';
 import {
   OPEN_REQUEST_EXISTS,
   REQUEST_ID_TAKEN,
@@ -38,14 +39,12 @@ export class AzureRequestStore implements RequestStore {
   constructor(private readonly ledger: Ledger) {}
 
   async create(request: ResetRequest): Promise<StoredRequest> {
-    const stored = redactIfFinal(request);
-    if (!isRequestId(stored.id))
-      throw new AppError('BAD_REQUEST', `"${String(stored.id)}" is not a request id.`);
+    const storable = storableRequest(request);
+    const stored = storable.request;
     const eTag = randomUUID();
-    const row = requestEntity(stored, eTag);
-    const open = isOpen(stored.state);
+    const row = requestEntity(storable, eTag);
     const actions: TransactionAction[] = [['create', row]];
-    if (open) actions.push(['create', guardEntity(stored)]);
+    if (storable.openSlot !== undefined) actions.push(['create', guardEntity(storable.openSlot, stored.id)]);
     for (let attempt = 1; ; attempt++) {
       try {
         await this.ledger.table.submitTransaction(actions);
@@ -58,7 +57,8 @@ export class AzureRequestStore implements RequestStore {
             cause: error,
           });
         }
-        const guard = open ? await this.ledger.find(openRow(stored.requester.aadObjectId)) : undefined;
+        const guard =
+          storable.openSlot === undefined ? undefined : await this.ledger.find(openRow(storable.openSlot));
         if (guard !== undefined) {
           const existing = String(guard.requestId);
           throw new AppError('CONFLICT', `The requester already has an open request, ${existing}.`, {
@@ -91,8 +91,8 @@ export class AzureRequestStore implements RequestStore {
   ): Promise<StoredRequest> {
     // Fail closed: an invalid audit event refuses the change before anything is written.
     const events = audit.map(prepareAuditEvent);
-    const next = redactIfFinal(request);
-    if (!isRequestId(next.id)) throw new AppError('BAD_REQUEST', `"${String(next.id)}" is not a request id.`);
+    const storable = storableRequest(request);
+    const next = storable.request;
     const currentRow = await this.ledger.find(requestRow(next.id));
     if (currentRow === undefined) {
       throw new AppError('NOT_FOUND', `Request ${next.id} does not exist.`, { details: [next.id] });
@@ -101,25 +101,16 @@ export class AzureRequestStore implements RequestStore {
       new AppError('CONFLICT', `Request ${next.id} changed since it was read.`, { details: [next.id] });
     if (currentRow.version !== expectedETag) throw conflict();
     const current = parseBody(readText(currentRow, 'body'));
-    assertSameIdentity(current, next);
-    if (current.state !== next.state && !canTransition(current.state, next.state)) {
-      throw new AppError(
-        'CONFLICT',
-        `Request ${next.id} cannot move from ${current.state} to ${next.state}.`,
-        {
-          details: [next.id, current.state, next.state],
-        },
-      );
-    }
+    checkUpdate(current, next);
 
     const eTag = randomUUID();
-    const row = requestEntity(next, eTag);
+    const row = requestEntity(storable, eTag);
     const consumed = consumedRow(next.id, expectedETag);
     const actions: TransactionAction[] = [
       ['create', { partitionKey: LEDGER_PARTITION, rowKey: consumed, by: eTag }],
       ['update', row, 'Replace'],
     ];
-    if (isOpen(current.state) && isFinal(next.state)) {
+    if (closesRequest(current, next)) {
       const guard = await this.ledger.find(openRow(next.requester.aadObjectId));
       // The guard is this request's while it is open; deleting it is what lets the person file again.
       if (guard !== undefined && guard.requestId === next.id) {
@@ -188,7 +179,7 @@ export class AzureRequestStore implements RequestStore {
 
 /** A request row: its JSON body (in parts), and the columns the queries filter on. */
 function requestEntity(
-  request: ResetRequest,
+  { request, createdAt, updatedAt }: StorableRequest,
   eTag: string,
 ): Record<string, unknown> & {
   partitionKey: string;
@@ -201,36 +192,18 @@ function requestEntity(
     state: request.state,
     requester: request.requester.aadObjectId,
     requesterName: request.requester.name,
-    // Normalised so that string comparison in a filter orders and filters by time.
-    createdAt: validTime(new Date(request.createdAt), 'createdAt'),
-    updatedAt: validTime(new Date(request.updatedAt), 'updatedAt'),
+    // Normalised (by the store guard) so that string comparison in a filter orders and filters by time.
+    createdAt,
+    updatedAt,
     ...textProperties('body', JSON.stringify(request)),
   };
 }
 
-function guardEntity(request: ResetRequest): { partitionKey: string; rowKey: string; requestId: string } {
-  return {
-    partitionKey: LEDGER_PARTITION,
-    rowKey: openRow(request.requester.aadObjectId),
-    requestId: request.id,
-  };
-}
-
-/** Who a request is for and when it was made never change; a mix-up here would reset the wrong person. */
-function assertSameIdentity(current: ResetRequest, next: ResetRequest): void {
-  if (
-    current.tenantId !== next.tenantId ||
-    current.requester.aadObjectId !== next.requester.aadObjectId ||
-    current.createdAt !== next.createdAt
-  ) {
-    throw new AppError(
-      'BAD_REQUEST',
-      `Request ${current.id}: tenant, requester and creation time are fixed.`,
-      {
-        details: [current.id],
-      },
-    );
-  }
+function guardEntity(
+  requester: string,
+  requestId: string,
+): { partitionKey: string; rowKey: string; requestId: string } {
+  return { partitionKey: LEDGER_PARTITION, rowKey: openRow(requester), requestId };
 }
 
 export function toStored(row: Record<string, unknown> | undefined): StoredRequest | undefined {

@@ -53,14 +53,18 @@ export function createClients(config: AzureStorageConfig): AzureClients {
  * do: a missing table (wrong prefix or account, or a deployment that did not create it) and a
  * refused identity are operator errors, not a reason to start on an empty audit chain.
  */
-export async function prepareResources(clients: AzureClients, config: AzureStorageConfig): Promise<void> {
+export async function prepareResources(
+  clients: AzureClients,
+  config: AzureStorageConfig,
+  abortSignal: AbortSignal,
+): Promise<void> {
   const problems: string[] = [];
   await Promise.all([
     ...TABLE_SUFFIXES.map(async (role) => {
       const table = clients.tables[role];
       const name = clients.tableNames[role];
       try {
-        if (config.createResources) await table.createTable();
+        if (config.createResources) await table.createTable({ abortSignal });
         // Any read proves the table is there and the identity may read it.
         const page = table
           .listEntities({ queryOptions: { filter: "PartitionKey eq 'start-up-check'" } })
@@ -75,7 +79,7 @@ export async function prepareResources(clients: AzureClients, config: AzureStora
     (async () => {
       const name = clients.container.containerName;
       try {
-        if (config.createResources) await clients.container.createIfNotExists();
+        if (config.createResources) await clients.container.createIfNotExists({ abortSignal });
         await clients.container
           .listBlobsFlat({ prefix: 'start-up-check/' })
           .byPage({ maxPageSize: 1 })

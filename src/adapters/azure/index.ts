@@ -1,7 +1,6 @@
 import type { AzureStorageConfig, Config } from '../../config';
 import { toAuditKey } from '../../domain/audit';
-import type { Logger } from '../../log';
-import type { Stores } from '../../ports/stores';
+import type { Stores, StoresDeps } from '../../ports/stores';
 import { AzureAuditLog } from './azure-audit-log';
 import { AzureBotState } from './azure-bot-state';
 import { AzureDiagnosisOutcomes } from './azure-diagnosis-outcomes';
@@ -10,7 +9,7 @@ import { AzureConversationReferences } from './azure-references';
 import { AzureRequestSearch } from './azure-request-search';
 import { AzureRequestStore } from './azure-request-store';
 import { AzureTranscriptStore } from './azure-transcript-store';
-import { createClients, prepareResources, type AzureClients } from './clients';
+import { createClients, prepareResources } from './clients';
 import { Ledger } from './ledger';
 
 export { TABLE_SUFFIXES } from './clients';
@@ -22,13 +21,6 @@ export interface AzureStoresConfig {
   auditKey: Config['auditKey'];
 }
 
-export interface AzureStoresDeps {
-  /** Receives the audit chain head after every append, and the start-up check's failure. */
-  logger: Logger;
-  /** The audit records' clock; tests pass a fixed one. */
-  now?: () => Date;
-}
-
 /**
  * Every store on one Azure Storage account: bot state in Blob storage, the rest in tables (see
  * `ledger.ts` for the requests and the audit chain). Returns at once, like the SQLite opener, so
@@ -37,21 +29,14 @@ export interface AzureStoresDeps {
  * and if it fails every call (and `ping`, so /readyz) fails with its message, which is also logged
  * at once.
  */
-export function openAzureStores(config: AzureStoresConfig, deps: AzureStoresDeps): Stores {
+export function openAzureStores(config: AzureStoresConfig, deps: StoresDeps): Stores {
   const clients = createClients(config.storage);
-  const ready = prepareResources(clients, config.storage);
+  // close() stops a start-up check that is still retrying (an unreachable account).
+  const stopping = new AbortController();
+  const ready = prepareResources(clients, config.storage, stopping.signal);
   ready.catch((error: unknown) => {
     deps.logger.error({ err: error }, 'Azure storage is not usable; every store call will fail');
   });
-  return openOn(clients, ready, config, deps);
-}
-
-function openOn(
-  clients: AzureClients,
-  ready: Promise<void>,
-  config: AzureStoresConfig,
-  deps: AzureStoresDeps,
-): Stores {
   const now = deps.now ?? (() => new Date());
   const ledger = new Ledger(clients.tables.Ledger, {
     key: toAuditKey(config.auditKey),
@@ -75,7 +60,10 @@ function openOn(
       await ledger.head();
     },
     // The SDK clients hold no connections that need closing (HTTP keep-alive sockets time out).
-    close: () => Promise.resolve(),
+    close: () => {
+      stopping.abort();
+      return Promise.resolve();
+    },
   };
 }
 

@@ -4,12 +4,12 @@ import { AppError } from '../../errors';
 import type { Logger } from '../../log';
 import {
   AUDIT_HEAD_LOG_MESSAGE,
-  sealAuditRecord,
   type AuditKey,
   type AuditRecord,
   type ChainHead,
   type PreparedAuditEvent,
 } from '../../domain/audit';
+import { chainAuditRecords } from '../../domain/store-guard';
 import { isAlreadyExists, isConditionFailed, isNotFound, toStorageError } from './azure-errors';
 import { textProperties } from './entity-text';
 
@@ -93,16 +93,17 @@ export class Ledger {
     }
     for (let attempt = 1; ; attempt++) {
       const head = events.length === 0 ? undefined : await this.head();
-      const records: AuditRecord[] = [];
-      const actions: TransactionAction[] = [...(change?.actions ?? [])];
-      let previous: ChainHead | undefined = head;
-      for (const event of events) {
-        const record = sealAuditRecord(event, previous, this.options.now(), this.options.key);
-        records.push(record);
-        actions.push(['create', auditEntity(record, event.dataJson)]);
-        previous = { seq: record.seq, hash: record.hash };
-      }
-      if (previous !== undefined && records.length > 0) {
+      const chained = chainAuditRecords(events, head, this.options.now, this.options.key);
+      const records = chained.map(({ record }) => record);
+      const actions: TransactionAction[] = [
+        ...(change?.actions ?? []),
+        ...chained.map(({ record, dataJson }): TransactionAction => [
+          'create',
+          auditEntity(record, dataJson),
+        ]),
+      ];
+      const previous: ChainHead | undefined = records[records.length - 1];
+      if (previous !== undefined) {
         const headEntity = {
           partitionKey: LEDGER_PARTITION,
           rowKey: HEAD_ROW,
