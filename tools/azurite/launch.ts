@@ -108,7 +108,10 @@ function running(child: ChildProcess, location: string, blobUrl: string, tableUr
 }
 
 /** The bot's settings for the Azure backend on this Azurite, creating its tables and container. */
-export function azuriteEnvironment(azurite: RunningAzurite, tablePrefix = 'helpdesk'): Record<string, string> {
+export function azuriteEnvironment(
+  azurite: RunningAzurite,
+  tablePrefix = 'helpdesk',
+): Record<string, string> {
   return {
     HELPDESK_STORAGE: 'azure',
     HELPDESK_AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
