@@ -338,6 +338,7 @@ export function approvalCardData(
       methodsDefault: DEFAULT_METHOD_TYPES.join(','),
       methodChoices: RESET_METHOD_TYPES.map((value) => ({ title: t(`approval.method.${value}`), value })),
       tapLifetimeLabel: t('approval.input.tapLifetime', { max: lifetime.maxMinutes }),
+      tapLifetimeMin: lifetime.minMinutes,
       tapLifetimeDefault: lifetime.defaultMinutes,
       tapLifetimeMax: lifetime.maxMinutes,
       callbackLabel: t('approval.input.callback'),
