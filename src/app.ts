@@ -3,7 +3,7 @@ import { createMainDialog } from '../dialogs/main-dialog';
 import type { Config } from './config';
 import { createAdapter, type HelpdeskAdapter } from './bot-adapter';
 import { HelpdeskBot } from './bot/helpdesk-bot';
-import { turnLocale } from './bot/turn-locale';
+import { turnLocale } from '../dialogs/turn-locale';
 import { Localizer } from './i18n/localizer';
 import { createLogger, type Logger } from './log';
 import { openDatabase, type SqliteDatabase } from './adapters/sqlite/database';

@@ -1,3 +1,4 @@
+import { LOCALES, type Locale } from './domain/locale';
 import type { OfficeHours } from './domain/office-hours';
 import {
   GRAPH_TAP_LIFETIME,
@@ -11,8 +12,7 @@ import { AppError } from './errors';
  * frozen `Config` from the composition root, so tests build configs without touching process.env.
  */
 
-export type Locale = 'ja' | 'en';
-export const LOCALES: readonly Locale[] = ['ja', 'en'];
+export { LOCALES, type Locale };
 
 export type GraphCredentialConfig =
   | { kind: 'managedIdentity'; clientId: string | undefined }

@@ -6,8 +6,8 @@ import {
   registerTurnPhoneNumber,
   registerTurnSecret,
   startTranscriptSegment,
-  TranscriptLoggingMiddleware,
-} from '../../src/bot/transcript-logging';
+} from '../../dialogs/turn-marks';
+import { TranscriptLoggingMiddleware } from '../../src/bot/transcript-logging';
 import { redactText } from '../../src/domain/redaction';
 import { createLogger, type Logger } from '../../src/log';
 import type { TranscriptEntry, TranscriptStore } from '../../src/ports/transcript-store';
