@@ -23,7 +23,7 @@ const CONFIG = folder(
   'config',
   'The domain takes values, not the Config: config imports the domain, never the reverse.',
 );
-const SQLITE_ADAPTER = {
+const ONE_BACKEND = {
   regex: '(^|/)adapters/(sqlite|azure)(/|$)',
   message: 'Open the stores through src/adapters/stores.ts (chosen by config.storage), not one backend.',
 };
@@ -53,10 +53,6 @@ const VENDOR_SDKS = {
 const WAITING = {
   /** exec / edge: src/requests/sweeper.ts (TeamsNotifier) and target-facts.ts (TargetFacts) import src/bot/. */
   requestsToBot: { on: false, pattern: BOT },
-  /** store: src/review/queries.ts imports the SQLite database type from src/adapters/sqlite. */
-  reviewToAdapters: { on: false, pattern: ADAPTERS },
-  /** store: src/app.ts and src/review/cli.ts open SQLite stores themselves, not through src/adapters/stores.ts. */
-  rootsToOneBackend: { on: false, pattern: SQLITE_ADAPTER },
 };
 const waiting = (...names) => names.filter((name) => WAITING[name].on).map((name) => WAITING[name].pattern);
 
@@ -88,7 +84,7 @@ const boundaries = [
   boundary(['src/bot/**/*.ts'], [GRAPH_SDK, CREDENTIALS, STORAGE_DRIVERS, ADAPTERS]),
   boundary(
     ['src/review/**/*.ts'],
-    [GRAPH_SDK, CREDENTIALS, STORAGE_DRIVERS, BOT, DIALOGS, ...waiting('reviewToAdapters')],
+    [GRAPH_SDK, CREDENTIALS, STORAGE_DRIVERS, BOT, DIALOGS, ADAPTERS],
     ['src/review/cli.ts'],
   ),
   boundary(['src/adapters/graph/**/*.ts'], [STORAGE_DRIVERS, BOT, DIALOGS, REQUESTS, REVIEW, CARDS]),
@@ -98,10 +94,7 @@ const boundaries = [
     ['src/adapters/graph/**'],
   ),
   // The composition roots and the shared modules beside them (config, log, i18n).
-  boundary(
-    ['src/*.ts', 'src/i18n/**/*.ts', 'src/review/cli.ts'],
-    [GRAPH_SDK, STORAGE_DRIVERS, ...waiting('rootsToOneBackend')],
-  ),
+  boundary(['src/*.ts', 'src/i18n/**/*.ts', 'src/review/cli.ts'], [GRAPH_SDK, STORAGE_DRIVERS, ONE_BACKEND]),
 ];
 
 export default tseslint.config(

@@ -26,7 +26,11 @@ const LAYERS = [
   { name: 'config', files: /^src\/config\.ts$/, may: ['errors', 'domain'] },
   { name: 'observability', files: /^src\/(log|telemetry)\.ts$/, may: ['errors', 'domain', 'config'] },
   { name: 'i18n', files: /^src\/i18n\//, may: ['errors', 'catalogues', 'domain', 'config'] },
-  { name: 'ports', files: /^src\/ports\//, may: ['errors', 'catalogues', 'domain', 'i18n'] },
+  {
+    name: 'ports',
+    files: /^src\/ports\//,
+    may: ['errors', 'catalogues', 'domain', 'config', 'observability', 'i18n'],
+  },
   { name: 'cards', files: /^cards\//, may: ['errors', 'catalogues', 'domain', 'config', 'i18n'] },
   {
     name: 'adapters',
@@ -81,7 +85,6 @@ type LayerName = (typeof LAYERS)[number]['name'];
 const KNOWN_LAYER_EXCEPTIONS: Readonly<Record<string, string>> = {
   'src/requests/sweeper.ts → src/bot/teams-notifier.ts': 'edge (RequestNotifier port)',
   'src/requests/target-facts.ts → src/bot/approval-view.ts': 'exec (TargetFacts type)',
-  'src/review/queries.ts → src/adapters/sqlite/database.ts': 'store',
   'src/review/queries.ts → src/review/export-html.ts': 'store',
 };
 
