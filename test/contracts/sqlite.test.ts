@@ -2,16 +2,8 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase } from '../../src/adapters/sqlite/database';
-import { SqliteAuditLog } from '../../src/adapters/sqlite/sqlite-audit-log';
-import { SqliteConversationReferences } from '../../src/adapters/sqlite/sqlite-conversation-references';
-import { SqliteDiagnosisOutcomes } from '../../src/adapters/sqlite/sqlite-diagnosis-outcomes';
-import { SqliteRequestStore } from '../../src/adapters/sqlite/sqlite-request-store';
-import { SqliteStorage } from '../../src/adapters/sqlite/sqlite-storage';
-import { SqliteTranscriptStore } from '../../src/adapters/sqlite/sqlite-transcript-store';
-import { AppError } from '../../src/errors';
+import { openSqliteStores } from '../../src/adapters/sqlite/index';
 import type { Stores } from '../../src/ports/stores';
-import { SqliteRequestSearch } from '../../src/review/queries';
 import type { ContractBackend, StoreDeps } from './backend';
 import { botStateContract } from './bot-state.contract';
 import { auditContract } from './audit.contract';
@@ -19,38 +11,18 @@ import { outcomesContract } from './outcomes.contract';
 import { referencesContract } from './references.contract';
 import { requestsContract } from './requests.contract';
 import { searchContract } from './search.contract';
+import { leasesContract } from './leases.contract';
 import { transcriptsContract } from './transcripts.contract';
 
 const folder = mkdtempSync(join(tmpdir(), 'helpdesk-contract-'));
 const files = new WeakMap<Stores, string>();
 let counter = 0;
 
-/** Until `openSqliteStores` lands: the stores the composition root builds, on one file. */
 function openOn(file: string, deps: StoreDeps): Stores {
-  const db = openDatabase(file);
-  const audit = new SqliteAuditLog(db, { key: deps.auditSecret, logger: deps.logger });
-  const stores: Stores = {
-    backend: 'sqlite',
-    botState: new SqliteStorage(db),
-    requests: new SqliteRequestStore(db, { audit }),
-    audit,
-    transcripts: new SqliteTranscriptStore(db),
-    references: new SqliteConversationReferences(db),
-    outcomes: new SqliteDiagnosisOutcomes(db),
-    search: new SqliteRequestSearch(db),
-    leases: {
-      tryAcquire: () => Promise.reject(new AppError('INTERNAL', 'SQLite leases are not built yet')),
-      release: () => Promise.reject(new AppError('INTERNAL', 'SQLite leases are not built yet')),
-    },
-    ping: () => {
-      db.prepare('SELECT 1').get();
-      return Promise.resolve();
-    },
-    close: () => {
-      db.close();
-      return Promise.resolve();
-    },
-  };
+  const stores = openSqliteStores(
+    { storage: { kind: 'sqlite', path: file }, auditKey: deps.auditSecret },
+    { logger: deps.logger },
+  );
   files.set(stores, file);
   return stores;
 }
@@ -107,3 +79,4 @@ transcriptsContract(sqlite);
 referencesContract(sqlite);
 outcomesContract(sqlite);
 searchContract(sqlite);
+leasesContract(sqlite);
