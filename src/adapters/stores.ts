@@ -1,6 +1,6 @@
 import type { Config } from '../config';
 import type { Stores, StoresDeps } from '../ports/stores';
-import { openAzureStores } from './azure';
+import type * as AzureBackend from './azure';
 import { openSqliteStores } from './sqlite';
 
 /** What a backend may read from the configuration: where its data lives and the audit key. */
@@ -17,7 +17,11 @@ export function openStores(config: StoresConfig, deps: StoresDeps): Stores {
   switch (storage.kind) {
     case 'sqlite':
       return openSqliteStores({ storage, auditKey: config.auditKey }, deps);
-    case 'azure':
+    case 'azure': {
+      // Loaded only here: the Azure SDKs add start-up time and memory an SQLite bot never needs.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { openAzureStores } = require('./azure') as typeof AzureBackend;
       return openAzureStores({ storage, auditKey: config.auditKey }, deps);
+    }
   }
 }
