@@ -4,7 +4,8 @@ import type { StepName } from '../domain/reset-plan';
 import { DIRECTORY_CHANGING_STEPS, endStateProblems } from '../domain/reset-plan';
 import type { FinalState, OpenResetRequest, ResetRequest } from '../domain/reset-request';
 import { isAppError } from '../errors';
-import type { AuthMethod, EndState, TargetFacts } from '../ports/directory';
+import type { AuthMethod } from '../domain/auth-methods';
+import type { EndState, TargetFacts } from '../ports/directory';
 import type { StoredRequest } from '../ports/request-store';
 import {
   EXECUTOR_ACTOR,
