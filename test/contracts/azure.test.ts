@@ -12,6 +12,7 @@ import { outcomesContract } from './outcomes.contract';
 import { referencesContract } from './references.contract';
 import { requestsContract } from './requests.contract';
 import { searchContract } from './search.contract';
+import { storesContract } from './stores.contract';
 import { transcriptsContract } from './transcripts.contract';
 import { auditRow, LEDGER_PARTITION } from '../../src/adapters/azure/ledger';
 
@@ -61,6 +62,7 @@ const azure: ContractBackend = {
 
 afterAll(() => azure.cleanup());
 
+storesContract(azure);
 botStateContract(azure);
 requestsContract(azure);
 auditContract(azure);
