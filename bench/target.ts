@@ -16,6 +16,8 @@ import { performance } from 'node:perf_hooks';
 import { buildApp, type App } from '../src/app';
 import { createLogger } from '../src/log';
 import { postedPendingRequest } from '../test/support/approval-harness';
+import { withAppSql } from '../test/support/app-sql';
+import { SqliteRequestStore } from '../src/adapters/sqlite/sqlite-request-store';
 import type { RequestState } from '../src/domain/reset-request';
 import { testConfig } from '../test/support/test-config';
 import type { TeamsUser } from '../test/support/teams-activity';
@@ -73,14 +75,19 @@ async function startHelpdesk(
 async function seedPending(app: App, requesters: TeamsUser[]): Promise<string[]> {
   const ids: string[] = [];
   const created: Array<Promise<unknown>> = [];
-  app.db.transaction(() => {
-    for (const person of requesters) {
-      const request = postedPendingRequest(person, app.config.approvalsChannelId);
-      ids.push(request.id);
-      // The SQLite store works synchronously inside the promise, so this runs inside the transaction.
-      created.push(app.requests.create(request));
-    }
-  })();
+  // On a second connection to the app's file: the app holds no handle, and one transaction keeps
+  // seeding cheap (a request's own write is flushed to disk).
+  withAppSql(app, (db) => {
+    const requests = new SqliteRequestStore(db);
+    db.transaction(() => {
+      for (const person of requesters) {
+        const request = postedPendingRequest(person, app.config.approvalsChannelId);
+        ids.push(request.id);
+        // The SQLite store works synchronously inside the promise, so this runs inside the transaction.
+        created.push(requests.create(request));
+      }
+    })();
+  });
   await Promise.all(created);
   return ids;
 }

@@ -1,6 +1,7 @@
 import type { Activity } from 'botbuilder';
 import type { QuestionKind } from '../cards/question';
-import { normaliseTypedText } from '../src/bot/commands';
+import { isRecord } from '../cards/submits';
+import { normaliseTypedText } from '../src/domain/text';
 
 /** Longest typed answer read at a question; anything longer is refused before any matching. */
 export const MAX_ANSWER_LENGTH = 1000;
@@ -22,8 +23,8 @@ export type Answer =
 export function readAnswer(activity: Partial<Activity>, kind: QuestionKind, node: string): Answer {
   const value: unknown = activity.value;
   if (value !== undefined && value !== null) {
-    if (typeof value !== 'object' || Array.isArray(value)) return { type: 'invalid' };
-    const data = value as Record<string, unknown>;
+    if (!isRecord(value)) return { type: 'invalid' };
+    const data = value;
     if (data.kind === 'diag' || data.kind === 'intake') {
       if (data.kind !== kind || data.node !== node) return { type: 'stale' };
       return typeof data.value === 'string' && data.value !== '' && data.value.length <= 100
@@ -42,9 +43,7 @@ export function readAnswer(activity: Partial<Activity>, kind: QuestionKind, node
 /** True when a submit came from one of the bot's question cards, whatever its state. */
 export function isQuestionSubmit(activity: Partial<Activity>): boolean {
   const value: unknown = activity.value;
-  if (typeof value !== 'object' || value === null) return false;
-  const kind = (value as Record<string, unknown>).kind;
-  return kind === 'diag' || kind === 'intake';
+  return isRecord(value) && (value.kind === 'diag' || value.kind === 'intake');
 }
 
 export interface Candidate<T extends string> {

@@ -31,12 +31,12 @@ import {
   type TailoredAdvice,
 } from '../src/domain/tailored-advice';
 import { AppError, isAppError } from '../src/errors';
-import { registerTurnPhoneNumber, startTranscriptSegment } from '../src/bot/transcript-logging';
+import { registerTurnPhoneNumber, startTranscriptSegment } from './turn-marks';
 import { adviceCardData, offerCardData, questionCardData, SHOW_ALL_OPTIONS } from './diagnosis-cards';
 import { closestOptions, MAX_ANSWER_LENGTH, matchTyped, readAnswer, type Candidate } from './answers';
 import { canStillFile, hear, heardAnswer, saysMore, topicsAhead, type Heard } from './listening';
 import { phoneInSentence } from './typed-phone';
-import { normaliseTypedText } from '../src/bot/commands';
+import { normaliseTypedText } from '../src/domain/text';
 import { activeWaterfallOptions, type DialogTools } from './dialog-dependencies';
 
 export const DIAGNOSIS_DIALOG = 'diagnosis';

@@ -11,8 +11,8 @@ import type { RequestStore } from '../src/ports/request-store';
 import type { Directory } from '../src/ports/directory';
 import type { DiagnosisOutcome } from '../src/ports/diagnosis-outcomes';
 import type { ResetRequest } from '../src/domain/reset-request';
-import { turnLocale, type UserProfile } from '../src/bot/turn-locale';
-import type { RequestClockConfig } from '../src/bot/request-next-steps';
+import { turnLocale, type UserProfile } from './turn-locale';
+import type { RequestClockConfig } from './request-next-steps';
 
 /** Everything the dialogs need, built once in the composition root. */
 export interface DialogDependencies {

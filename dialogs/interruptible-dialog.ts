@@ -1,4 +1,4 @@
-import { requestNextLines } from '../src/bot/request-next-steps';
+import { requestNextLines } from './request-next-steps';
 import type { TurnContext } from 'botbuilder';
 import {
   ComponentDialog,
@@ -8,8 +8,8 @@ import {
   type DialogTurnResult,
 } from 'botbuilder-dialogs';
 import { renderRequestStatusCard } from '../cards/request-status';
-import { recogniseCommand, type Command } from '../src/bot/commands';
-import { chooseLocale } from '../src/bot/turn-locale';
+import { recogniseCommand, type Command } from './commands';
+import { chooseLocale } from './turn-locale';
 import { formatDateTime } from '../src/i18n/format';
 import type { MessageKey } from '../src/i18n/catalogues';
 import type { DialogTools } from './dialog-dependencies';

@@ -5,8 +5,8 @@ import {
   type DialogTurnResult,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
-import { recogniseCommand } from '../src/bot/commands';
-import { startTranscriptSegment } from '../src/bot/transcript-logging';
+import { recogniseCommand } from './commands';
+import { startTranscriptSegment } from './turn-marks';
 import { isQuestionSubmit } from './answers';
 import { DiagnosisDialog, DIAGNOSIS_DIALOG, startPosition, type DiagnosisResult } from './diagnosis-dialog';
 import { DialogTools, type DialogDependencies } from './dialog-dependencies';

@@ -3,15 +3,12 @@ import { createMainDialog } from '../dialogs/main-dialog';
 import type { Config } from './config';
 import { createAdapter, type HelpdeskAdapter } from './bot-adapter';
 import { HelpdeskBot } from './bot/helpdesk-bot';
-import { turnLocale } from './bot/turn-locale';
+import { turnLocale } from '../dialogs/turn-locale';
 import { Localizer } from './i18n/localizer';
 import { createLogger, type Logger } from './log';
-import { openDatabase, type SqliteDatabase } from './adapters/sqlite/database';
-import { startCheckpointer } from './adapters/sqlite/checkpointer';
-import { SqliteStorage } from './adapters/sqlite/sqlite-storage';
-import { SqliteRequestStore } from './adapters/sqlite/sqlite-request-store';
+import { openStores } from './adapters/stores';
+import type { Stores } from './ports/stores';
 import type { RequestStore } from './ports/request-store';
-import { SqliteTranscriptStore } from './adapters/sqlite/sqlite-transcript-store';
 import type { TranscriptStore } from './ports/transcript-store';
 import { TranscriptLoggingMiddleware } from './bot/transcript-logging';
 import { TranscriptRetention } from './bot/transcript-retention';
@@ -19,10 +16,8 @@ import { createServer, type HelpdeskServer } from './server';
 import { isAppError } from './errors';
 import { createGraphDirectory } from './adapters/graph/graph-directory';
 import { keyHolderGroups } from './bot/approval-view';
-import { SqliteAuditLog } from './adapters/sqlite/sqlite-audit-log';
 import { MergedRefusalAudit } from './bot/merged-refusals';
 import { RequestFreeze } from './bot/request-freeze';
-import { SqliteConversationReferences } from './adapters/sqlite/sqlite-conversation-references';
 import type { AuditLog } from './ports/audit-log';
 import type { ConversationReferences } from './ports/conversation-references';
 import type { Directory } from './ports/directory';
@@ -35,8 +30,6 @@ import { ResetExecutor, type ReleaseAttempt } from './requests/reset-executor';
 import { checkReadiness } from './bot/readiness';
 import { RequestSweeper } from './requests/sweeper';
 import { ReviewerDesk } from './bot/reviewer-view';
-import { SqliteRequestSearch } from './review/queries';
-import { SqliteDiagnosisOutcomes } from './adapters/sqlite/sqlite-diagnosis-outcomes';
 import { transition } from './domain/request-lifecycle';
 import { hostname } from 'node:os';
 import { SpanKind, traced } from './telemetry';
@@ -44,8 +37,8 @@ import { SpanKind, traced } from './telemetry';
 export interface App {
   readonly config: Config;
   readonly logger: Logger;
-  readonly db: SqliteDatabase;
-  readonly storage: SqliteStorage;
+  /** Every store, on the backend `config.storage` names; nothing here holds a database handle. */
+  readonly stores: Stores;
   readonly requests: RequestStore;
   /** Repeated refusals are merged; `flush` writes the counts of the open windows. */
   readonly audit: MergedRefusalAudit;
@@ -61,7 +54,7 @@ export interface App {
   readonly adapter: HelpdeskAdapter;
   readonly bot: HelpdeskBot;
   readonly server: HelpdeskServer;
-  /** Drains in-flight turns, then closes the database. */
+  /** Drains in-flight turns, then closes the stores. */
   close(): Promise<void>;
 }
 
@@ -125,21 +118,12 @@ function defaultWorker(parts: WorkerParts): ResetWorker {
 export function buildApp(config: Config, overrides: AppOverrides = {}): App {
   const logger =
     overrides.logger ?? createLogger({ level: config.logLevel, extraPatterns: config.sensitivePatterns });
-  if (config.storage.kind !== 'sqlite') {
-    throw new Error('HELPDESK_STORAGE=azure is not available in this version; use sqlite');
-  }
-  const db = openDatabase(config.storage.path);
-  const checkpointer = startCheckpointer(db, logger);
-  const storage = new SqliteStorage(db);
   const now = overrides.now ?? (() => new Date());
-  const chain = new SqliteAuditLog(db, { key: config.auditKey, logger, now });
-  // State changes and their audit records commit together (DESIGN.md section 3, "Audit").
-  const requests = new SqliteRequestStore(db, { audit: chain });
+  const stores = openStores(config, { logger, now });
+  const { requests, transcripts, references } = stores;
+  const storage = stores.botState;
   // Everything else appends through this: repeated refusals are merged, the rest pass straight on.
-  const audit = new MergedRefusalAudit(chain, now);
-  const transcripts = new SqliteTranscriptStore(db);
-  const references = new SqliteConversationReferences(db);
-  const diagnosisOutcomes = new SqliteDiagnosisOutcomes(db);
+  const audit = new MergedRefusalAudit(stores.audit, now);
   const directory =
     overrides.directory ??
     createGraphDirectory({
@@ -222,7 +206,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
     requests,
     audit,
     transcripts,
-    search: new SqliteRequestSearch(db),
+    search: stores.search,
     localizer,
     config,
     logger,
@@ -336,7 +320,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
     directory,
     onRequestFiled,
     requestsFrozen: () => freeze.isFrozen(),
-    onDiagnosisFinished: (outcome) => diagnosisOutcomes.record(outcome),
+    onDiagnosisFinished: (outcome) => stores.outcomes.record(outcome),
     onRequestRefused: async (requester, reason, openRequestId) => {
       await audit.append({
         type: 'request.refused',
@@ -417,10 +401,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
     logger,
     readiness: () =>
       checkReadiness({
-        pingStorage: () => {
-          db.prepare('SELECT 1').get();
-          return Promise.resolve();
-        },
+        pingStorage: () => stores.ping(),
         requests,
         now,
         // A live executor takes an expired lease over at its next poll; a lease's length on top
@@ -432,8 +413,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
   return {
     config,
     logger,
-    db,
-    storage,
+    stores,
     requests,
     audit,
     directory,
@@ -455,8 +435,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
       await transcriptRetention.stop();
       await transcriptLogging.drain();
       await audit.flush();
-      await checkpointer.stop();
-      db.close();
+      await stores.close();
     },
   };
 }

@@ -1,3 +1,4 @@
+import { LOCALES, type Locale } from './domain/locale';
 import { AppError } from './errors';
 
 /**
@@ -5,8 +6,7 @@ import { AppError } from './errors';
  * frozen `Config` from the composition root, so tests build configs without touching process.env.
  */
 
-export type Locale = 'ja' | 'en';
-export const LOCALES: readonly Locale[] = ['ja', 'en'];
+export { LOCALES, type Locale };
 
 export type GraphCredentialConfig =
   | { kind: 'managedIdentity'; clientId: string | undefined }

@@ -26,7 +26,7 @@ import {
   type ApprovalViewDependencies,
   type TargetFacts,
 } from './approval-view';
-import { registerRequestNumber, registerTurnSecret } from './transcript-logging';
+import { registerRequestNumber, registerTurnSecret } from '../../dialogs/turn-marks';
 
 export interface ApprovalHandlerDependencies extends ApprovalViewDependencies {
   audit: AuditLog;

@@ -13,15 +13,21 @@ import {
 import { DialogSet, DialogTurnStatus, type Dialog, type DialogState } from 'botbuilder-dialogs';
 import { renderWelcomeCard, welcomeCardData } from '../../cards/welcome';
 import { toAttachment } from '../../cards/render';
+import { isCancelRequestSubmit, isPassNotedSubmit, isReleaseCodeSubmit } from '../../cards/submits';
 import type { Localizer } from '../i18n/localizer';
 import type { Logger } from '../log';
 import { normaliseReleaseCode, releaseCodeSpellings } from '../domain/release-code';
 import { isRequestId } from '../domain/reset-request';
 import { WindowCounter } from '../domain/rate-limit';
 import type { PassEchoGuard } from './pass-echo-guard';
-import { registerTurnSecret } from './transcript-logging';
+import { registerTurnSecret } from '../../dialogs/turn-marks';
 import { channelKey, userKey, type ConversationReferences } from '../ports/conversation-references';
-import { resolveTurnLocale, turnLocale, type LocaleSettings, type UserProfile } from './turn-locale';
+import {
+  resolveTurnLocale,
+  turnLocale,
+  type LocaleSettings,
+  type UserProfile,
+} from '../../dialogs/turn-locale';
 
 export interface HelpdeskBotDependencies {
   conversationState: ConversationState;
@@ -124,8 +130,8 @@ export class HelpdeskBot extends TeamsActivityHandler {
   }
 
   private async handlePassNoted(context: TurnContext): Promise<boolean> {
-    const value = context.activity.value as { kind?: unknown; requestId?: unknown } | undefined;
-    if (value?.kind !== 'passNoted') return false;
+    const value: unknown = context.activity.value;
+    if (!isPassNotedSubmit(value)) return false;
     const requester = context.activity.from.aadObjectId;
     const moved =
       isRequestId(value.requestId) && requester !== undefined
@@ -138,9 +144,8 @@ export class HelpdeskBot extends TeamsActivityHandler {
   }
 
   private async handleReleaseCode(context: TurnContext): Promise<boolean> {
-    const value = context.activity.value as
-      { kind?: unknown; requestId?: unknown; releaseCode?: unknown } | undefined;
-    if (value?.kind !== 'releaseCode') return false;
+    const value: unknown = context.activity.value;
+    if (!isReleaseCodeSubmit(value)) return false;
     const typed = typeof value.releaseCode === 'string' ? value.releaseCode.slice(0, 40) : '';
     // Right or wrong, what was typed is a secret of the call: never in the transcript.
     registerTurnSecret(context, typed, ...releaseCodeSpellings(normaliseReleaseCode(typed)));
@@ -170,8 +175,8 @@ export class HelpdeskBot extends TeamsActivityHandler {
   }
 
   private async handleCancelRequest(context: TurnContext): Promise<boolean> {
-    const value = context.activity.value as { kind?: unknown; requestId?: unknown } | undefined;
-    if (value?.kind !== 'cancelRequest') return false;
+    const value: unknown = context.activity.value;
+    if (!isCancelRequestSubmit(value)) return false;
     const requester = context.activity.from.aadObjectId;
     const requestId = isRequestId(value.requestId) ? value.requestId : undefined;
     const cancelled =

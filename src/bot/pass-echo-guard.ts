@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { TurnContext } from 'botbuilder';
-import { registerTurnSecret } from './transcript-logging';
+import { registerTurnSecret } from '../../dialogs/turn-marks';
 
 interface Remembered {
   digest: Buffer;

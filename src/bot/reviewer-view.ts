@@ -30,7 +30,7 @@ import {
   type TranscriptLine,
 } from '../review/queries';
 import type { RequestSearch, ReviewFilter } from '../ports/request-search';
-import { turnLocale } from './turn-locale';
+import { turnLocale } from '../../dialogs/turn-locale';
 
 export interface ReviewerDeskDependencies {
   directory: Pick<Directory, 'memberOfGroups'>;

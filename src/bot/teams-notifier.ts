@@ -19,7 +19,7 @@ import {
   type TargetFacts,
 } from './approval-view';
 import type { PassEchoGuard } from './pass-echo-guard';
-import { registerRequestNumber, registerTurnSecret } from './transcript-logging';
+import { registerRequestNumber, registerTurnSecret } from '../../dialogs/turn-marks';
 import { TargetFactsCache } from '../requests/target-facts';
 
 export interface TeamsNotifierDependencies extends ApprovalViewDependencies {

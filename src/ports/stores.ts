@@ -1,4 +1,5 @@
 import type { Storage } from 'botbuilder';
+import type { Logger } from '../log';
 import type { AuditLog } from './audit-log';
 import type { ConversationReferences } from './conversation-references';
 import type { DiagnosisOutcomes } from './diagnosis-outcomes';
@@ -36,4 +37,12 @@ export interface Stores {
   ping(): Promise<void>;
   /** Stops background work (checkpoints, batching) and closes connections. */
   close(): Promise<void>;
+}
+
+/** What every backend's opener (`open<Backend>Stores(config, deps)`) is handed besides its settings. */
+export interface StoresDeps {
+  /** Receives the audit chain head after every append, and the backend's own warnings. */
+  logger: Logger;
+  /** The audit records' clock; tests pass a fixed one. */
+  now?: () => Date;
 }

@@ -31,6 +31,19 @@ export interface TranscriptSegment {
   readonly requestIds: readonly string[];
 }
 
+/** A window of time: `since` inclusive, `until` exclusive; an open end reaches the first or last entry. */
+export interface TimeWindow {
+  since?: Date;
+  until?: Date;
+}
+
+/** One segment a request was filed in, as `linkRequest` recorded it. */
+export interface TranscriptLink {
+  readonly requestId: string;
+  readonly conversationId: string;
+  readonly segmentId: string;
+}
+
 export interface TranscriptStore {
   /**
    * Stores the entries, in the given order, as one atomic write. Throws AppError('BAD_REQUEST') for an
@@ -43,6 +56,15 @@ export interface TranscriptStore {
 
   /** The entries of every segment linked to the request, in the order they were appended. */
   listByRequest(requestId: string): Promise<TranscriptEntry[]>;
+
+  /**
+   * Every conversation's incoming entries (what people sent) in the window, in the order they were
+   * appended: the self-service statistics reconstruct diagnoses from them.
+   */
+  listIncoming(window?: TimeWindow): Promise<TranscriptEntry[]>;
+
+  /** Every link `linkRequest` recorded that retention has not removed yet. */
+  listLinks(): Promise<TranscriptLink[]>;
 
   /** The conversation's segments that still hold entries, oldest first. */
   segmentsOf(conversationId: string): Promise<TranscriptSegment[]>;

@@ -1,25 +1,15 @@
 import { userInfo } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadConfigFromProcess, type Config } from '../config';
-import { openDatabase, type SqliteDatabase } from '../adapters/sqlite/database';
-import { SqliteAuditLog } from '../adapters/sqlite/sqlite-audit-log';
-import { SqliteRequestStore } from '../adapters/sqlite/sqlite-request-store';
-import { SqliteTranscriptStore } from '../adapters/sqlite/sqlite-transcript-store';
+import { openStores } from '../adapters/stores';
 import { parseLoggedHeads, verifyChainAsync, type ChainHead } from '../domain/audit';
 import { isRequestId, type RequestState } from '../domain/reset-request';
 import { createLogger } from '../log';
-import type { TranscriptEntry } from '../ports/transcript-store';
+import type { Stores } from '../ports/stores';
 import { requestsCsv } from './export-csv';
 import { formatLocalTime, renderHtmlExport } from './export-html';
-import {
-  isRequestState,
-  parseDateArg,
-  loadRequestDetail,
-  SqliteRequestSearch,
-  type RequestDetail,
-} from './queries';
+import { isRequestState, parseDateArg, loadRequestDetail, type RequestDetail } from './queries';
 import type { ReviewFilter } from '../ports/request-search';
-import { SqliteDiagnosisOutcomes } from '../adapters/sqlite/sqlite-diagnosis-outcomes';
 import { computeStats, formatStats, parseDiagnosisLog, segmentKey, segmentsFromTranscripts } from './stats';
 
 /**
@@ -126,27 +116,9 @@ function filterFrom(args: ParsedArgs, config: Config): ReviewFilter {
   return filter;
 }
 
-interface Stores {
-  db: SqliteDatabase;
-  search: SqliteRequestSearch;
-  requests: SqliteRequestStore;
-  audit: SqliteAuditLog;
-  transcripts: SqliteTranscriptStore;
-}
-
-function openStores(config: Config): Stores {
-  if (config.storage.kind !== 'sqlite') throw new UsageError('The review CLI reads SQLite storage only.');
-  // The same file the bot uses; reads run beside the bot thanks to WAL.
-  const db = openDatabase(config.storage.path);
-  const logger = createLogger({ level: 'silent' });
-  const audit = new SqliteAuditLog(db, { key: config.auditKey, logger });
-  return {
-    db,
-    search: new SqliteRequestSearch(db),
-    requests: new SqliteRequestStore(db, { audit }),
-    audit,
-    transcripts: new SqliteTranscriptStore(db),
-  };
+/** The stores the bot uses, on the configured backend; with SQLite, reads run beside the bot thanks to WAL. */
+function openReviewStores(config: Config): Stores {
+  return openStores(config, { logger: createLogger({ level: 'silent' }) });
 }
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -170,7 +142,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   let stores: Stores | undefined;
   try {
-    stores = openStores(config);
+    stores = openReviewStores(config);
     return await runCommand(args, config, stores, io);
   } catch (error) {
     if (error instanceof UsageError) {
@@ -180,7 +152,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stderr(`Failed: ${(error as Error).message}\n`);
     return 2;
   } finally {
-    stores?.db.close();
+    await stores?.close();
   }
 }
 
@@ -328,21 +300,17 @@ async function runCommand(args: ParsedArgs, config: Config, stores: Stores, io: 
     case 'stats': {
       const filter = filterFrom(args, config);
       const requests = await stores.search.search(filter);
-      const entries = readTranscriptEntries(stores.db, filter);
+      const window = {
+        ...(filter.since ? { since: filter.since } : {}),
+        ...(filter.until ? { until: filter.until } : {}),
+      };
+      const entries = await stores.transcripts.listIncoming(window);
       const linked = new Set(
-        stores.db
-          .prepare<[], { conversation_id: string; segment_id: string }>(
-            'SELECT conversation_id, segment_id FROM transcript_links',
-          )
-          .all()
-          .map((row) => segmentKey(row.conversation_id, row.segment_id)),
+        (await stores.transcripts.listLinks()).map((link) => segmentKey(link.conversationId, link.segmentId)),
       );
       const logFile = args.options.get('log');
       const logged = logFile ? parseDiagnosisLog(io.readFile(logFile)) : undefined;
-      const outcomes = await new SqliteDiagnosisOutcomes(stores.db).list({
-        ...(filter.since ? { since: filter.since } : {}),
-        ...(filter.until ? { until: filter.until } : {}),
-      });
+      const outcomes = await stores.outcomes.list(window);
       const stats = computeStats(requests, segmentsFromTranscripts(entries, linked), logged, outcomes);
       if (args.options.get('format') === 'json') io.stdout(`${JSON.stringify(stats, null, 2)}\n`);
       else io.stdout(formatStats(stats));
@@ -376,37 +344,6 @@ async function loadAll(
     }
   }
   return details;
-}
-
-/** Transcript entries in the filter's time window, for the self-service reconstruction. */
-function readTranscriptEntries(db: SqliteDatabase, filter: ReviewFilter): TranscriptEntry[] {
-  const rows = db
-    .prepare<
-      [{ since: string; until: string }],
-      {
-        conversation_id: string;
-        segment_id: string;
-        at: string;
-        direction: 'incoming' | 'outgoing';
-        activity_type: string;
-        activity: string;
-      }
-    >(
-      `SELECT conversation_id, segment_id, at, direction, activity_type, activity FROM transcript_entries
-       WHERE at >= @since AND at < @until AND direction = 'incoming' ORDER BY seq`,
-    )
-    .all({
-      since: filter.since?.toISOString() ?? '0000',
-      until: filter.until?.toISOString() ?? '9999',
-    });
-  return rows.map((row) => ({
-    conversationId: row.conversation_id,
-    segmentId: row.segment_id,
-    at: new Date(row.at),
-    direction: row.direction,
-    activityType: row.activity_type,
-    activity: JSON.parse(row.activity) as TranscriptEntry['activity'],
-  }));
 }
 
 function describeBreak(reason: string): string {

@@ -2,10 +2,8 @@ import type { AuditRecord } from '../domain/audit';
 import { redactText } from '../domain/redaction';
 import { REQUEST_STATES, type RequestState, type ResetRequest } from '../domain/reset-request';
 import { formatLocalTime } from './export-html';
-import type { SqliteDatabase } from '../adapters/sqlite/database';
 import type { AuditLog } from '../ports/audit-log';
 import type { RequestStore } from '../ports/request-store';
-import type { RequestSearch, ReviewFilter } from '../ports/request-search';
 import type { JsonValue, TranscriptEntry, TranscriptStore } from '../ports/transcript-store';
 
 /**
@@ -13,50 +11,6 @@ import type { JsonValue, TranscriptEntry, TranscriptStore } from '../ports/trans
  * trail and transcript side by side. Shared by the Teams reviewer view and the review CLI, so both
  * show the same facts, always read from storage.
  */
-
-const MAX_LIMIT = 100_000;
-
-/**
- * `RequestSearch` over the shared SQLite file. `RequestStore` only lists by state for the workers;
- * a reviewer's search by person and date is a reporting query and stays here, read-only.
- */
-export class SqliteRequestSearch implements RequestSearch {
-  constructor(private readonly db: SqliteDatabase) {}
-
-  search(filter: ReviewFilter): Promise<ResetRequest[]> {
-    const clauses: string[] = [];
-    const params: Record<string, string | number> = {};
-    if (filter.states && filter.states.length > 0) {
-      clauses.push('state IN (SELECT value FROM json_each(@states))');
-      params.states = JSON.stringify(filter.states);
-    }
-    const person = filter.person?.trim();
-    if (person) {
-      clauses.push(
-        `(lower(requester_aad_object_id) = lower(@person)
-          OR instr(lower(json_extract(body, '$.requester.name')), lower(@person)) > 0)`,
-      );
-      params.person = person;
-    }
-    if (filter.since) {
-      clauses.push('created_at >= @since');
-      params.since = filter.since.toISOString();
-    }
-    if (filter.until) {
-      clauses.push('created_at < @until');
-      params.until = filter.until.toISOString();
-    }
-    params.limit = Math.min(Math.max(filter.limit ?? MAX_LIMIT, 0), MAX_LIMIT);
-    params.offset = Math.max(filter.offset ?? 0, 0);
-    const where = clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '';
-    const rows = this.db
-      .prepare<[Record<string, string | number>], { body: string }>(
-        `SELECT body FROM reset_requests ${where} ORDER BY created_at DESC, id LIMIT @limit OFFSET @offset`,
-      )
-      .all(params);
-    return Promise.resolve(rows.map((row) => JSON.parse(row.body) as ResetRequest));
-  }
-}
 
 /**
  * `YYYY-MM-DD` is midnight in `timeZone` (the next midnight with `endOfDay`, so an "until" day is

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { verifyChainAsync } from '../../src/domain/audit';
 import { visibleText } from '../support/running-bot';
+import { withAppSql } from '../support/app-sql';
 import {
   ApprovalHarness,
   KEN,
@@ -146,7 +147,9 @@ describe('approval end to end over the real HTTP server', () => {
   });
 
   it('tells the requester and audits it when no approvals channel is known', async () => {
-    harness.app.db.prepare('DELETE FROM conversation_references WHERE key LIKE ?').run('channel:%');
+    withAppSql(harness.app, (db) =>
+      db.prepare('DELETE FROM conversation_references WHERE key LIKE ?').run('channel:%'),
+    );
     const id = await harness.fileRequest();
     const chat = harness.connector.sentTo(`a:personal-${HANAKO.id}`).map(visibleText).join('\n');
     expect(chat).toContain('申請は保存しましたが、まだ IT 部門に届いていません');

@@ -11,6 +11,7 @@ import { createLogger } from '../../src/log';
 import { TestClock } from './executor-test-kit';
 import { pathTo, submit } from '../support/diagnosis-paths';
 import { visibleText } from '../support/running-bot';
+import { withAppSql } from '../support/app-sql';
 import {
   ApprovalHarness,
   KEN,
@@ -191,7 +192,7 @@ describe('the release code on the changed-phone path', () => {
     const logs = logLines.join('');
     const audit = JSON.stringify(await harness.app.audit.list({}));
     const transcripts = JSON.stringify(
-      harness.app.db.prepare('SELECT activity FROM transcript_entries').pluck().all(),
+      withAppSql(harness.app, (db) => db.prepare('SELECT activity FROM transcript_entries').pluck().all()),
     );
     const secrets = [
       pass,

@@ -3,7 +3,6 @@ import type { App } from '../../src/app';
 import { ReviewerDesk } from '../../src/bot/reviewer-view';
 import type { AuditRecord } from '../../src/domain/audit';
 import type { Directory } from '../../src/ports/directory';
-import { SqliteRequestSearch } from '../../src/review/queries';
 import { FakeDirectory } from '../fakes/fake-directory';
 import type { GraphEmulator } from '../../tools/graph-emulator';
 import { DEMO_DIRECTORY_PATH, loadSeed } from '../../tools/graph-emulator';
@@ -26,7 +25,7 @@ function deskFor(app: App, directory: Directory): ReviewerDesk {
     requests: app.requests,
     audit: app.audit,
     transcripts: app.transcripts,
-    search: new SqliteRequestSearch(app.db),
+    search: app.stores.search,
     localizer: app.localizer,
     config: app.config,
     logger: app.logger,

@@ -1,19 +1,19 @@
 import type { Activity, Middleware, TurnContext } from 'botbuilder';
-import { SqliteTranscriptStore } from '../../src/adapters/sqlite/sqlite-transcript-store';
 import type { App } from '../../src/app';
 import {
   linkTranscriptToRequest,
   registerTurnPhoneNumber,
   registerTurnSecret,
   startTranscriptSegment,
-  TranscriptLoggingMiddleware,
-} from '../../src/bot/transcript-logging';
+} from '../../dialogs/turn-marks';
+import { TranscriptLoggingMiddleware } from '../../src/bot/transcript-logging';
 import { redactText } from '../../src/domain/redaction';
 import { createLogger, type Logger } from '../../src/log';
 import type { TranscriptEntry, TranscriptStore } from '../../src/ports/transcript-store';
 import { DelayedTranscriptStore } from '../fakes/delayed-transcript-store';
 import { FailingTranscriptStore } from '../fakes/failing-transcript-store';
 import { Conversation, conversationApp } from '../support/conversation';
+import { withAppSql } from '../support/app-sql';
 import { LoopbackConnector, startBot, tempDatabase, visibleText } from '../support/running-bot';
 import { HANAKO, teamsMessage } from '../support/teams-activity';
 
@@ -26,9 +26,12 @@ const TAP = 'Xq7#mK2p!vR9';
 const EMPLOYEE_NUMBER = 'EMP-40417';
 const SENSITIVE_ENV = { HELPDESK_SENSITIVE_PATTERNS: 'EMP-\\d{5}' };
 
-const apps: App[] = [];
-afterEach(() => {
-  for (const app of apps.splice(0)) app.db.close();
+const apps: Array<{ app: App; file: ReturnType<typeof tempDatabase> }> = [];
+afterEach(async () => {
+  for (const { app, file } of apps.splice(0)) {
+    await app.stores.close();
+    file.cleanup();
+  }
 });
 
 interface LogLines {
@@ -49,7 +52,7 @@ function capturingLogger(app: App): LogLines {
 interface Setup {
   app: App;
   chat: Conversation;
-  store: SqliteTranscriptStore;
+  store: TranscriptStore;
   transcripts: TranscriptLoggingMiddleware;
   log: LogLines;
 }
@@ -60,9 +63,10 @@ const CONVERSATION_ID = `a:chat-${HANAKO.id}`;
 function setup(
   options: { store?: (real: TranscriptStore) => TranscriptStore; probe?: Middleware } = {},
 ): Setup {
-  const app = conversationApp(SENSITIVE_ENV);
-  apps.push(app);
-  const store = new SqliteTranscriptStore(app.db);
+  const file = tempDatabase();
+  const app = conversationApp({ ...SENSITIVE_ENV, HELPDESK_SQLITE_PATH: file.path });
+  apps.push({ app, file });
+  const store = app.stores.transcripts;
   const log = capturingLogger(app);
   let segment = 0;
   const transcripts = new TranscriptLoggingMiddleware({
@@ -106,7 +110,9 @@ const diag = (node: string, value: string): Input => ({ value: { kind: 'diag', n
 const intake = (node: string, value: string): Input => ({ value: { kind: 'intake', node, value } });
 
 function rawRows(app: App): string[] {
-  return app.db.prepare<[], string>('SELECT activity FROM transcript_entries ORDER BY seq').pluck().all();
+  return withAppSql(app, (db) =>
+    db.prepare<[], string>('SELECT activity FROM transcript_entries ORDER BY seq').pluck().all(),
+  );
 }
 
 /** Every string in the stored JSON, NFKC-folded with its separators dropped, so no spelling escapes. */
@@ -467,7 +473,9 @@ describe('transcript logging when things fail', () => {
     const { app, chat, transcripts, log } = setup();
     await turn(chat, 'hello', { after: (context) => linkTranscriptToRequest(context, '090-1234-5678') });
     await transcripts.drain();
-    expect(app.db.prepare('SELECT COUNT(*) FROM transcript_links').pluck().get()).toBe(0);
+    expect(withAppSql(app, (db) => db.prepare('SELECT COUNT(*) FROM transcript_links').pluck().get())).toBe(
+      0,
+    );
     expect(transcripts.failedWrites).toBe(1);
     expect(log.lines.join('\n')).not.toContain('090-1234-5678');
   });

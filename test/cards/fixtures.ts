@@ -20,7 +20,7 @@ import { renderReviewListCard } from '../../cards/review-list';
 import { renderReviewRequestCard } from '../../cards/review-request';
 import { reviewRequestCardData, transcriptPages } from '../../src/bot/reviewer-view';
 import { buildTimeline, type RequestDetail } from '../../src/review/queries';
-import { requestNextLines } from '../../src/bot/request-next-steps';
+import { requestNextLines } from '../../dialogs/request-next-steps';
 
 const localizer = testLocalizer();
 

@@ -1,5 +1,5 @@
 import { closestOptions, matchTyped, mentionedOptions, readAnswer } from '../../dialogs/answers';
-import { normaliseTypedText } from '../../src/bot/commands';
+import { normaliseTypedText } from '../../src/domain/text';
 
 const yesNo = [
   { value: 'yes', words: ['はい', 'yes', '管理者', 'ある'] },

@@ -4,13 +4,20 @@ import { diagnosisJa } from '../../src/i18n/diagnosis.ja';
 import { Conversation, conversationApp } from '../support/conversation';
 import { pathTo, submit } from '../support/diagnosis-paths';
 import { HANAKO } from '../support/teams-activity';
+import { withAppSql } from '../support/app-sql';
+import { tempDatabase } from '../support/running-bot';
 
 let app: App;
 let counter = 0;
+let file: ReturnType<typeof tempDatabase>;
 beforeAll(() => {
-  app = conversationApp();
+  file = tempDatabase();
+  app = conversationApp({ HELPDESK_SQLITE_PATH: file.path });
 });
-afterAll(() => app.close());
+afterAll(async () => {
+  await app.close();
+  file.cleanup();
+});
 
 function chat(activityLocale = 'ja-JP'): Conversation {
   counter += 1;
@@ -117,7 +124,9 @@ describe('diagnosis outcomes for the statistics', () => {
     const conversation = chat();
     await conversation.text('こんにちは');
     for (const choice of pathTo('end.resolved')) await conversation.text(submit(choice));
-    const rows = app.db.prepare('SELECT * FROM diagnosis_outcomes').all() as Array<Record<string, unknown>>;
+    const rows = withAppSql(app, (db) => db.prepare('SELECT * FROM diagnosis_outcomes').all()) as Array<
+      Record<string, unknown>
+    >;
     const row = rows[rows.length - 1];
     expect(row).toMatchObject({ end_node: 'end.resolved', outcome: 'resolved', locale: 'ja' });
     expect(String(row?.path)).toMatch(/^start>/);

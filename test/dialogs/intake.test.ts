@@ -4,15 +4,23 @@ import { createPendingRequest, transition } from '../../src/domain/request-lifec
 import { Conversation, conversationApp } from '../support/conversation';
 import { pathTo, submit } from '../support/diagnosis-paths';
 import { HANAKO, MISAKI, type TeamsUser } from '../support/teams-activity';
+import { withAppSql } from '../support/app-sql';
+import { tempDatabase } from '../support/running-bot';
 
 const ja = catalogues.ja;
 let app: App;
 let counter = 0;
 
+let file: ReturnType<typeof tempDatabase>;
+
 beforeEach(() => {
-  app = conversationApp();
+  file = tempDatabase();
+  app = conversationApp({ HELPDESK_SQLITE_PATH: file.path });
 });
-afterEach(() => app.close());
+afterEach(async () => {
+  await app.close();
+  file.cleanup();
+});
 
 function chat(user: TeamsUser = HANAKO): Conversation {
   counter += 1;
@@ -41,7 +49,9 @@ async function fileRequest(
 }
 
 function botStateText(): string {
-  return app.db.prepare<[], string>('SELECT value FROM bot_state').pluck().all().join('\n');
+  return withAppSql(app, (db) => db.prepare<[], string>('SELECT value FROM bot_state').pluck().all()).join(
+    '\n',
+  );
 }
 
 describe('the reset request intake', () => {

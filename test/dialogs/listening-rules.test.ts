@@ -1,6 +1,6 @@
 import { canStillFile, hear, heardAnswer, topicsAhead } from '../../dialogs/listening';
 import { phoneInSentence } from '../../dialogs/typed-phone';
-import { normaliseTypedText } from '../../src/bot/commands';
+import { normaliseTypedText } from '../../src/domain/text';
 import { diagnosisMap, getNode, type QuestionNode } from '../../src/domain/diagnosis-map';
 
 const heardIn = (text: string) => hear(text, normaliseTypedText(text));

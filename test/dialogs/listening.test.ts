@@ -5,15 +5,22 @@ import { catalogues, type MessageKey } from '../../src/i18n/catalogues';
 import { Conversation, conversationApp } from '../support/conversation';
 import { submit } from '../support/diagnosis-paths';
 import { HANAKO } from '../support/teams-activity';
-import { visibleText } from '../support/running-bot';
+import { tempDatabase, visibleText } from '../support/running-bot';
+import { withAppSql } from '../support/app-sql';
 
 let app: App;
 let counter = 0;
 
+let file: ReturnType<typeof tempDatabase>;
+
 beforeEach(() => {
-  app = conversationApp();
+  file = tempDatabase();
+  app = conversationApp({ HELPDESK_SQLITE_PATH: file.path });
 });
-afterEach(() => app.close());
+afterEach(async () => {
+  await app.close();
+  file.cleanup();
+});
 
 const LOCALES: Record<Locale, string> = { ja: 'ja-JP', en: 'en-US' };
 
@@ -30,7 +37,9 @@ const understood = (locale: Locale, label: MessageKey): string =>
 const intake = (node: string, value: string) => ({ value: { kind: 'intake', node, value } });
 
 function botStateText(): string {
-  return app.db.prepare<[], string>('SELECT value FROM bot_state').pluck().all().join('\n');
+  return withAppSql(app, (db) => db.prepare<[], string>('SELECT value FROM bot_state').pluck().all()).join(
+    '\n',
+  );
 }
 
 describe.each(['ja', 'en'] as const)('an error code in the first message (%s)', (locale) => {

@@ -1,4 +1,10 @@
-import type { TranscriptEntry, TranscriptSegment, TranscriptStore } from '../../src/ports/transcript-store';
+import type {
+  TimeWindow,
+  TranscriptEntry,
+  TranscriptLink,
+  TranscriptSegment,
+  TranscriptStore,
+} from '../../src/ports/transcript-store';
 
 /**
  * A slow remote store: every call waits `delayMs` before reaching the real store underneath, so a
@@ -26,6 +32,16 @@ export class DelayedTranscriptStore implements TranscriptStore {
   async listByRequest(requestId: string): Promise<TranscriptEntry[]> {
     await this.pause();
     return this.inner.listByRequest(requestId);
+  }
+
+  async listIncoming(window?: TimeWindow): Promise<TranscriptEntry[]> {
+    await this.pause();
+    return this.inner.listIncoming(window);
+  }
+
+  async listLinks(): Promise<TranscriptLink[]> {
+    await this.pause();
+    return this.inner.listLinks();
   }
 
   async segmentsOf(conversationId: string): Promise<TranscriptSegment[]> {

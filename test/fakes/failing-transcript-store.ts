@@ -1,5 +1,10 @@
 import { AppError } from '../../src/errors';
-import type { TranscriptEntry, TranscriptSegment, TranscriptStore } from '../../src/ports/transcript-store';
+import type {
+  TranscriptEntry,
+  TranscriptLink,
+  TranscriptSegment,
+  TranscriptStore,
+} from '../../src/ports/transcript-store';
 
 /**
  * A transcript store that is down: every call fails, either as a rejected promise (a remote store) or
@@ -20,6 +25,14 @@ export class FailingTranscriptStore implements TranscriptStore {
 
   listByRequest(): Promise<TranscriptEntry[]> {
     return this.fail('listByRequest');
+  }
+
+  listIncoming(): Promise<TranscriptEntry[]> {
+    return this.fail('listIncoming');
+  }
+
+  listLinks(): Promise<TranscriptLink[]> {
+    return this.fail('listLinks');
   }
 
   segmentsOf(): Promise<TranscriptSegment[]> {

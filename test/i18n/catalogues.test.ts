@@ -1,5 +1,6 @@
 import { catalogues, type MessageKey } from '../../src/i18n/catalogues';
-import { fillTemplate, parseLanguageCommand, placeholdersOf, resolveLocale } from '../../src/i18n/localizer';
+import { parseLanguageCommand, resolveLocale } from '../../src/domain/locale';
+import { fillTemplate, placeholdersOf } from '../../src/i18n/localizer';
 import { isAppError } from '../../src/errors';
 import { STEP_NAMES } from '../../src/domain/reset-plan';
 import { testLocalizer } from '../support/test-config';

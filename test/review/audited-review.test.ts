@@ -7,6 +7,7 @@
 import { reviewRequestCardData } from '../../src/bot/reviewer-view';
 import { loadRequestDetail } from '../../src/review/queries';
 import { tempDatabase } from '../support/running-bot';
+import { withAppSql } from '../support/app-sql';
 import { testConfig, testLocalizer } from '../support/test-config';
 import { review } from './cli-support';
 import { seedReviewData, type ReviewData } from './review-test-kit';
@@ -26,10 +27,15 @@ async function auditFact(data: ReviewData, id: string): Promise<string | undefin
 
 describe('the reviewer card and the audit trail', () => {
   let data: ReviewData;
+  let file: ReturnType<typeof tempDatabase>;
   beforeEach(async () => {
-    data = await seedReviewData();
+    file = tempDatabase();
+    data = await seedReviewData(file.path);
   });
-  afterEach(() => data.app.db.close());
+  afterEach(async () => {
+    await data.app.stores.close();
+    file.cleanup();
+  });
 
   it('shows the decision the audit trail holds, and says it matches the request', async () => {
     expect(await auditFact(data, data.doneId)).toMatch(/佐藤 健 さんが承認 \(申請の記録と一致\)$/);
@@ -37,24 +43,28 @@ describe('the reviewer card and the audit trail', () => {
 
   it('flags a request record edited behind the audit trail', async () => {
     // Someone with the database file rewrites who approved and how; the chain cannot be rewritten.
-    data.app.db
-      .prepare(
-        `UPDATE reset_requests SET body = json_set(body, '$.decision.approver.id', 'someone-else',
+    withAppSql(data.app, (db) =>
+      db
+        .prepare(
+          `UPDATE reset_requests SET body = json_set(body, '$.decision.approver.id', 'someone-else',
            '$.decision.verificationMethod', 'in_person') WHERE id = ?`,
-      )
-      .run(data.doneId);
+        )
+        .run(data.doneId),
+    );
     expect(await auditFact(data, data.doneId)).toBe(
       '申請の記録と不一致: approver, verification。記録を変更したのが誰か確認してください。',
     );
   });
 
   it('flags a decision on the request that no audit record holds', async () => {
-    data.app.db
-      .prepare(
-        `UPDATE reset_requests SET body = json_set(body, '$.decision',
+    withAppSql(data.app, (db) =>
+      db
+        .prepare(
+          `UPDATE reset_requests SET body = json_set(body, '$.decision',
            json('{"approver":{"id":"x","name":"x"},"at":"2026-01-01T00:00:00Z"}')) WHERE id = ?`,
-      )
-      .run(data.pendingId);
+        )
+        .run(data.pendingId),
+    );
     expect(await auditFact(data, data.pendingId)).toBe(
       '不一致: 申請には承認または却下が記録されていますが、監査記録にありません。',
     );

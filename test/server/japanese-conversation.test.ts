@@ -7,6 +7,7 @@ import {
   visibleText,
   type RunningBot,
 } from '../support/running-bot';
+import { withAppSql } from '../support/app-sql';
 
 const ja = catalogues.ja;
 
@@ -91,11 +92,9 @@ describe('a whole Japanese conversation through the real HTTP server', () => {
 
     // The transcript keeps the last two digits only, in the typed message and in every reply.
     await bot.app.transcriptLogging.drain();
-    const rows = bot.app.db
-      .prepare<[], string>('SELECT activity FROM transcript_entries ORDER BY seq')
-      .pluck()
-      .all()
-      .join('\n');
+    const rows = withAppSql(bot.app, (db) =>
+      db.prepare<[], string>('SELECT activity FROM transcript_entries ORDER BY seq').pluck().all(),
+    ).join('\n');
     expect(rows).toContain('[phone •••21]');
     expect(rows.replace(/[^0-9]/g, ' ')).not.toMatch(/8087654321|8765 4321|87654321/);
   });

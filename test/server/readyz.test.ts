@@ -63,7 +63,7 @@ describe('/readyz', () => {
   });
 
   it('answers 503 when storage is unreachable, while /healthz still answers 200', async () => {
-    bot.app.db.close();
+    await bot.app.stores.close();
     await expect(readyz()).resolves.toEqual({
       status: 503,
       body: {

@@ -6,6 +6,7 @@ import {
   visibleText,
   type RunningBot,
 } from '../support/running-bot';
+import { withAppSql } from '../support/app-sql';
 
 describe('the real HTTP server', () => {
   let connector: LoopbackConnector;
@@ -30,7 +31,7 @@ describe('the real HTTP server', () => {
   });
 
   const stateRows = (): number =>
-    bot.app.db.prepare<[], number>('SELECT count(*) FROM bot_state').pluck().get() ?? 0;
+    withAppSql(bot.app, (db) => db.prepare<[], number>('SELECT count(*) FROM bot_state').pluck().get()) ?? 0;
 
   it('answers the health check', async () => {
     const response = await fetch(`${bot.url}/healthz`);

@@ -167,4 +167,17 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX diagnosis_outcomes_by_at ON diagnosis_outcomes (at);
     `,
   },
+  {
+    version: 7,
+    name: 'leases',
+    // Named leases for one-at-a-time jobs (src/ports/leases.ts). `until` is ISO 8601 UTC, so string
+    // order is time order; a row whose `until` has passed is free for anyone to take.
+    sql: `
+      CREATE TABLE leases (
+        name TEXT PRIMARY KEY CHECK (name <> ''),
+        owner TEXT NOT NULL CHECK (owner <> ''),
+        until TEXT NOT NULL
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];

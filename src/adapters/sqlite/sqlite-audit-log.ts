@@ -5,7 +5,6 @@ import {
   AUDIT_HEAD_LOG_MESSAGE,
   isAuditEventType,
   prepareAuditEvent,
-  sealAuditRecord,
   toAuditKey,
   type AuditEvent,
   type AuditEventType,
@@ -13,7 +12,9 @@ import {
   type AuditKeyInput,
   type AuditRecord,
   type ChainHead,
+  type PreparedAuditEvent,
 } from '../../domain/audit';
+import { chainAuditRecords } from '../../domain/store-guard';
 import type { AuditLog, AuditLogFilter, AuditPageOptions } from '../../ports/audit-log';
 import { asPromise } from './as-promise';
 import { durably, toStorageError, type SqliteDatabase } from './database';
@@ -84,12 +85,14 @@ export class SqliteAuditLog implements AuditLog {
     return asPromise(() => {
       // Redaction and validation happen before the lock: they can be slow and need no database.
       const prepared = prepareAuditEvent(event);
-      let record: AuditRecord;
+      let records: AuditRecord[];
       try {
-        record = durably(this.db, () => this.db.transaction(() => this.link(prepared)).immediate());
+        records = durably(this.db, () => this.db.transaction(() => this.link([prepared])).immediate());
       } catch (error) {
         throw toStorageError(error, `Appending a ${prepared.type} audit record failed.`);
       }
+      const [record] = records;
+      if (record === undefined) throw new AppError('INTERNAL', 'the audit append sealed no record');
       this.announce(record);
       return record;
     });
@@ -102,7 +105,7 @@ export class SqliteAuditLog implements AuditLog {
   linkWithinTransaction(events: readonly AuditEvent[]): AuditRecord[] {
     if (!this.db.inTransaction)
       throw new AppError('INTERNAL', 'audit records must be linked inside a transaction');
-    return events.map((event) => this.link(prepareAuditEvent(event)));
+    return this.link(events.map(prepareAuditEvent));
   }
 
   /** Only after the commit: a head for a rolled-back record would later look like a truncation. */
@@ -110,20 +113,24 @@ export class SqliteAuditLog implements AuditLog {
     this.logger.info({ auditHead: { seq: record.seq, hash: record.hash } }, AUDIT_HEAD_LOG_MESSAGE);
   }
 
-  private link(prepared: ReturnType<typeof prepareAuditEvent>): AuditRecord {
-    const record = sealAuditRecord(prepared, this.selectHead.get(), this.now(), this.key);
-    this.insert.run({
-      seq: record.seq,
-      at: record.at,
-      type: record.type,
-      requestId: record.requestId ?? null,
-      actorId: record.actor?.id ?? null,
-      actorName: record.actor?.name ?? null,
-      data: prepared.dataJson,
-      prevHash: record.prevHash,
-      hash: record.hash,
-    });
-    return record;
+  /** Inside a transaction that took the write lock: the head read here is still the head at commit. */
+  private link(prepared: readonly PreparedAuditEvent[]): AuditRecord[] {
+    return chainAuditRecords(prepared, this.selectHead.get(), this.now, this.key).map(
+      ({ record, dataJson }) => {
+        this.insert.run({
+          seq: record.seq,
+          at: record.at,
+          type: record.type,
+          requestId: record.requestId ?? null,
+          actorId: record.actor?.id ?? null,
+          actorName: record.actor?.name ?? null,
+          data: dataJson,
+          prevHash: record.prevHash,
+          hash: record.hash,
+        });
+        return record;
+      },
+    );
   }
 
   list(filter: AuditLogFilter = {}): Promise<AuditRecord[]> {

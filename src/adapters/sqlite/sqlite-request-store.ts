@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../errors';
-import { canTransition, isFinal, isOpen, redactIfFinal } from '../../domain/request-lifecycle';
-import { isRequestId, type RequestState, type ResetRequest } from '../../domain/reset-request';
+import {
+  checkUpdate,
+  closesRequest,
+  storableRequest,
+  storedTime,
+  type StorableRequest,
+} from '../../domain/store-guard';
+import type { RequestState, ResetRequest } from '../../domain/reset-request';
 import {
   OPEN_REQUEST_EXISTS,
   REQUEST_ID_TAKEN,
@@ -90,7 +96,7 @@ export class SqliteRequestStore implements RequestStore {
 
   create(request: ResetRequest): Promise<StoredRequest> {
     return asPromise(() => {
-      const columns = toColumns(redactIfFinal(request));
+      const columns = toColumns(storableRequest(request));
       const etag = randomUUID();
       const insert = this.db.transaction(() => {
         try {
@@ -128,7 +134,7 @@ export class SqliteRequestStore implements RequestStore {
         throw new AppError('INTERNAL', 'this request store has no audit log to write the change to');
       }
       let linked: AuditRecord[] = [];
-      const next = redactIfFinal(request);
+      const next = storableRequest(request);
       const columns = toColumns(next);
       const etag = randomUUID();
       let closed = false;
@@ -143,23 +149,14 @@ export class SqliteRequestStore implements RequestStore {
           });
         }
         const current = parseBody(row.body);
-        assertSameIdentity(current, next);
-        if (current.state !== next.state && !canTransition(current.state, next.state)) {
-          throw new AppError(
-            'CONFLICT',
-            `Request ${columns.id} cannot move from ${current.state} to ${next.state}.`,
-            {
-              details: [columns.id, current.state, next.state],
-            },
-          );
-        }
+        checkUpdate(current, next.request);
         // The eTag condition is redundant inside the write lock; it stays as the statement's own guard.
         if (this.updateIfETag.run({ ...columns, etag, expectedETag }).changes !== 1) {
           throw new AppError('CONFLICT', `Request ${columns.id} changed since it was read.`, {
             details: [columns.id],
           });
         }
-        closed = isOpen(current.state) && isFinal(next.state);
+        closed = closesRequest(current, next.request);
         if (auditLog !== undefined && audit.length > 0) linked = auditLog.linkWithinTransaction(audit);
       });
       try {
@@ -189,14 +186,14 @@ export class SqliteRequestStore implements RequestStore {
 
   countCreatedSince(aadObjectId: string, since: Date): Promise<number> {
     return asPromise(() => {
-      const sinceIso = toIso(since.toISOString(), 'since');
+      const sinceIso = storedTime(since.toISOString(), 'since');
       return this.query(() => this.countSince.get(aadObjectId, sinceIso)) ?? 0;
     });
   }
 
   countAllCreatedSince(since: Date): Promise<number> {
     return asPromise(() => {
-      const sinceIso = toIso(since.toISOString(), 'since');
+      const sinceIso = storedTime(since.toISOString(), 'since');
       return this.query(() => this.countAllSince.get(sinceIso)) ?? 0;
     });
   }
@@ -231,45 +228,18 @@ export class SqliteRequestStore implements RequestStore {
   }
 }
 
-function toColumns(request: ResetRequest): Columns {
-  if (!isRequestId(request.id)) {
-    throw new AppError('BAD_REQUEST', `"${String(request.id)}" is not a request id.`);
-  }
+/** The guard checks and normalises the record (src/domain/store-guard.ts); SQLite adds its columns. */
+function toColumns(storable: StorableRequest): Columns {
   return {
-    id: request.id,
-    tenantId: request.tenantId,
-    requester: request.requester.aadObjectId,
-    state: request.state,
+    id: storable.request.id,
+    tenantId: storable.request.tenantId,
+    requester: storable.request.requester.aadObjectId,
+    state: storable.request.state,
     // Normalised so that string comparison in SQL orders and filters by time.
-    createdAt: toIso(request.createdAt, 'createdAt'),
-    updatedAt: toIso(request.updatedAt, 'updatedAt'),
-    body: JSON.stringify(request),
+    createdAt: storable.createdAt,
+    updatedAt: storable.updatedAt,
+    body: JSON.stringify(storable.request),
   };
-}
-
-function toIso(value: string, field: string): string {
-  const time = new Date(value);
-  if (Number.isNaN(time.getTime())) {
-    throw new AppError('BAD_REQUEST', `${field} is not a valid time: "${value}".`);
-  }
-  return time.toISOString();
-}
-
-/** Who a request is for and when it was made never change; a mix-up here would reset the wrong person. */
-function assertSameIdentity(current: ResetRequest, next: ResetRequest): void {
-  if (
-    current.tenantId !== next.tenantId ||
-    current.requester.aadObjectId !== next.requester.aadObjectId ||
-    current.createdAt !== next.createdAt
-  ) {
-    throw new AppError(
-      'BAD_REQUEST',
-      `Request ${current.id}: tenant, requester and creation time are fixed.`,
-      {
-        details: [current.id],
-      },
-    );
-  }
 }
 
 function parseBody(body: string): ResetRequest {

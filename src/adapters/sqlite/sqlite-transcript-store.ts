@@ -2,8 +2,10 @@ import { AppError } from '../../errors';
 import { isRequestId } from '../../domain/reset-request';
 import type {
   JsonObject,
+  TimeWindow,
   TranscriptDirection,
   TranscriptEntry,
+  TranscriptLink,
   TranscriptSegment,
   TranscriptStore,
 } from '../../ports/transcript-store';
@@ -28,6 +30,12 @@ interface EntryColumns {
   activity: string;
 }
 
+interface LinkRow {
+  request_id: string;
+  conversation_id: string;
+  segment_id: string;
+}
+
 interface SegmentRow {
   segment_id: string;
   first_at: string;
@@ -50,6 +58,8 @@ export class SqliteTranscriptStore implements TranscriptStore {
   private readonly selectByConversation;
   private readonly selectBySegment;
   private readonly selectByRequest;
+  private readonly selectIncoming;
+  private readonly selectLinks;
   private readonly selectSegments;
   private readonly selectLatestSegment;
   private readonly insertLink;
@@ -81,6 +91,13 @@ export class SqliteTranscriptStore implements TranscriptStore {
          WHERE l.request_id = ? AND l.conversation_id = e.conversation_id AND l.segment_id = e.segment_id
        )
        ORDER BY seq`,
+    );
+    this.selectIncoming = db.prepare<[{ since: string; until: string }], EntryRow>(
+      `SELECT ${ENTRY_COLUMNS} FROM transcript_entries
+       WHERE at >= @since AND at < @until AND direction = 'incoming' ORDER BY seq`,
+    );
+    this.selectLinks = db.prepare<[], LinkRow>(
+      'SELECT request_id, conversation_id, segment_id FROM transcript_links ORDER BY linked_at, request_id',
     );
     this.selectSegments = db.prepare<[string], SegmentRow>(
       `SELECT e.segment_id, MIN(e.at) AS first_at, MAX(e.at) AS last_at, COUNT(*) AS entry_count,
@@ -146,6 +163,25 @@ export class SqliteTranscriptStore implements TranscriptStore {
 
   listByRequest(requestId: string): Promise<TranscriptEntry[]> {
     return asPromise(() => this.query(() => this.selectByRequest.all(requestId)).map(fromRow));
+  }
+
+  listIncoming(window: TimeWindow = {}): Promise<TranscriptEntry[]> {
+    return asPromise(() => {
+      // Stored times are all four-digit-year ISO strings, so these bounds sort before and after any.
+      const since = window.since === undefined ? '0000' : toIso(window.since, 'window start');
+      const until = window.until === undefined ? '9999' : toIso(window.until, 'window end');
+      return this.query(() => this.selectIncoming.all({ since, until })).map(fromRow);
+    });
+  }
+
+  listLinks(): Promise<TranscriptLink[]> {
+    return asPromise(() =>
+      this.query(() => this.selectLinks.all()).map((row) => ({
+        requestId: row.request_id,
+        conversationId: row.conversation_id,
+        segmentId: row.segment_id,
+      })),
+    );
   }
 
   segmentsOf(conversationId: string): Promise<TranscriptSegment[]> {

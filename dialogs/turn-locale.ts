@@ -1,6 +1,5 @@
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
-import type { Locale } from '../config';
-import { resolveLocale } from '../i18n/localizer';
+import { resolveLocale, type Locale } from '../src/domain/locale';
 
 /** What the bot remembers about a person across conversations. */
 export interface UserProfile {

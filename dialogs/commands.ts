@@ -1,6 +1,7 @@
 import type { Activity } from 'botbuilder';
-import type { Locale } from '../config';
-import { parseLanguageCommand } from '../i18n/localizer';
+import { isRecord } from '../cards/submits';
+import { parseLanguageCommand, type Locale } from '../src/domain/locale';
+import { normaliseTypedText } from '../src/domain/text';
 
 /** What a person can say at any step, typed or from a card button. */
 export type Command =
@@ -20,32 +21,20 @@ const WORDS: ReadonlyArray<readonly [Command['kind'], readonly string[]]> = [
   ['status', ['status', '状況', '状態', '申請状況', 'ステータス']],
 ];
 
-export function normaliseTypedText(text: string): string {
-  return text
-    .normalize('NFKC')
-    .replace(/[\u200B-\u200D\u2060\uFEFF]/g, '')
-    .trim()
-    .replace(/[。.!！?？]+$/u, '')
-    .replace(/\s+/g, ' ')
-    .toLowerCase();
-}
-
 /** Card buttons send `{ kind: 'command', command, locale? }`; anything else there is not a command. */
 function commandFromValue(value: unknown): Command | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const data = value as Record<string, unknown>;
-  if (data.kind !== 'command') return undefined;
-  switch (data.command) {
+  if (!isRecord(value) || value.kind !== 'command') return undefined;
+  switch (value.command) {
     case 'help':
     case 'cancel':
     case 'status':
-      return { kind: data.command };
+      return { kind: value.command };
     case 'startOver':
     case 'start':
       return { kind: 'startOver' };
     case 'language':
-      return data.locale === 'ja' || data.locale === 'en'
-        ? { kind: 'language', locale: data.locale }
+      return value.locale === 'ja' || value.locale === 'en'
+        ? { kind: 'language', locale: value.locale }
         : undefined;
     default:
       return undefined;

@@ -1,8 +1,8 @@
-import type { Config, Locale } from '../config';
-import { isWithinOfficeHours, nextOfficeOpening, requestDeadlines } from '../domain/office-hours';
-import type { ResetRequest } from '../domain/reset-request';
-import { formatDateTime } from '../i18n/format';
-import type { Localizer } from '../i18n/localizer';
+import type { Config, Locale } from '../src/config';
+import { isWithinOfficeHours, nextOfficeOpening, requestDeadlines } from '../src/domain/office-hours';
+import type { ResetRequest } from '../src/domain/reset-request';
+import { formatDateTime } from '../src/i18n/format';
+import type { Localizer } from '../src/i18n/localizer';
 
 export type RequestClockConfig = Pick<
   Config,
