@@ -26,6 +26,7 @@ import { ApprovalHandler } from './bot/approval-actions';
 import { TeamsNotifier } from './bot/teams-notifier';
 import { TargetFactsCache } from './requests/target-facts';
 import { PassEchoGuard } from './bot/pass-echo-guard';
+import { StoragePassWindows } from './bot/pass-windows';
 import { ResetExecutor, type ReleaseAttempt } from './requests/reset-executor';
 import { checkReadiness } from './bot/readiness';
 import { RequestSweeper } from './requests/sweeper';
@@ -155,7 +156,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
 
   const adapter = createAdapter(config);
   const targetFacts = new TargetFactsCache();
-  const passEchoes = new PassEchoGuard(now);
+  const passEchoes = new PassEchoGuard(now, new StoragePassWindows(storage));
   const notifier = new TeamsNotifier({
     facts: targetFacts,
     passEchoes,

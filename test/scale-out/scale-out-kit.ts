@@ -3,6 +3,8 @@
  * loopback connector run in the test process, every bot is a child process with its own executor
  * and sweeper, and the test reads the shared store through the same backend code the bots use.
  */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import type { Activity } from 'botbuilder';
 import type { Environment } from '../../src/config';
 import type { GraphEmulator, SeedDirectory } from '../../tools/graph-emulator';
@@ -36,6 +38,7 @@ const FLEET_ENVIRONMENT: Environment = {
 
 /** ts-node compiles the whole bot at start; on a loaded machine that takes a while (a safety net only). */
 const START_TIMEOUT_MS = 120_000;
+const ROOT = join(__dirname, '..', '..');
 
 export class BotFleet {
   private constructor(
@@ -44,6 +47,8 @@ export class BotFleet {
     readonly serviceUrl: string,
     readonly store: SharedStore,
     readonly bots: BotProcess[],
+    /** The settings every bot of the fleet runs with. */
+    readonly env: Environment,
   ) {}
 
   /** The emulator, the connector, the store, then `instances` bots started side by side. */
@@ -69,7 +74,7 @@ export class BotFleet {
       Array.from({ length: options.instances ?? 2 }, () => startBotProcess(env, START_TIMEOUT_MS)),
     );
     const bots = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
-    const fleet = new BotFleet(emulator, connector, serviceUrl, store, bots);
+    const fleet = new BotFleet(emulator, connector, serviceUrl, store, bots, env);
     const failed = started.find((result) => result.status === 'rejected');
     if (failed !== undefined) {
       await fleet.stop();
@@ -126,6 +131,30 @@ export class BotFleet {
   /** What one conversation received from any of the bots, oldest first. */
   sentTo(conversationId: string): Array<Partial<Activity>> {
     return this.connector.sentTo(conversationId);
+  }
+
+  /**
+   * `npm run review -- …args` as a process, on the fleet's store with the bots' settings (the
+   * reviewer's CLI reads the same environment as `npm start`).
+   */
+  review(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(
+        process.execPath,
+        ['-r', 'ts-node/register/transpile-only', 'src/review/cli.ts', ...args],
+        {
+          cwd: ROOT,
+          env: { PATH: process.env.PATH, ...this.env },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+      child.once('error', reject);
+      child.once('exit', (code) => resolve({ code, stdout, stderr }));
+    });
   }
 
   /** Every line every bot wrote so far (pino JSON), for scanning logs for secrets. */

@@ -7,11 +7,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Environment } from '../../src/config';
-import { openDatabase } from '../../src/adapters/sqlite/database';
-import { SqliteAuditLog } from '../../src/adapters/sqlite/sqlite-audit-log';
-import { SqliteRequestStore } from '../../src/adapters/sqlite/sqlite-request-store';
-import type { AuditLog } from '../../src/ports/audit-log';
-import type { RequestStore } from '../../src/ports/request-store';
+import { openStores } from '../../src/adapters/stores';
+import type { Stores } from '../../src/ports/stores';
 import { createLogger } from '../../src/log';
 import { testConfig } from '../support/test-config';
 
@@ -24,7 +21,8 @@ export interface SharedStore {
   readonly backend: Backend;
   /** What a bot process needs to open this store. */
   readonly env: Environment;
-  readonly stores: { requests: RequestStore; audit: AuditLog };
+  /** The same stores the bots open, opened here through the same factory. */
+  readonly stores: Stores;
   /** The audit key the bots chain with (the test configuration's). */
   readonly auditKey: string;
   /** Every byte the backend keeps on disk (SQLite: the file and its WAL). */
@@ -38,20 +36,18 @@ export async function openSharedStore(backend: Backend): Promise<SharedStore> {
   const file = join(folder, 'helpdesk.sqlite');
   const env = { HELPDESK_SQLITE_PATH: file };
   const config = testConfig(env);
-  const db = openDatabase(file);
-  const logger = createLogger({ level: 'silent' });
-  const audit = new SqliteAuditLog(db, { key: config.auditKey, logger });
+  const stores = openStores(config, { logger: createLogger({ level: 'silent' }), now: () => new Date() });
   return {
     backend,
     env,
-    stores: { requests: new SqliteRequestStore(db, { audit }), audit },
+    stores,
     auditKey: config.auditKey,
     rawBytes: () =>
       Buffer.concat(
         [file, `${file}-wal`].filter((path) => existsSync(path)).map((path) => readFileSync(path)),
       ),
     close: async () => {
-      db.close();
+      await stores.close();
       rmSync(folder, { recursive: true, force: true });
     },
   };

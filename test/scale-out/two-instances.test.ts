@@ -2,6 +2,9 @@
  * Two real bot processes on one store, each with its own executor and sweeper (issue 12): what
  * one instance does, the other must never do again.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { verifyChainAsync } from '../../src/domain/audit';
 import type { OpenResetRequest } from '../../src/domain/reset-request';
 import type { RecordedRequest } from '../../tools/graph-emulator';
@@ -100,6 +103,11 @@ describe.each(BACKENDS)('two bot processes on one %s store', (backend) => {
       value: { kind: 'releaseCode', requestId: id, releaseCode: winner.code },
     });
     const pass = await shownPass(fleet, HANAKO);
+    // The person pastes the pass back into the chat, once on each instance: the one that showed it
+    // knows the pass, the other knows only that a pass was shown (issue 12, per-process memory).
+    for (const index of [0, 1]) {
+      expect((await fleet.say(index, HANAKO, { text: `これで合っていますか？${pass}` })).status).toBe(200);
+    }
     await fleet.say(winner.index, HANAKO, { value: { kind: 'passNoted', requestId: id } });
     const done = await until('the request to settle', () => settled(fleet, id));
     expect(done.state).toBe('DONE');
@@ -124,15 +132,39 @@ describe.each(BACKENDS)('two bot processes on one %s store', (backend) => {
     // holds the pass or the full number.
     await Promise.all(fleet.bots.map((bot) => bot.stop()));
     expect((await verifyChainAsync(fleet.store.stores.audit.all(), fleet.store.auditKey)).ok).toBe(true);
+    // The reviewer's CLI reads the same store with the same commands, whichever backend it is; the
+    // chain also agrees with the heads both instances logged.
+    const logFile = join(mkdtempSync(join(tmpdir(), 'helpdesk-logs-')), 'bots.log');
+    writeFileSync(logFile, fleet.logText());
+    const [list, show, exported, verify] = await Promise.all([
+      fleet.review(['list', '--state', 'done']),
+      fleet.review(['show', id]),
+      fleet.review(['export', id, '--format', 'json']),
+      fleet.review(['verify', '--log', logFile]),
+    ]);
+    expect([list.code, show.code, exported.code, verify.code]).toEqual([0, 0, 0, 0]);
+    expect(list.stdout).toContain(id);
+    expect(show.stdout).toContain('request.approved');
+    expect(show.stdout).toContain('これで合っていますか？[REDACTED]');
+    expect(
+      (JSON.parse(exported.stdout) as { requests: Array<{ request: { id: string } }> }).requests.map(
+        (detail) => detail.request.id,
+      ),
+    ).toEqual([id]);
+    expect(verify.stdout).toMatch(/Audit chain intact: .* consistent with [1-9]\d* logged head/);
+    const transcript = JSON.stringify(await fleet.store.stores.transcripts.list(`a:personal-${HANAKO.id}`));
+    expect(transcript.split('これで合っていますか？[REDACTED]')).toHaveLength(3);
     const bytes = fleet.store.rawBytes();
     const logs = fleet.logText();
     expect(pass.length).toBeGreaterThanOrEqual(8);
+    const reviewed = [list, show, exported, verify].map((run) => run.stdout).join('\n');
     for (const secret of [pass, '9012345678', '090-1234-5678', '90-1234-5678']) {
-      expect({ secret, onDisk: bytes.includes(Buffer.from(secret)), inLogs: logs.includes(secret) }).toEqual({
+      expect({
         secret,
-        onDisk: false,
-        inLogs: false,
-      });
+        onDisk: bytes.includes(Buffer.from(secret)),
+        inLogs: logs.includes(secret),
+        reviewed: reviewed.includes(secret),
+      }).toEqual({ secret, onDisk: false, inLogs: false, reviewed: false });
     }
   });
 
