@@ -145,7 +145,7 @@ describe.each(BACKENDS)('two bot processes on one %s store', (backend) => {
     expect([list.code, show.code, exported.code, verify.code]).toEqual([0, 0, 0, 0]);
     expect(list.stdout).toContain(id);
     expect(show.stdout).toContain('request.approved');
-    expect(show.stdout).toContain('これで合っていますか？[REDACTED]');
+    expect(show.stdout).toContain('機種変更で番号が変わりました');
     expect(
       (JSON.parse(exported.stdout) as { requests: Array<{ request: { id: string } }> }).requests.map(
         (detail) => detail.request.id,
