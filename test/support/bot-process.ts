@@ -21,7 +21,7 @@ export async function freePort(): Promise<number> {
 export async function startProcess(
   env: Record<string, string | undefined>,
   /** A safety net for a bot that never says it listens, not a timing assertion. */
-  startTimeoutMs = 30000,
+  startTimeoutMs = 120_000,
 ): Promise<{ child: ChildProcess; lines: string[] }> {
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/index.ts'], {
     cwd: root,
