@@ -46,6 +46,7 @@ export interface ApprovalCardData {
     methodsDefault: string;
     methodChoices: Choice[];
     tapLifetimeLabel: string;
+    tapLifetimeMin: number;
     tapLifetimeDefault: number;
     tapLifetimeMax: number;
     callbackLabel: string;

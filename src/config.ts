@@ -1,4 +1,10 @@
 import { LOCALES, type Locale } from './domain/locale';
+import type { OfficeHours } from './domain/office-hours';
+import {
+  GRAPH_TAP_LIFETIME,
+  TAP_DEFAULT_LIFETIME_MINUTES,
+  TAP_MAX_LIFETIME_CEILING_MINUTES,
+} from './domain/tap-lifetime';
 import { AppError } from './errors';
 
 /**
@@ -13,15 +19,7 @@ export type GraphCredentialConfig =
   | { kind: 'clientSecret'; tenantId: string; clientId: string; clientSecret: string }
   | { kind: 'clientCertificate'; tenantId: string; clientId: string; certificatePath: string };
 
-export interface OfficeHours {
-  /** ISO weekday numbers, Monday = 1 … Sunday = 7. */
-  days: readonly number[];
-  /** Minutes after midnight in `timeZone`. */
-  startMinute: number;
-  endMinute: number;
-  /** As configured, for messages ("Mon-Fri 09:00-18:00"). */
-  text: string;
-}
+export type { OfficeHours };
 
 export interface Config {
   port: number;
@@ -99,12 +97,6 @@ export interface Config {
 }
 
 export type Environment = Readonly<Record<string, string | undefined>>;
-
-/**
- * A pass is a strong credential handed over on a call: a working day is the longest it may live,
- * whatever the tenant's pass policy would allow (up to 30 days).
- */
-export const TAP_MAX_LIFETIME_CEILING_MINUTES = 480;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -479,8 +471,8 @@ export function loadConfig(env: Environment): Config {
     storage,
     tapMaxLifetimeMinutes: reader.integer(
       'HELPDESK_TAP_MAX_LIFETIME_MINUTES',
-      60,
-      10,
+      TAP_DEFAULT_LIFETIME_MINUTES,
+      GRAPH_TAP_LIFETIME.minMinutes,
       TAP_MAX_LIFETIME_CEILING_MINUTES,
     ),
     requestExpiryMinutes,

@@ -6,14 +6,15 @@ import type { AuditActor } from '../domain/audit';
 import { WindowCounter } from '../domain/rate-limit';
 import { hashReleaseCode, newReleaseCode, releaseCodeSpellings } from '../domain/release-code';
 import { transition } from '../domain/request-lifecycle';
-import { actionsFor, needsReleaseCode } from '../domain/reset-plan';
 import {
-  isRequestId,
-  type RequestDecision,
-  type ResetAction,
-  type ResetMethodType,
-  type VerificationMethod,
-} from '../domain/reset-request';
+  actionsFor,
+  RESET_ACTIONS,
+  RESET_METHOD_TYPES,
+  VERIFICATION_METHODS,
+} from '../domain/approver-choices';
+import { needsReleaseCode } from '../domain/reset-plan';
+import { isRequestId, type RequestDecision, type ResetAction } from '../domain/reset-request';
+import { tapLifetime } from '../domain/tap-lifetime';
 import type { MessageKey } from '../i18n/catalogues';
 import type { TargetFactsCache } from '../requests/target-facts';
 import type { AuditLog } from '../ports/audit-log';
@@ -47,19 +48,9 @@ export interface ApprovalHandlerDependencies extends ApprovalViewDependencies {
   ) => Promise<void>;
 }
 
-const VERIFICATIONS: readonly VerificationMethod[] = ['video_call', 'in_person', 'manager'];
-const ACTIONS: readonly ResetAction[] = ['re_register', 'replace_phone', 're_register_without_tap'];
-const METHOD_TYPES: readonly ResetMethodType[] = [
-  'phone',
-  'microsoftAuthenticator',
-  'softwareOath',
-  'windowsHelloForBusiness',
-  'fido2',
-];
 const MAX_DENY_REASON = 500;
 /** How often one person may refresh approval cards: enough to follow a request, too few to scrape. */
 const VIEW_LIMIT = { count: 6, windowMs: 60_000 } as const;
-const MIN_TAP_MINUTES = 10;
 
 type Inputs = Record<string, unknown>;
 
@@ -68,11 +59,11 @@ export function readDecisionInputs(
   data: Inputs,
   verb: 'approve' | 'deny',
   tapMaxLifetimeMinutes: number,
-  allowedActions: readonly ResetAction[] = ACTIONS,
+  allowedActions: readonly ResetAction[] = RESET_ACTIONS,
 ): { ok: true; decision: Omit<RequestDecision, 'approver' | 'at'> } | { ok: false; problems: MessageKey[] } {
   const problems: MessageKey[] = [];
   const text = (key: string): string => (typeof data[key] === 'string' ? data[key].trim() : '');
-  const verification = VERIFICATIONS.find((value) => value === text('verificationMethod'));
+  const verification = VERIFICATION_METHODS.find((value) => value === text('verificationMethod'));
   if (verb === 'deny') {
     const reason = text('denyReason');
     if (reason === '' || reason.length > MAX_DENY_REASON) problems.push('approval.problem.denyReason');
@@ -84,7 +75,7 @@ export function readDecisionInputs(
         };
   }
   if (!verification) problems.push('approval.problem.verification');
-  const named = ACTIONS.find((value) => value === text('action'));
+  const named = RESET_ACTIONS.find((value) => value === text('action'));
   // An action the card did not offer for this request (replace_phone without a number) is refused.
   const action = named !== undefined && allowedActions.includes(named) ? named : undefined;
   if (named === 'replace_phone' && !action) problems.push('approval.problem.noNewPhone');
@@ -93,25 +84,23 @@ export function readDecisionInputs(
     .split(',')
     .map((value) => value.trim())
     .filter((value) => value !== '');
-  const methodTypes = METHOD_TYPES.filter((value) => requested.includes(value));
+  const methodTypes = RESET_METHOD_TYPES.filter((value) => requested.includes(value));
   if (requested.length !== methodTypes.length || (action !== 'replace_phone' && methodTypes.length === 0)) {
     problems.push('approval.problem.methods');
   }
-  const lifetimeText = text('tapLifetimeMinutes');
-  const lifetime = lifetimeText === '' ? Math.min(60, tapMaxLifetimeMinutes) : Number(lifetimeText);
-  if (!Number.isInteger(lifetime) || lifetime < MIN_TAP_MINUTES)
-    problems.push('approval.problem.tapLifetime');
+  const lifetime = tapLifetime(tapMaxLifetimeMinutes).readTyped(text('tapLifetimeMinutes'));
+  if (lifetime === undefined) problems.push('approval.problem.tapLifetime');
   const confirmedByCallback = text('confirmedByCallback') === 'true';
   if (action === 'replace_phone' && !confirmedByCallback) problems.push('approval.problem.callback');
-  if (problems.length > 0 || !verification || !action) return { ok: false, problems };
+  if (problems.length > 0 || !verification || !action || lifetime === undefined)
+    return { ok: false, problems };
   return {
     ok: true,
     decision: {
       verificationMethod: verification,
       action,
       methodTypes,
-      // Clamped rather than refused above the maximum: the configured ceiling always wins.
-      tapLifetimeMinutes: Math.min(lifetime, tapMaxLifetimeMinutes),
+      tapLifetimeMinutes: lifetime,
       confirmedByCallback,
     },
   };
@@ -287,10 +276,11 @@ export class ApprovalHandler {
     );
     if (!inputs.ok) {
       await this.refuse(request.id, actor, 'disallowed inputs', verb, { problems: inputs.problems });
+      const { maxMinutes } = tapLifetime(this.deps.config.tapMaxLifetimeMinutes);
       const problems = inputs.problems
         .map((key) =>
           this.deps.localizer.t(this.deps.config.defaultLocale, key, {
-            max: this.deps.config.tapMaxLifetimeMinutes,
+            max: maxMinutes,
           }),
         )
         .join(' / ');

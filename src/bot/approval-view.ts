@@ -4,7 +4,14 @@ import type { ApprovalRestrictedCardData } from '../../cards/approval-restricted
 import type { Config, Locale } from '../config';
 import type { ResetRequest } from '../domain/reset-request';
 import { isOpenRequest } from '../domain/request-lifecycle';
-import { actionsFor } from '../domain/reset-plan';
+import {
+  actionsFor,
+  DEFAULT_METHOD_TYPES,
+  DEFAULT_RESET_ACTION,
+  RESET_METHOD_TYPES,
+  VERIFICATION_METHODS,
+} from '../domain/approver-choices';
+import { tapLifetime } from '../domain/tap-lifetime';
 import { catalogues, type MessageKey } from '../i18n/catalogues';
 import { formatDateTime } from '../i18n/format';
 import type { Localizer } from '../i18n/localizer';
@@ -40,15 +47,6 @@ export interface TargetFacts {
   privilege: PrivilegeReport | undefined;
   monthlyCount: number;
 }
-
-const DEFAULT_METHOD_TYPES = ['phone', 'microsoftAuthenticator', 'softwareOath'];
-const METHOD_CHOICES = [
-  'phone',
-  'microsoftAuthenticator',
-  'softwareOath',
-  'windowsHelloForBusiness',
-  'fido2',
-] as const;
 
 /**
  * Looks the target up live. A lookup that fails leaves its part empty rather than failing the
@@ -176,6 +174,7 @@ export function approvalCardData(
     localizer.t(locale, key, params);
   const when = (iso: string): string => formatDateTime(new Date(iso), locale, config.timeZone);
   const unknown = t('approval.fact.unknown');
+  const lifetime = tapLifetime(config.tapMaxLifetimeMinutes);
 
   const facts_: Array<{ label: string; value: string }> = [
     { label: t('approval.fact.requester'), value: facts.user?.displayName ?? request.requester.name },
@@ -328,19 +327,20 @@ export function approvalCardData(
     canApprove: actionable && !blocksApproval(facts, request, config.breakGlassUserIds),
     inputs: {
       verificationLabel: t('approval.input.verification'),
-      verificationChoices: (['video_call', 'in_person', 'manager'] as const).map((value) => ({
+      verificationChoices: VERIFICATION_METHODS.map((value) => ({
         title: t(`approval.verification.${value}`),
         value,
       })),
       actionLabel: t('approval.input.action'),
-      actionDefault: 're_register',
+      actionDefault: DEFAULT_RESET_ACTION,
       actionChoices: actionsFor(request).map((value) => ({ title: t(`approval.action.${value}`), value })),
       methodsLabel: t('approval.input.methods'),
       methodsDefault: DEFAULT_METHOD_TYPES.join(','),
-      methodChoices: METHOD_CHOICES.map((value) => ({ title: t(`approval.method.${value}`), value })),
-      tapLifetimeLabel: t('approval.input.tapLifetime', { max: config.tapMaxLifetimeMinutes }),
-      tapLifetimeDefault: Math.min(60, config.tapMaxLifetimeMinutes),
-      tapLifetimeMax: config.tapMaxLifetimeMinutes,
+      methodChoices: RESET_METHOD_TYPES.map((value) => ({ title: t(`approval.method.${value}`), value })),
+      tapLifetimeLabel: t('approval.input.tapLifetime', { max: lifetime.maxMinutes }),
+      tapLifetimeMin: lifetime.minMinutes,
+      tapLifetimeDefault: lifetime.defaultMinutes,
+      tapLifetimeMax: lifetime.maxMinutes,
       callbackLabel: t('approval.input.callback'),
       denyReasonLabel: t('approval.input.denyReason'),
     },

@@ -1,9 +1,17 @@
-import type { OfficeHours } from '../config';
-
 /**
  * Office-hours arithmetic for the request clock. A request's time to expiry counts only office
  * minutes, so one filed on Friday night is still open when IT arrives on Monday (issue 15).
  */
+export interface OfficeHours {
+  /** ISO weekday numbers, Monday = 1 … Sunday = 7. */
+  days: readonly number[];
+  /** Minutes after midnight in `timeZone`. */
+  startMinute: number;
+  endMinute: number;
+  /** As configured, for messages ("Mon-Fri 09:00-18:00"). */
+  text: string;
+}
+
 export interface OfficeSchedule {
   officeHours: OfficeHours;
   timeZone: string;

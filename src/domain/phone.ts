@@ -10,10 +10,25 @@ import {
   parsePhoneNumberFromString,
   validatePhoneNumberLength,
 } from 'libphonenumber-js/max';
-import type { CountryCode, PhoneNumber } from 'libphonenumber-js/max';
+import type { CountryCode, PhoneNumber as LibPhoneNumber } from 'libphonenumber-js/max';
 import { foldPhoneChar, MAX_PHONE_SEPARATOR_RUN, phoneCharKind } from './redaction';
 
 export type { CountryCode };
+
+/** A number split the way Graph wants it: sent as `+{countryCode} {nationalNumber}`. */
+export interface PhoneNumber {
+  /** Digits only, no `+`: `81`. */
+  countryCode: string;
+  /** Digits only, without the trunk prefix: `9012345678`. */
+  nationalNumber: string;
+}
+
+/** `+81 9012345678` (the record's `graph` form) → `{ countryCode: '81', nationalNumber: '9012345678' }`. */
+export function toPhoneNumber(graph: string): PhoneNumber | undefined {
+  const match = /^\+([1-9]\d{0,2}) (\d{4,15})$/.exec(graph.trim());
+  if (match === null) return undefined;
+  return { countryCode: match[1], nationalNumber: match[2] };
+}
 
 /** Line types an SMS can reach. FIXED_LINE_OR_MOBILE is what NANP numbers always are. */
 export type SmsLineType = 'MOBILE' | 'FIXED_LINE_OR_MOBILE';
@@ -133,7 +148,7 @@ function hasExtension(text: string): boolean {
  * grouping they know. libphonenumber's own international form replaces hyphens with spaces, and is
  * used where the national form has brackets (NANP, Russia) or does not simply prefix the number.
  */
-function internationalForm(phone: PhoneNumber): string {
+function internationalForm(phone: LibPhoneNumber): string {
   const national = phone.formatNational();
   const nationalDigits = national.replace(/\D/g, '');
   const prefixLength = nationalDigits.length - phone.nationalNumber.length;

@@ -1,4 +1,6 @@
-import type { AuthMethod, AuthMethodType, PhoneNumber } from '../ports/directory';
+import type { AuthMethod, AuthMethodType } from './auth-methods';
+import { DEFAULT_METHOD_TYPES, isResetMethodType, RESET_ACTIONS } from './approver-choices';
+import { toPhoneNumber, type PhoneNumber } from './phone';
 import type {
   Diagnosis,
   FullPhone,
@@ -7,6 +9,7 @@ import type {
   ResetAction,
   ResetMethodType,
 } from './reset-request';
+import { tapLifetime } from './tap-lifetime';
 
 /**
  * What the executor does for an approved request, in order (DESIGN.md section 3). Pure: the
@@ -88,13 +91,6 @@ export interface PlanOptions {
   tapMaxLifetimeMinutes: number;
 }
 
-/** DESIGN.md section 3: Windows Hello and FIDO2 keys only when ticked, because they are PC sign-in. */
-export const DEFAULT_METHOD_TYPES: readonly ResetMethodType[] = [
-  'phone',
-  'microsoftAuthenticator',
-  'softwareOath',
-];
-
 const AUTH_TYPES_BY_RESET_TYPE: Readonly<Record<ResetMethodType, readonly AuthMethodType[]>> = {
   phone: ['mobile', 'alternateMobile', 'office'],
   microsoftAuthenticator: ['microsoftAuthenticator'],
@@ -102,23 +98,6 @@ const AUTH_TYPES_BY_RESET_TYPE: Readonly<Record<ResetMethodType, readonly AuthMe
   windowsHelloForBusiness: ['windowsHelloForBusiness'],
   fido2: ['fido2'],
 };
-
-const ACTIONS: readonly ResetAction[] = ['re_register', 'replace_phone', 're_register_without_tap'];
-
-/**
- * The actions an approver may choose for a request: offered on the card and checked again at click
- * time. Replacing the number needs one, which a lost phone reported without a new number lacks.
- */
-export function actionsFor(request: { newPhone?: unknown }): readonly ResetAction[] {
-  return request.newPhone ? ACTIONS : ACTIONS.filter((action) => action !== 'replace_phone');
-}
-
-/** Graph's floor for a pass lifetime. */
-export const TAP_MIN_LIFETIME_MINUTES = 10;
-
-export function isResetMethodType(value: unknown): value is ResetMethodType {
-  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(AUTH_TYPES_BY_RESET_TYPE, value);
-}
 
 /**
  * The port's method types for the approver's ticks. A pass from before the reset is deleted too: the
@@ -132,25 +111,11 @@ export function authMethodTypesFor(types: readonly ResetMethodType[]): AuthMetho
   return [...wanted];
 }
 
-/** min(requested, configured maximum), whole minutes, never under Graph's 10-minute floor. */
-export function tapLifetimeMinutes(requested: number | undefined, maximum: number): number {
-  const cap = Math.max(TAP_MIN_LIFETIME_MINUTES, Math.floor(maximum));
-  const wanted = requested === undefined || !Number.isFinite(requested) ? cap : Math.floor(requested);
-  return Math.min(cap, Math.max(TAP_MIN_LIFETIME_MINUTES, wanted));
-}
-
-/** `+81 9012345678` (the record's `graph` form) → `{ countryCode: '81', nationalNumber: '9012345678' }`. */
-export function toPhoneNumber(graph: string): PhoneNumber | undefined {
-  const match = /^\+([1-9]\d{0,2}) (\d{4,15})$/.exec(graph.trim());
-  if (match === null) return undefined;
-  return { countryCode: match[1], nationalNumber: match[2] };
-}
-
 export function planReset(input: PlanInput, options: PlanOptions): PlanResult {
   const decision = input.decision;
   if (decision === undefined) return { ok: false, refusal: 'NO_DECISION' };
   const action = decision.action ?? 're_register';
-  if (!ACTIONS.includes(action)) return { ok: false, refusal: 'UNKNOWN_ACTION' };
+  if (!RESET_ACTIONS.includes(action)) return { ok: false, refusal: 'UNKNOWN_ACTION' };
   const lostOrStolen = input.diagnosis.lostOrStolen;
 
   if (action === 'replace_phone') {
@@ -191,7 +156,7 @@ export function planReset(input: PlanInput, options: PlanOptions): PlanResult {
     };
   }
 
-  const lifetimeMinutes = tapLifetimeMinutes(decision.tapLifetimeMinutes, options.tapMaxLifetimeMinutes);
+  const lifetimeMinutes = tapLifetime(options.tapMaxLifetimeMinutes).clamp(decision.tapLifetimeMinutes);
   // The pass comes first: a tenant whose pass policy refuses it (off, a guest, the lifetime) must
   // not be left with its methods deleted and nothing to sign in with. Creating it replaces any older
   // pass, so the deletes leave passes alone. The methods are read back right after the deletes and

@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import type { Locale } from './locale';
 
 /**
  * The reset request record (DESIGN.md section 3). Plain data: it is stored as JSON, rendered on
@@ -13,7 +14,8 @@ export type OpenState = (typeof OPEN_STATES)[number];
 export type FinalState = (typeof FINAL_STATES)[number];
 export type RequestState = OpenState | FinalState;
 
-export type RequestLocale = 'ja' | 'en';
+/** The language the request was filed in: notices to the requester use it. */
+export type RequestLocale = Locale;
 
 /** How the requester offers to be verified; the approver records what they actually did. */
 export type VerificationMethod = 'video_call' | 'in_person' | 'manager';

@@ -1,5 +1,5 @@
 import type { TailoredKey } from '../i18n/tailored.en';
-import type { AuthMethod, AuthMethodType } from '../ports/directory';
+import type { AuthMethod, AuthMethodType } from './auth-methods';
 import type { DiagnosisFacts, NodeId } from './diagnosis-map';
 import { redactText } from './redaction';
 

@@ -1,4 +1,11 @@
+import type { AuthMethod, AuthMethodType } from '../domain/auth-methods';
+import type { PhoneNumber } from '../domain/phone';
 import type { ErrorCode } from '../errors';
+
+// The domain owns the words the port speaks; re-exported so adapters keep one import.
+export { DELETABLE_METHOD_TYPES, PHONE_METHOD_TYPES } from '../domain/auth-methods';
+export type { AuthMethod, AuthMethodType, PhoneMethodType } from '../domain/auth-methods';
+export type { PhoneNumber } from '../domain/phone';
 
 /**
  * What the bot needs from the organisation's directory (Microsoft Entra ID through Graph in
@@ -87,59 +94,6 @@ export interface DirectoryGroup {
   isAssignableToRole: boolean;
 }
 
-export type PhoneMethodType = 'mobile' | 'alternateMobile' | 'office';
-
-export type AuthMethodType =
-  | PhoneMethodType
-  | 'password'
-  | 'microsoftAuthenticator'
-  | 'softwareOath'
-  | 'fido2'
-  | 'windowsHelloForBusiness'
-  | 'email'
-  | 'temporaryAccessPass'
-  /** A method type this version does not know (Graph adds types over time). Never deleted. */
-  | 'other';
-
-export const PHONE_METHOD_TYPES: readonly PhoneMethodType[] = ['mobile', 'alternateMobile', 'office'];
-
-/** Types the port can delete; `password` and `other` are not among them. */
-export const DELETABLE_METHOD_TYPES: readonly AuthMethodType[] = [
-  'mobile',
-  'alternateMobile',
-  'office',
-  'microsoftAuthenticator',
-  'softwareOath',
-  'fido2',
-  'windowsHelloForBusiness',
-  'email',
-  'temporaryAccessPass',
-];
-
-export interface AuthMethod {
-  type: AuthMethodType;
-  id: string;
-  /**
-   * Safe to show and log: phone numbers keep the country code and the last two digits only
-   * (`+81 ********78`), e-mail addresses keep the first letter and the domain.
-   */
-  maskedDetail: string | undefined;
-  /** Device or key name where Graph has one (Authenticator, Windows Hello, FIDO2). */
-  displayName: string | undefined;
-  /** ISO 8601; Graph leaves it empty for some methods. */
-  createdDateTime: string | undefined;
-  /** Graph's `@odata.type`, kept for `other` so an unknown method can still be named. */
-  odataType: string;
-}
-
-/** A number split the way Graph wants it: sent as `+{countryCode} {nationalNumber}`. */
-export interface PhoneNumber {
-  /** Digits only, no `+`: `81`. */
-  countryCode: string;
-  /** Digits only, without the trunk prefix: `9012345678`. */
-  nationalNumber: string;
-}
-
 export interface MutationResult {
   /** Graph's `request-id` response header; undefined only if Graph did not send one. */
   requestId: string | undefined;
@@ -204,7 +158,10 @@ export interface DeleteMethodsResult {
 }
 
 export interface CreateTapOptions {
-  /** Graph accepts 10–43200 and the tenant policy may narrow that; the caller clamps to its maximum. */
+  /**
+   * Within Graph's range (`GRAPH_TAP_LIFETIME`); the tenant policy may narrow it. The caller clamps to
+   * its configured maximum with `tapLifetime`.
+   */
   lifetimeInMinutes: number;
 }
 

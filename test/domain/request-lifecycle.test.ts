@@ -20,7 +20,7 @@ import {
   type RequestState,
   type ResetRequest,
 } from '../../src/domain/reset-request';
-import { actionsFor } from '../../src/domain/reset-plan';
+import { actionsFor } from '../../src/domain/approver-choices';
 
 const CREATED = new Date('2025-01-06T00:00:00.000Z');
 const LATER = new Date('2025-01-06T00:05:00.000Z');

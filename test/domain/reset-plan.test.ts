@@ -1,17 +1,17 @@
+import { DEFAULT_METHOD_TYPES } from '../../src/domain/approver-choices';
+import { toPhoneNumber } from '../../src/domain/phone';
 import {
-  DEFAULT_METHOD_TYPES,
   authMethodTypesFor,
   endStateProblems,
   needsReleaseCode,
   planReset,
-  tapLifetimeMinutes,
-  toPhoneNumber,
   type PlanInput,
   type PlanRefusal,
   type ResetPlan,
   type StepName,
 } from '../../src/domain/reset-plan';
 import type { RequestDecision } from '../../src/domain/reset-request';
+import { tapLifetimeMinutes } from '../../src/domain/tap-lifetime';
 
 const PHONE = {
   graph: '+81 8098765432',

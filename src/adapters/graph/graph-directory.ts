@@ -3,6 +3,7 @@
  * API reference pages named next to each call; the Graph emulator in tools/graph-emulator serves
  * the same pages and the contract tests check both against the reference's examples.
  */
+import { GRAPH_TAP_LIFETIME, isGraphTapLifetime } from '../../domain/tap-lifetime';
 import type { ErrorCode } from '../../errors';
 import { AppError, isAppError } from '../../errors';
 import type {
@@ -62,8 +63,6 @@ const OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 const CHECK_MEMBER_GROUPS_LIMIT = 20;
 /** Graph returns at most this many objects in an expanded directory relationship. */
 const EXPANDED_LIMIT = 20;
-const TAP_MIN_MINUTES = 10;
-const TAP_MAX_MINUTES = 43200;
 const TRANSIENT: readonly ErrorCode[] = ['THROTTLED', 'UNAVAILABLE', 'TIMEOUT'];
 
 interface GraphCollection<T> {
@@ -483,11 +482,9 @@ export class GraphDirectory implements Directory {
    */
   async createTemporaryAccessPass(userId: string, options: CreateTapOptions): Promise<TemporaryAccessPass> {
     const lifetime = options.lifetimeInMinutes;
-    if (!Number.isInteger(lifetime) || lifetime < TAP_MIN_MINUTES || lifetime > TAP_MAX_MINUTES) {
-      throw new AppError(
-        'BAD_REQUEST',
-        `A pass lifetime must be ${TAP_MIN_MINUTES}–${TAP_MAX_MINUTES} minutes`,
-      );
+    if (!isGraphTapLifetime(lifetime)) {
+      const { minMinutes, maxMinutes } = GRAPH_TAP_LIFETIME;
+      throw new AppError('BAD_REQUEST', `A pass lifetime must be ${minMinutes}–${maxMinutes} minutes`);
     }
     const { body, requestId } = await this.http.call<GraphTap>({
       method: 'POST',
