@@ -107,7 +107,7 @@ function defaultWorker(parts: WorkerParts): ResetWorker {
     workerId: `${hostname()}:${process.pid}`,
     tapMaxLifetimeMinutes: parts.config.tapMaxLifetimeMinutes,
     breakGlassUserIds: parts.config.breakGlassUserIds,
-    recentPrivilege: (requestId) => parts.notifier.facts.recentPrivilege(requestId),
+    facts: parts.notifier.facts,
     releaseCodeKey: parts.config.auditKey,
     keyHolderGroupIds: keyHolderGroups(parts.config),
     leaseSeconds: parts.config.jobs.executorLeaseSeconds,
@@ -155,7 +155,11 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
   });
 
   const adapter = createAdapter(config);
-  const targetFacts = new TargetFactsCache();
+  // On the app's clock, so the decision window is measured as the requests' times are.
+  const targetFacts = new TargetFactsCache(
+    { directory, requests, logger, keyHolderGroupIds: keyHolderGroups(config) },
+    () => now().getTime(),
+  );
   const passEchoes = new PassEchoGuard(now, new StoragePassWindows(storage));
   const notifier = new TeamsNotifier({
     facts: targetFacts,

@@ -16,8 +16,11 @@ import { catalogues, type MessageKey } from '../i18n/catalogues';
 import { formatDateTime } from '../i18n/format';
 import type { Localizer } from '../i18n/localizer';
 import type { Logger } from '../log';
-import type { AuthMethod, Directory, DirectoryUser, PrivilegeReport } from '../ports/directory';
+import type { Directory, TargetFacts } from '../ports/directory';
 import type { RequestStore } from '../ports/request-store';
+import { loadTargetFacts as loadFacts } from '../requests/target-facts';
+
+export type { TargetFacts } from '../ports/directory';
 
 export type ApprovalViewConfig = Pick<
   Config,
@@ -39,45 +42,9 @@ export interface ApprovalViewDependencies {
   logger: Logger;
 }
 
-/** What Graph says about the target right now. Each part is undefined when Graph could not say. */
-export interface TargetFacts {
-  user: DirectoryUser | undefined;
-  manager: DirectoryUser | undefined;
-  methods: AuthMethod[] | undefined;
-  privilege: PrivilegeReport | undefined;
-  monthlyCount: number;
-}
-
-/**
- * Looks the target up live. A lookup that fails leaves its part empty rather than failing the
- * card: approvers still see the request, and an unknown privilege blocks approval (see `blocksApproval`).
- */
-export async function loadTargetFacts(
-  deps: ApprovalViewDependencies,
-  request: ResetRequest,
-): Promise<TargetFacts> {
-  const id = request.requester.aadObjectId;
-  const attempt = async <T>(what: string, work: () => Promise<T>): Promise<T | undefined> => {
-    try {
-      return await work();
-    } catch (error) {
-      deps.logger.warn({ err: error, requestId: request.id, lookup: what }, 'directory lookup failed');
-      return undefined;
-    }
-  };
-  const monthStart = new Date(request.createdAt);
-  monthStart.setUTCDate(1);
-  monthStart.setUTCHours(0, 0, 0, 0);
-  const [user, manager, methods, privilege, monthlyCount] = await Promise.all([
-    attempt('user', () => deps.directory.getUser(id)),
-    attempt('manager', () => deps.directory.getManager(id)),
-    attempt('methods', () => deps.directory.listMethods(id)),
-    attempt('privilege', () =>
-      deps.directory.getPrivilege(id, { keyHolderGroupIds: keyHolderGroups(deps.config) }),
-    ),
-    deps.requests.countCreatedSince(id, monthStart),
-  ]);
-  return { user, manager, methods, privilege, monthlyCount };
+/** Looks the target up live (see src/requests/target-facts.ts). */
+export function loadTargetFacts(deps: ApprovalViewDependencies, request: ResetRequest): Promise<TargetFacts> {
+  return loadFacts({ ...deps, keyHolderGroupIds: keyHolderGroups(deps.config) }, request);
 }
 
 /** The groups whose members hold this bot's keys: approving their resets would hand the keys over. */

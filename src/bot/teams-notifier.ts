@@ -266,7 +266,10 @@ export class TeamsNotifier implements RequestNotifier {
     return true;
   }
 
-  async sendResetNotices(request: ResetRequest): Promise<{ channel: boolean; mail: boolean }> {
+  async sendResetNotices(
+    request: ResetRequest,
+    facts?: TargetFacts,
+  ): Promise<{ channel: boolean; mail: boolean }> {
     const locale = this.deps.config.defaultLocale;
     const params = {
       requestId: request.id,
@@ -286,7 +289,7 @@ export class TeamsNotifier implements RequestNotifier {
     let mail = false;
     const sender = this.deps.config.senderMailbox;
     if (sender) {
-      mail = await this.mailNotice(request, sender, params);
+      mail = await this.mailNotice(request, sender, params, facts);
     }
     return { channel, mail };
   }
@@ -295,13 +298,14 @@ export class TeamsNotifier implements RequestNotifier {
     request: ResetRequest,
     sender: string,
     params: Record<string, string>,
+    facts: TargetFacts | undefined,
   ): Promise<boolean> {
     const locale = request.locale;
     const settled = isFinal(request.state);
     try {
       const id = request.requester.aadObjectId;
       // The addresses the approval card's facts hold, when this process read them for this reset.
-      const known = this.facts.facts(request.id);
+      const known = facts ?? this.facts.facts(request.id);
       const [user, manager] = known?.user
         ? [known.user, known.manager]
         : await Promise.all([

@@ -188,3 +188,15 @@ export interface EndState {
   /** Only set when `expectMobile` was given. */
   mobileMatchesExpected: boolean | undefined;
 }
+
+/**
+ * What the directory says about a request's target, read together for the approval card. Each part
+ * is undefined when Graph could not say.
+ */
+export interface TargetFacts {
+  user: DirectoryUser | undefined;
+  manager: DirectoryUser | undefined;
+  methods: AuthMethod[] | undefined;
+  privilege: PrivilegeReport | undefined;
+  monthlyCount: number;
+}

@@ -1,4 +1,5 @@
 import type { ResetRequest } from '../domain/reset-request';
+import type { TargetFacts } from './directory';
 
 /** A Temporary Access Pass on its way to a person. It exists only in memory, never in storage. */
 export interface PassForDisplay {
@@ -14,8 +15,12 @@ export interface PassForDisplay {
  * undeliverable message (that is audited by the implementation).
  */
 export interface RequestNotifier {
-  /** Re-renders the approval card in the approvals channel for the request's current state. */
-  updateApprovalCard(request: ResetRequest): Promise<boolean>;
+  /**
+   * Re-renders the approval card in the approvals channel for the request's current state. `facts`:
+   * what the caller read about the target for this request (one lookup per run); without them the
+   * implementation looks the target up.
+   */
+  updateApprovalCard(request: ResetRequest, facts?: TargetFacts): Promise<boolean>;
   /**
    * Changed phone, once the release code matched: shows the pass to the requester on their pass card
    * (or a new one), with a button to say they have noted it (the bot then calls
@@ -34,6 +39,9 @@ export interface RequestNotifier {
   showPassToApprover(request: ResetRequest, pass: PassForDisplay): Promise<boolean>;
   /** Tells the requester how the request ended and what to do next, in their language. */
   tellRequesterOutcome(request: ResetRequest): Promise<boolean>;
-  /** The notices of DESIGN.md section 3: the security channel, and mail to the requester and manager. */
-  sendResetNotices(request: ResetRequest): Promise<{ channel: boolean; mail: boolean }>;
+  /**
+   * The notices of DESIGN.md section 3: the security channel, and mail to the requester and manager
+   * (their addresses from `facts` when given).
+   */
+  sendResetNotices(request: ResetRequest, facts?: TargetFacts): Promise<{ channel: boolean; mail: boolean }>;
 }

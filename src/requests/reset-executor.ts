@@ -1,10 +1,11 @@
 import type { Logger } from '../log';
 import type { AuditLog } from '../ports/audit-log';
-import type { Directory, PrivilegeReport } from '../ports/directory';
+import type { Directory } from '../ports/directory';
 import type { RequestNotifier } from '../ports/request-notifier';
 import type { RequestStore } from '../ports/request-store';
 import { RunRecords, type ExecutorContext } from './run-records';
 import { Settlement } from './settle';
+import type { TargetFactsCache } from './target-facts';
 import { ResetSteps } from './steps';
 import { WorkQueue, type ReleaseAttempt } from './work-queue';
 
@@ -30,10 +31,12 @@ export interface ResetExecutorOptions {
   /** HELPDESK_BREAK_GLASS user ids: never reset by the bot, whatever Graph says about their roles. */
   breakGlassUserIds?: readonly string[];
   /**
-   * The privilege report the approval click read live, while it is part of the same decision (see
-   * TargetFactsCache); without one, the executor reads Graph.
+   * What this process read about each request's target (the approval click, card redraws): each run
+   * hands it to its card redraws and notices, and the privilege check reuses a report read within
+   * the decision window (see TargetFactsCache). Without it the executor reads privilege from Graph
+   * and the notifier looks the target up itself.
    */
-  recentPrivilege?: (requestId: string) => PrivilegeReport | undefined;
+  facts?: TargetFactsCache;
   /** The approver and reviewer groups: their members hold the keys and are never reset here. */
   keyHolderGroupIds?: readonly string[];
   /** The key release codes are hashed with (see src/domain/release-code.ts); without it none matches. */
@@ -69,6 +72,7 @@ export class ResetExecutor {
       workerId: options.workerId,
       leaseMs: (options.leaseSeconds ?? EXECUTOR_DEFAULTS.leaseSeconds) * 1000,
     };
+    const facts = options.facts;
     const records = new RunRecords(context);
     const settlement = new Settlement(context, records);
     const steps = new ResetSteps(context, records, settlement, {
@@ -78,13 +82,14 @@ export class ResetExecutor {
         (options.releaseCodeTimeoutMinutes ?? EXECUTOR_DEFAULTS.releaseCodeTimeoutMinutes) * 60_000,
       releaseCodeKey: options.releaseCodeKey,
       breakGlass: new Set((options.breakGlassUserIds ?? []).map((id) => id.toLowerCase())),
-      recentPrivilege: options.recentPrivilege,
+      recentPrivilege: facts === undefined ? undefined : (requestId) => facts.recentPrivilege(requestId),
       keyHolderGroupIds: options.keyHolderGroupIds ?? [],
     });
     this.queue = new WorkQueue(context, records, steps, settlement, {
       pollIntervalMs: options.pollIntervalMs ?? EXECUTOR_DEFAULTS.pollIntervalMs,
       tapMaxLifetimeMinutes: options.tapMaxLifetimeMinutes,
       releaseCodeKey: options.releaseCodeKey,
+      facts,
     });
   }
 

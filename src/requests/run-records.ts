@@ -9,6 +9,7 @@ import type { AuditLog } from '../ports/audit-log';
 import type { Directory } from '../ports/directory';
 import type { PassForDisplay, RequestNotifier } from '../ports/request-notifier';
 import type { RequestStore, StoredRequest } from '../ports/request-store';
+import type { RunFacts } from './target-facts';
 
 /** Who the history names for the moves the executor makes. */
 export const EXECUTOR_ACTOR: Actor = { id: 'reset-executor', name: 'Reset executor' };
@@ -43,6 +44,8 @@ export interface Run {
   readonly target: string;
   /** The pass value, only in this run's memory between its creation and showing it. */
   pass: PassForDisplay | undefined;
+  /** What the run knows about its target, for the cards it redraws; none without a facts cache. */
+  readonly facts: RunFacts | undefined;
   lost: boolean;
   /** Serialises this run's writes (step records and lease renewals) so they never race each other. */
   writes: Promise<unknown>;
@@ -241,8 +244,12 @@ export class RunRecords extends ExecutorPart {
     );
   }
 
-  async tellCard(request: ResetRequest): Promise<void> {
-    await this.safely('update approval card', request.id, () => this.notifier.updateApprovalCard(request));
+  /** Redraws the approval card with the run's facts, so that a redraw looks nobody up. */
+  async tellCard(run: Run): Promise<void> {
+    const request = run.stored.request;
+    await this.safely('update approval card', request.id, async () =>
+      this.notifier.updateApprovalCard(request, await run.facts?.forCard()),
+    );
   }
 
   /**
@@ -284,7 +291,7 @@ export class RunRecords extends ExecutorPart {
       ...(DIRECTORY_CHANGING_STEPS.has(step) ? { changed } : {}),
     });
     this.logger.warn({ requestId: run.id, step, errorCode: code, graphRequestId }, 'Graph step failed');
-    await this.tellCard(run.stored.request);
+    await this.tellCard(run);
   }
 
   /**
@@ -344,7 +351,7 @@ export class RunRecords extends ExecutorPart {
       },
       'asChanged',
     );
-    if (parked) await this.tellCard(run.stored.request);
+    if (parked) await this.tellCard(run);
     return parked;
   }
 }

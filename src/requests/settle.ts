@@ -4,11 +4,13 @@ import type { StepName } from '../domain/reset-plan';
 import { DIRECTORY_CHANGING_STEPS, endStateProblems } from '../domain/reset-plan';
 import type { FinalState, OpenResetRequest, ResetRequest } from '../domain/reset-request';
 import { isAppError } from '../errors';
-import type { EndState } from '../ports/directory';
+import type { AuthMethod } from '../domain/auth-methods';
+import type { EndState, TargetFacts } from '../ports/directory';
 import type { StoredRequest } from '../ports/request-store';
 import {
   EXECUTOR_ACTOR,
   LeaseLost,
+  currentRecord,
   errorCodeOf,
   stepsOf,
   ExecutorPart,
@@ -16,6 +18,15 @@ import {
   type Run,
   type RunRecords,
 } from './run-records';
+import type { RunFacts } from './target-facts';
+
+/** Steps that change the methods the settled card lists (revoking sessions leaves them). */
+const METHOD_CHANGING_STEPS: ReadonlySet<string> = new Set<StepName>([
+  'createPass',
+  'deletePass',
+  'deleteMethods',
+  'setMobile',
+]);
 
 /**
  * How a run ends: the end state read back from Graph, the outcome (DONE only when every step
@@ -36,6 +47,7 @@ export class Settlement extends ExecutorPart {
     stored: StoredRequest,
     token: string,
     refusal: string,
+    facts: RunFacts | undefined,
   ): Promise<void> {
     this.logger.warn({ requestId: request.id, refusal }, 'the approved decision cannot be carried out');
     const final = transition(request, 'FAILED', EXECUTOR_ACTOR, this.now(), refusal);
@@ -43,7 +55,7 @@ export class Settlement extends ExecutorPart {
       ...final,
       execution: { ...(final.execution ?? { steps: [] }), lease: undefined },
     };
-    await this.notifyOutcome(settled, false);
+    await this.notifyOutcome(settled, false, await facts?.forCard());
     try {
       await this.requests.update(settled, stored.eTag, [
         {
@@ -85,6 +97,9 @@ export class Settlement extends ExecutorPart {
       remaining,
     });
     await this.records.record(run, 'verifyEndState', 'succeeded', {}, () => ({ remaining }));
+    const recorded = currentRecord(run.stored.request, 'verifyEndState', run.plan.pass !== undefined);
+    // The settled card shows what was read here rather than looking the methods up again.
+    await run.facts?.update({ methods: reading.methods }, recorded?.at);
   }
 
   async settle(run: Run): Promise<void> {
@@ -101,7 +116,7 @@ export class Settlement extends ExecutorPart {
     const preview = this.finalRecord(run.stored.request, outcome, note, 'started');
     // Told before the final state is stored: if this worker dies in between, the next one tells
     // again (a repeated message) rather than never (a silent reset).
-    const notices = await this.notifyOutcome(preview, changed);
+    const notices = await this.notifyOutcome(preview, changed, await this.settledFacts(run, changed));
     const settledAudit: AuditEvent = {
       type: 'request.settled',
       requestId: run.id,
@@ -185,10 +200,40 @@ export class Settlement extends ExecutorPart {
     return { ...final, execution: { ...execution, steps: stepsNow, lease: undefined } };
   }
 
+  /**
+   * The facts the settled card and the notices show. After a change, the methods as they are now:
+   * the end state read back after the last change (in this process), or read once more here.
+   */
+  private async settledFacts(run: Run, changed: boolean): Promise<TargetFacts | undefined> {
+    const facts = run.facts;
+    if (facts === undefined) return undefined;
+    if (changed && !this.methodsReadAfterChanges(run, facts)) {
+      let methods: AuthMethod[] | undefined;
+      try {
+        methods = await this.directory.listMethods(run.target);
+      } catch (error) {
+        this.logger.warn({ err: error, requestId: run.id, lookup: 'methods' }, 'directory lookup failed');
+      }
+      await facts.update({ methods });
+    }
+    return facts.forCard();
+  }
+
+  private methodsReadAfterChanges(run: Run, facts: RunFacts): boolean {
+    const all = stepsOf(run.stored.request);
+    const verified = currentRecord(run.stored.request, 'verifyEndState', run.plan.pass !== undefined);
+    if (verified?.status !== 'succeeded' || !facts.methodsAreEndState(verified.at)) return false;
+    return !all.slice(all.lastIndexOf(verified) + 1).some((step) => METHOD_CHANGING_STEPS.has(step.name));
+  }
+
   /** The approval card, the requester, and (when something was reset) the security notices. */
-  private async notifyOutcome(request: ResetRequest, changed: boolean): Promise<Record<string, boolean>> {
+  private async notifyOutcome(
+    request: ResetRequest,
+    changed: boolean,
+    facts: TargetFacts | undefined,
+  ): Promise<Record<string, boolean>> {
     const card = await this.records.safely('update approval card', request.id, () =>
-      this.notifier.updateApprovalCard(request),
+      this.notifier.updateApprovalCard(request, facts),
     );
     const requester = await this.records.safely('tell requester', request.id, () =>
       this.notifier.tellRequesterOutcome(request),
@@ -196,7 +241,7 @@ export class Settlement extends ExecutorPart {
     const results: Record<string, boolean> = { approvalCard: card, requester };
     if (changed) {
       try {
-        const sent = await this.notifier.sendResetNotices(request);
+        const sent = await this.notifier.sendResetNotices(request, facts);
         results.securityChannel = sent.channel;
         results.mail = sent.mail;
       } catch (error) {

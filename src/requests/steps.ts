@@ -164,6 +164,8 @@ export class ResetSteps extends ExecutorPart {
         ));
       roles = report.grants.length;
       privileged = report.privileged;
+      // The cards that follow show the reading this decision used.
+      if (fromClick === undefined) await run.facts?.update({ privilege: report });
     } catch (error) {
       await this.records.graphFailed(run, 'checkPrivilege', 'get privilege', error, false);
       return 'stop';
@@ -197,7 +199,7 @@ export class ResetSteps extends ExecutorPart {
     await this.records.record(run, 'deleteMethods', 'started');
     const result = await this.deleteTypes(run, 'deleteMethods', run.plan.deleteTypes);
     if (result === undefined) return 'stop';
-    await this.records.tellCard(run.stored.request);
+    await this.records.tellCard(run);
     if (result.failed.length === 0) return 'continue';
     return this.continuesAfterFailure(run, 'deleteMethods') ? 'continue' : 'stop';
   }
@@ -271,7 +273,7 @@ export class ResetSteps extends ExecutorPart {
       graphRequestId: result.requestId,
       changed: true,
     });
-    await this.records.tellCard(run.stored.request);
+    await this.records.tellCard(run);
     return 'continue';
   }
 
@@ -296,7 +298,7 @@ export class ResetSteps extends ExecutorPart {
       graphRequestId: result.requestId,
       changed: true,
     });
-    await this.records.tellCard(run.stored.request);
+    await this.records.tellCard(run);
     return 'continue';
   }
 

@@ -18,6 +18,7 @@ import {
 } from './run-records';
 import type { Settlement } from './settle';
 import type { ResetSteps } from './steps';
+import { RunFacts, type TargetFactsCache } from './target-facts';
 
 /** What typing a release code did. */
 export interface ReleaseAttempt {
@@ -32,6 +33,8 @@ export interface WorkQueueSettings {
   pollIntervalMs: number;
   tapMaxLifetimeMinutes: number;
   releaseCodeKey: string | undefined;
+  /** This process's facts about each request's target; without it the notifier looks them up. */
+  facts: TargetFactsCache | undefined;
 }
 
 /**
@@ -283,6 +286,7 @@ export class WorkQueue extends ExecutorPart {
     const open = taken.request as OpenResetRequest;
     this.logger.info({ requestId: open.id, resumed }, resumed ? 'resuming request' : 'executing request');
 
+    const facts = this.settings.facts === undefined ? undefined : new RunFacts(this.settings.facts, open);
     const planned = planReset(
       {
         decision: open.decision,
@@ -292,7 +296,7 @@ export class WorkQueue extends ExecutorPart {
       { tapMaxLifetimeMinutes: this.settings.tapMaxLifetimeMinutes },
     );
     if (!planned.ok) {
-      await this.settlement.refuse(open, taken, token, planned.refusal);
+      await this.settlement.refuse(open, taken, token, planned.refusal, facts);
       return;
     }
     const run: Run = {
@@ -302,10 +306,11 @@ export class WorkQueue extends ExecutorPart {
       plan: planned.plan,
       target: open.requester.aadObjectId,
       pass: undefined,
+      facts,
       lost: false,
       writes: Promise.resolve(),
     };
-    await this.records.tellCard(run.stored.request);
+    await this.records.tellCard(run);
     try {
       if ((await this.steps.execute(run)) === 'settle') await this.settlement.settle(run);
     } finally {

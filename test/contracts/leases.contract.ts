@@ -35,6 +35,12 @@ export function leasesContract(backend: ContractBackend): void {
       expect(await leases.tryAcquire('sweeper', 'a', TTL, later(TTL + 2))).toBe(false);
     });
 
+    it('is held while now is before its end, and free from its end on', async () => {
+      expect(await leases.tryAcquire('sweeper', 'a', TTL, T0)).toBe(true);
+      expect(await leases.tryAcquire('sweeper', 'b', TTL, later(TTL - 1))).toBe(false);
+      expect(await leases.tryAcquire('sweeper', 'b', TTL, later(TTL))).toBe(true);
+    });
+
     it('changes nothing on a refused attempt', async () => {
       expect(await leases.tryAcquire('sweeper', 'a', TTL, T0)).toBe(true);
       // A refused attempt with a long ttl must not extend or take the lease.

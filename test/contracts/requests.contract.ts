@@ -163,6 +163,26 @@ export function requestsContract(backend: ContractBackend): void {
       expect(await store.get(withStep.id)).toEqual(stepped);
     });
 
+    it('refuses to change who a request is for or when it was made', async () => {
+      const created = await store.create(pending({ aadObjectId: 'user-1' }));
+      const changes: ResetRequest[] = [
+        { ...created.request, requester: { ...created.request.requester, aadObjectId: 'someone-else' } },
+        { ...created.request, tenantId: 'another-tenant' },
+        { ...created.request, createdAt: '2020-01-01T00:00:00.000Z' },
+      ];
+      for (const changed of changes) {
+        expect((await caught(store.update(changed, created.eTag))).code).toBe('BAD_REQUEST');
+      }
+      expect(await store.get(created.request.id)).toEqual(created);
+    });
+
+    it('stores records under request ids only', async () => {
+      for (const id of ['123456', 'REQ-12345', '090-1234-5678']) {
+        expect((await caught(store.create({ ...pending(), id }))).code).toBe('BAD_REQUEST');
+      }
+      expect(await store.listByState(['PENDING'])).toEqual([]);
+    });
+
     it('reports an update of an unknown id as NOT_FOUND and creates nothing', async () => {
       const ghost = pending();
       expect((await caught(store.update(ghost, 'any-etag'))).code).toBe('NOT_FOUND');

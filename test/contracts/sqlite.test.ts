@@ -11,6 +11,7 @@ import { outcomesContract } from './outcomes.contract';
 import { referencesContract } from './references.contract';
 import { requestsContract } from './requests.contract';
 import { searchContract } from './search.contract';
+import { storesContract } from './stores.contract';
 import { leasesContract } from './leases.contract';
 import { transcriptsContract } from './transcripts.contract';
 
@@ -72,6 +73,7 @@ const sqlite: ContractBackend = {
 
 afterAll(() => sqlite.cleanup());
 
+storesContract(sqlite);
 botStateContract(sqlite);
 requestsContract(sqlite);
 auditContract(sqlite);
