@@ -33,6 +33,7 @@ import { RequestSweeper } from './requests/sweeper';
 import { ReviewerDesk } from './bot/reviewer-view';
 import { transition } from './domain/request-lifecycle';
 import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
 import { SpanKind, traced } from './telemetry';
 
 export interface App {
@@ -115,6 +116,9 @@ function defaultWorker(parts: WorkerParts): ResetWorker {
   });
 }
 
+/** How long a crashed instance's sweep or purge keeps the other instances from running theirs. */
+const JOB_LEASE_MS = 5 * 60_000;
+
 /** The composition root: everything is built here, in order, and handed in through constructors. */
 export function buildApp(config: Config, overrides: AppOverrides = {}): App {
   const logger =
@@ -147,11 +151,18 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
     extraPatterns: config.sensitivePatterns,
     now,
   });
+  // One-at-a-time jobs take a named lease per run; the owner names this app among all instances.
+  const jobLease = {
+    leases: stores.leases,
+    owner: `${hostname()}:${process.pid}:${randomUUID()}`,
+    ttlMs: JOB_LEASE_MS,
+  };
   const transcriptRetention = new TranscriptRetention({
     store: transcripts,
     retentionDays: config.transcriptRetentionDays,
     logger,
     now,
+    lease: jobLease,
   });
 
   const adapter = createAdapter(config);
@@ -232,6 +243,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
       expiryMinutes: config.requestExpiryMinutes,
       wipeBefore: (before) => storage.deleteStaleConversations(before),
     },
+    lease: jobLease,
   });
 
   /**

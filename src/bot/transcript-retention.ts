@@ -1,8 +1,11 @@
 import type { Logger } from '../log';
+import { runUnderLease, type JobLease } from '../ports/leases';
 import type { TranscriptStore } from '../ports/transcript-store';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 export const DEFAULT_PURGE_INTERVAL_MS = 60 * 60 * 1000;
+/** The lease every instance's retention takes for a purge. */
+export const RETENTION_LEASE = 'transcript-retention';
 
 /** Runs a task every so often until cancelled; injectable so tests decide when "later" is. */
 export interface Scheduler {
@@ -26,6 +29,8 @@ export interface TranscriptRetentionOptions {
   now?: () => Date;
   intervalMs?: number;
   scheduler?: Scheduler;
+  /** With several instances on one store, each purge takes this lease, so one purges at a time. */
+  lease?: JobLease;
 }
 
 /**
@@ -40,6 +45,7 @@ export class TranscriptRetention {
   private readonly now: () => Date;
   private readonly intervalMs: number;
   private readonly scheduler: Scheduler;
+  private readonly lease: JobLease | undefined;
   private running: Promise<number> | undefined;
   private cancel: (() => void) | undefined;
   private failures = 0;
@@ -56,6 +62,7 @@ export class TranscriptRetention {
     this.now = options.now ?? (() => new Date());
     this.intervalMs = options.intervalMs ?? DEFAULT_PURGE_INTERVAL_MS;
     this.scheduler = options.scheduler ?? intervalScheduler;
+    this.lease = options.lease;
   }
 
   /** Purges that failed since start; each failure is logged and retried at the next run. */
@@ -99,10 +106,20 @@ export class TranscriptRetention {
     this.runOnce().catch(() => undefined);
   }
 
+  /** Another instance's purge in progress covers this run's: nothing is purged here then. */
+  private async purgeWhenLeased(cutoff: Date): Promise<number> {
+    if (this.lease === undefined) return this.store.purgeOlderThan(cutoff);
+    const run = await runUnderLease(this.lease, RETENTION_LEASE, this.now(), () =>
+      this.store.purgeOlderThan(cutoff),
+    );
+    if (!run.ran) this.logger.debug('another instance holds the retention lease; purge skipped');
+    return run.ran ? run.value : 0;
+  }
+
   private async purge(): Promise<number> {
     const cutoff = this.cutoff();
     try {
-      const purged = await this.store.purgeOlderThan(cutoff);
+      const purged = await this.purgeWhenLeased(cutoff);
       this.logger[purged > 0 ? 'info' : 'debug'](
         { purged, cutoff: cutoff.toISOString() },
         'old transcript entries purged',

@@ -22,3 +22,19 @@ function formatterFor(locale: Locale, timeZone: string): Intl.DateTimeFormat {
 export function formatDateTime(date: Date, locale: Locale, timeZone: string): string {
   return `${formatterFor(locale, timeZone).format(date)} (${timeZoneName(timeZone, locale)})`;
 }
+
+/** "2026-11-23 09:05:00" in `timeZone`: the review tools' sortable local time; an unreadable `iso` comes back as it is. */
+export function formatLocalTime(iso: string, timeZone: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const text = new Intl.DateTimeFormat('sv-SE', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).format(date);
+  return text;
+}

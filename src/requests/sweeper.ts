@@ -4,6 +4,7 @@ import type { ResetRequest } from '../domain/reset-request';
 import { requestDeadlines, type OfficeSchedule } from '../domain/office-hours';
 import type { Logger } from '../log';
 import type { AuditLog } from '../ports/audit-log';
+import { runUnderLease, type JobLease } from '../ports/leases';
 import { isResetMethodType } from '../domain/approver-choices';
 import { authMethodTypesFor } from '../domain/reset-plan';
 import type { AuthMethod, AuthMethodType, Directory } from '../ports/directory';
@@ -29,7 +30,12 @@ export interface RequestSweeperOptions {
   intervalMs?: number;
   /** Conversation state not written for `expiryMinutes` is wiped (abandoned intakes). */
   staleDrafts?: { expiryMinutes: number; wipeBefore: (before: Date) => Promise<number> };
+  /** With several instances on one store, each pass takes this lease, so one sweeps at a time. */
+  lease?: JobLease;
 }
+
+/** The lease every instance's sweeper takes for a pass. */
+export const SWEEPER_LEASE = 'request-sweeper';
 
 const SWEEPER = { id: 'request-sweeper', name: 'Request sweeper' };
 const MINUTE = 60_000;
@@ -83,12 +89,20 @@ export class RequestSweeper {
 
   /** One pass over the due work; concurrent calls share the pass in progress. */
   runOnce(): Promise<void> {
-    this.running ??= this.sweep()
+    this.running ??= this.sweepWhenLeased()
       .catch((error: unknown) => this.options.logger.error({ err: error }, 'sweep failed'))
       .finally(() => {
         this.running = undefined;
       });
     return this.running;
+  }
+
+  /** The lease spares other instances the same Graph reads; the CAS on each request stays the guarantee. */
+  private async sweepWhenLeased(): Promise<void> {
+    const { lease } = this.options;
+    if (lease === undefined) return this.sweep();
+    const run = await runUnderLease(lease, SWEEPER_LEASE, this.options.now(), () => this.sweep());
+    if (!run.ran) this.options.logger.debug('another instance holds the sweeper lease; pass skipped');
   }
 
   private async sweep(): Promise<void> {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { formatLocalTime } from '../i18n/format';
 import type { RequestDetail } from './queries';
 
 /**
@@ -22,21 +23,6 @@ export function escapeHtml(text: string): string {
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&#39;');
-}
-
-export function formatLocalTime(iso: string, timeZone: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  const text = new Intl.DateTimeFormat('sv-SE', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).format(date);
-  return text;
 }
 
 const STYLE = `

@@ -1,7 +1,7 @@
 import type { AuditRecord } from '../domain/audit';
 import { redactText } from '../domain/redaction';
 import { REQUEST_STATES, type RequestState, type ResetRequest } from '../domain/reset-request';
-import { formatLocalTime } from './export-html';
+import { formatLocalTime } from '../i18n/format';
 import type { AuditLog } from '../ports/audit-log';
 import type { RequestStore } from '../ports/request-store';
 import type { JsonValue, TranscriptEntry, TranscriptStore } from '../ports/transcript-store';
