@@ -26,7 +26,8 @@ import { ApprovalHandler } from './bot/approval-actions';
 import { TeamsNotifier } from './bot/teams-notifier';
 import { TargetFactsCache } from './requests/target-facts';
 import { PassEchoGuard } from './bot/pass-echo-guard';
-import { EXECUTOR_DEFAULTS, ResetExecutor, type ReleaseAttempt } from './requests/reset-executor';
+import { StoragePassWindows } from './bot/pass-windows';
+import { ResetExecutor, type ReleaseAttempt } from './requests/reset-executor';
 import { checkReadiness } from './bot/readiness';
 import { RequestSweeper } from './requests/sweeper';
 import { ReviewerDesk } from './bot/reviewer-view';
@@ -110,6 +111,8 @@ function defaultWorker(parts: WorkerParts): ResetWorker {
     facts: parts.notifier.facts,
     releaseCodeKey: parts.config.auditKey,
     keyHolderGroupIds: keyHolderGroups(parts.config),
+    leaseSeconds: parts.config.jobs.executorLeaseSeconds,
+    pollIntervalMs: parts.config.jobs.executorPollSeconds * 1000,
   });
 }
 
@@ -168,7 +171,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
     { directory, requests, logger, keyHolderGroupIds: keyHolderGroups(config) },
     () => now().getTime(),
   );
-  const passEchoes = new PassEchoGuard(now);
+  const passEchoes = new PassEchoGuard(now, new StoragePassWindows(storage));
   const notifier = new TeamsNotifier({
     facts: targetFacts,
     passEchoes,
@@ -233,6 +236,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
     now,
     expiryMinutes: config.requestExpiryMinutes,
     reminderLeadMinutes: config.reminderLeadMinutes,
+    intervalMs: config.jobs.sweepIntervalSeconds * 1000,
     schedule: config,
     // An unfinished intake lives no longer than a filed request waits for a decision.
     staleDrafts: {
@@ -419,7 +423,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
         now,
         // A live executor takes an expired lease over at its next poll; a lease's length on top
         // leaves room for a busy machine.
-        staleLeaseMs: EXECUTOR_DEFAULTS.leaseSeconds * 1000 + EXECUTOR_DEFAULTS.pollIntervalMs,
+        staleLeaseMs: (config.jobs.executorLeaseSeconds + config.jobs.executorPollSeconds) * 1000,
       }),
   });
 

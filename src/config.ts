@@ -89,6 +89,15 @@ export interface Config {
   requestExpiryMinutes: number;
   reminderLeadMinutes: number;
   monthlyRequestCap: number;
+  /** Background work timings; several instances share the work through leases of this length. */
+  jobs: {
+    /** How long a request taken by an executor stays its own without renewal (a crashed one's runs out). */
+    executorLeaseSeconds: number;
+    /** How often an executor looks for approved requests and for leases that ran out. */
+    executorPollSeconds: number;
+    /** How often the sweeper looks for requests whose time has come. */
+    sweepIntervalSeconds: number;
+  };
   limits: {
     /** Messages one person may send a minute; past it the bot says so once and ignores the rest. */
     messagesPerMinute: number;
@@ -552,6 +561,11 @@ export function loadConfig(env: Environment): Config {
     requestExpiryMinutes,
     reminderLeadMinutes,
     monthlyRequestCap: reader.integer('HELPDESK_MONTHLY_REQUEST_CAP', 3, 1, 100),
+    jobs: {
+      executorLeaseSeconds: reader.integer('HELPDESK_EXECUTOR_LEASE_SECONDS', 120, 5, 3600),
+      executorPollSeconds: reader.integer('HELPDESK_EXECUTOR_POLL_SECONDS', 5, 1, 300),
+      sweepIntervalSeconds: reader.integer('HELPDESK_SWEEP_INTERVAL_SECONDS', 30, 1, 3600),
+    },
     limits: {
       messagesPerMinute: reader.integer('HELPDESK_MESSAGE_LIMIT_PER_MINUTE', 30, 5, 1000),
       refusedClicksPerHour: reader.integer('HELPDESK_REFUSED_CLICK_LIMIT_PER_HOUR', 10, 1, 1000),

@@ -117,7 +117,7 @@ export class HelpdeskBot extends TeamsActivityHandler {
 
   /** Keeps where each person and the configured channels can be reached proactively. */
   override async onTurnActivity(context: TurnContext): Promise<void> {
-    this.deps.passEchoes?.registerEchoes(context);
+    await this.deps.passEchoes?.registerEchoes(context);
     await this.rememberReferences(context);
     await super.onTurnActivity(context);
   }

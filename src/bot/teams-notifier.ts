@@ -117,6 +117,8 @@ export class TeamsNotifier implements RequestNotifier {
       pass: pass.value,
       expiresAt: formatDateTime(new Date(pass.expiresAt), locale, this.deps.config.timeZone),
     });
+    // Before it is shown: a paste may reach another instance the moment the card arrives.
+    await this.deps.passEchoes?.remember(request.requester.aadObjectId, pass.value, pass.expiresAt);
     const done = await this.send(
       request,
       'requester',
@@ -126,8 +128,6 @@ export class TeamsNotifier implements RequestNotifier {
         return this.replacePassCard(context, request, card, true);
       },
     );
-    if (done === true)
-      this.deps.passEchoes?.remember(request.requester.aadObjectId, pass.value, pass.expiresAt);
     return done === true;
   }
 
@@ -151,12 +151,12 @@ export class TeamsNotifier implements RequestNotifier {
       expiresAt: formatDateTime(new Date(pass.expiresAt), locale, this.deps.config.timeZone),
       forApproverAbout: request.requester.name,
     });
+    await this.deps.passEchoes?.remember(approver.id, pass.value, pass.expiresAt);
     const done = await this.send(request, 'approver', userKey(approver.id), async (context) => {
       registerTurnSecret(context, pass.value);
       await context.sendActivity(MessageFactory.attachment(toAttachment(card)));
       return true;
     });
-    if (done === true) this.deps.passEchoes?.remember(approver.id, pass.value, pass.expiresAt);
     return done === true;
   }
 

@@ -3,6 +3,7 @@ import type { AppOverrides } from '../../src/app';
 import type { Environment } from '../../src/config';
 import { createPendingRequest } from '../../src/domain/request-lifecycle';
 import type { OpenResetRequest } from '../../src/domain/reset-request';
+import type { RequestStore } from '../../src/ports/request-store';
 import type { GraphEmulator } from '../../tools/graph-emulator';
 import { directoryFor, startEmulator } from '../graph/graph-test-kit';
 import { pathTo, submit } from './diagnosis-paths';
@@ -67,6 +68,7 @@ export function postedPendingRequest(
   user: TeamsUser,
   channelId: string,
   lostOrStolen = false,
+  at: Date = new Date(),
 ): OpenResetRequest {
   const pending = createPendingRequest(
     {
@@ -84,7 +86,7 @@ export function postedPendingRequest(
         lostOrStolen,
       },
     },
-    new Date(),
+    at,
   );
   return {
     ...pending,
@@ -170,15 +172,7 @@ export class ApprovalHarness {
     phone = '090-1234-5678',
     leaf = 'work.request',
   ): Promise<string> {
-    await this.say(user, { text: 'こんにちは' });
-    for (const choice of pathTo(leaf)) await this.say(user, submit(choice));
-    await this.say(user, { text: phone });
-    await this.say(user, { value: { kind: 'intake', node: 'verification', value: 'video_call' } });
-    await this.say(user, { text: '機種変更で番号が変わりました' });
-    await this.say(user, { value: { kind: 'intake', node: 'confirm', value: 'submit' } });
-    const open = await this.app.requests.findOpenByRequester(user.aadObjectId);
-    if (!open) throw new Error('no request was filed');
-    return open.request.id;
+    return fileRequestThrough(this.endpoint, user, phone, leaf);
   }
 
   /**
@@ -203,37 +197,14 @@ export class ApprovalHarness {
     user: TeamsUser,
     verb: string,
     data: Record<string, unknown>,
-    options: {
-      trigger?: 'manual' | 'automatic';
-      tenantId?: string;
-      conversationId?: string;
-      replyToId?: string;
-    } = {},
-  ): Promise<{ status: number; body: { statusCode?: number; type?: string; value?: unknown } }> {
-    const base = this.channelActivity(user);
-    const tenantId = options.tenantId ?? DEMO.tenantId;
-    const posted =
-      typeof data.requestId === 'string'
-        ? (await this.app.requests.get(data.requestId))?.request.delivery?.approvals
-        : undefined;
-    const replyToId = options.replyToId ?? posted?.activityId;
-    const conversationId =
-      options.conversationId ?? (replyToId ? `${APPROVALS};messageid=${replyToId}` : APPROVALS);
-    const response = await this.bot.post({
-      ...base,
-      type: 'invoke',
-      name: 'adaptiveCard/action',
-      text: undefined,
-      replyToId,
-      conversation: { ...base.conversation, id: conversationId, tenantId },
-      channelData: { ...(base.channelData as object), tenant: { id: tenantId } },
-      value: { action: { type: 'Action.Execute', verb, data }, trigger: options.trigger ?? 'manual' },
-    });
-    const text = await response.text();
-    return {
-      status: response.status,
-      body: text === '' ? {} : (JSON.parse(text) as { statusCode?: number }),
-    };
+    options: ClickOptions = {},
+  ): Promise<CardClick> {
+    return clickCard(this.endpoint, user, verb, data, options);
+  }
+
+  /** This harness's bot as a `BotEndpoint`: its HTTP server, its store, the loopback connector. */
+  get endpoint(): BotEndpoint {
+    return { post: (body) => this.bot.post(body), requests: this.app.requests, serviceUrl: this.serviceUrl };
   }
 
   /** The person's 1:1 chat with the bot, as the loopback connector records it. */
@@ -255,7 +226,7 @@ export class ApprovalHarness {
     requestId: string,
     requester: TeamsUser = HANAKO,
     inputs: Record<string, unknown> = {},
-  ): Promise<{ response: Awaited<ReturnType<ApprovalHarness['click']>>; code: string }> {
+  ): Promise<{ response: CardClick; code: string }> {
     const response = await this.click(approver, 'approve', approveInputs(requestId, inputs));
     const code = releaseCodeOn(response.body);
     await until('the pass card asking for the release code', () =>
@@ -273,6 +244,85 @@ export class ApprovalHarness {
   approvalsActivities(): Array<Partial<Activity>> {
     return this.connector.sentTo(APPROVALS);
   }
+}
+
+/**
+ * What driving one bot needs: where its activities go, the store its requests are read back from,
+ * and the loopback connector's URL its answers go to. An in-process bot and a bot process alike.
+ */
+export interface BotEndpoint {
+  post(body: unknown): Promise<Response>;
+  requests: Pick<RequestStore, 'get' | 'findOpenByRequester'>;
+  serviceUrl: string;
+}
+
+export interface ClickOptions {
+  trigger?: 'manual' | 'automatic';
+  tenantId?: string;
+  conversationId?: string;
+  replyToId?: string;
+}
+
+export interface CardClick {
+  status: number;
+  body: { statusCode?: number; type?: string; value?: unknown };
+}
+
+/** Walks the diagnosis to the intake and files a request with the given number; returns its id. */
+export async function fileRequestThrough(
+  bot: BotEndpoint,
+  user: TeamsUser = HANAKO,
+  phone = '090-1234-5678',
+  leaf = 'work.request',
+): Promise<string> {
+  const say = (input: { text?: string; value?: unknown }): Promise<Response> =>
+    bot.post(teamsMessage({ serviceUrl: bot.serviceUrl, user, ...input }));
+  await say({ text: 'こんにちは' });
+  for (const choice of pathTo(leaf)) await say(submit(choice));
+  await say({ text: phone });
+  await say({ value: { kind: 'intake', node: 'verification', value: 'video_call' } });
+  await say({ text: '機種変更で番号が変わりました' });
+  await say({ value: { kind: 'intake', node: 'confirm', value: 'submit' } });
+  const open = await bot.requests.findOpenByRequester(user.aadObjectId);
+  if (!open) throw new Error('no request was filed');
+  return open.request.id;
+}
+
+/**
+ * A click on an approval card, as Teams sends it (Universal Actions invoke): from the card the bot
+ * posted (its thread in the approvals channel, `replyToId` its message) unless told otherwise.
+ */
+export async function clickCard(
+  bot: BotEndpoint,
+  user: TeamsUser,
+  verb: string,
+  data: Record<string, unknown>,
+  options: ClickOptions = {},
+): Promise<CardClick> {
+  const base = approvalsChannelActivity(bot.serviceUrl, user);
+  const tenantId = options.tenantId ?? DEMO.tenantId;
+  const posted =
+    typeof data.requestId === 'string'
+      ? (await bot.requests.get(data.requestId))?.request.delivery?.approvals
+      : undefined;
+  const replyToId = options.replyToId ?? posted?.activityId;
+  const conversationId =
+    options.conversationId ?? (replyToId ? `${APPROVALS};messageid=${replyToId}` : APPROVALS);
+  const response = await bot.post({
+    ...base,
+    type: 'invoke',
+    name: 'adaptiveCard/action',
+    text: undefined,
+    replyToId,
+    conversation: { ...base.conversation, id: conversationId, tenantId },
+    channelData: { ...(base.channelData as object), tenant: { id: tenantId } },
+    value: { action: { type: 'Action.Execute', verb, data }, trigger: options.trigger ?? 'manual' },
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    body: text === '' ? {} : (JSON.parse(text) as { statusCode?: number }),
+  };
 }
 
 /** The inputs an approver normally sends with "Approve". */

@@ -21,7 +21,7 @@ export async function freePort(): Promise<number> {
 export async function startProcess(
   env: Record<string, string | undefined>,
   /** A safety net for a bot that never says it listens, not a timing assertion. */
-  startTimeoutMs = 30000,
+  startTimeoutMs = 120_000,
 ): Promise<{ child: ChildProcess; lines: string[] }> {
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/index.ts'], {
     cwd: root,
@@ -62,4 +62,50 @@ export function peakRssBytes(pid: number): number {
   const match = /^VmHWM:\s+(\d+) kB$/m.exec(status);
   if (!match) throw new Error(`no VmHWM for process ${pid}`);
   return Number(match[1]) * 1024;
+}
+
+/** A bot started by `startBotProcess`: its HTTP endpoint, its output, and ways to end it. */
+export interface BotProcess {
+  readonly child: ChildProcess;
+  readonly pid: number;
+  readonly url: string;
+  /** Every line the bot wrote (pino JSON at LOG_LEVEL=info). */
+  readonly lines: string[];
+  post(body: unknown): Promise<Response>;
+  /** SIGTERM, as App Service stops an instance; resolves once it exited (at once if it already had). */
+  stop(): Promise<void>;
+  /** SIGKILL: the instance dies mid-work, with no chance to release or record anything. */
+  kill(): Promise<void>;
+}
+
+/** Starts `src/index.ts` on a free loopback port with `env` (PORT is chosen here). */
+export async function startBotProcess(
+  env: Record<string, string | undefined>,
+  startTimeoutMs?: number,
+): Promise<BotProcess> {
+  const port = await freePort();
+  const { child, lines } = await startProcess({ ...env, PORT: String(port) }, startTimeoutMs);
+  const exited = new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
+  const end = async (signal: NodeJS.Signals): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    await exited;
+  };
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    child,
+    pid: child.pid ?? -1,
+    url,
+    lines,
+    post: (body) =>
+      fetch(`${url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }),
+    stop: () => end('SIGTERM'),
+    kill: () => end('SIGKILL'),
+  };
 }
