@@ -154,7 +154,7 @@ describe.each(BACKENDS)('two bot processes on one %s store', (backend) => {
     expect(verify.stdout).toMatch(/Audit chain intact: .* consistent with [1-9]\d* logged head/);
     const transcript = JSON.stringify(await fleet.store.stores.transcripts.list(`a:personal-${HANAKO.id}`));
     expect(transcript.split('これで合っていますか？[REDACTED]')).toHaveLength(3);
-    const bytes = fleet.store.rawBytes();
+    const bytes = await fleet.store.rawBytes();
     const logs = fleet.logText();
     expect(pass.length).toBeGreaterThanOrEqual(8);
     const reviewed = [list, show, exported, verify].map((run) => run.stdout).join('\n');
@@ -224,7 +224,7 @@ describe.each(BACKENDS)('two bot processes on one %s store', (backend) => {
 
     await survivor.stop();
     expect((await verifyChainAsync(fleet.store.stores.audit.all(), fleet.store.auditKey)).ok).toBe(true);
-    expect(fleet.store.rawBytes().includes(Buffer.from(pass))).toBe(false);
+    expect((await fleet.store.rawBytes()).includes(Buffer.from(pass))).toBe(false);
   });
 
   it('a sweep with both running expires each pending request once: one record, one notice each', async () => {
