@@ -11,6 +11,7 @@ import { openStores } from '../../src/adapters/stores';
 import type { Stores } from '../../src/ports/stores';
 import { createLogger } from '../../src/log';
 import { azuriteEnvironment, startAzurite } from '../../tools/azurite/launch';
+import { liveBytes } from '../adapters/azure/azurite-folder';
 import { testConfig } from '../support/test-config';
 
 export type Backend = 'sqlite' | 'azure';
@@ -31,6 +32,13 @@ export interface SharedStore {
    * Azure this stops the emulator first: call it last, once the bots are gone.
    */
   rawBytes(): Promise<Buffer>;
+  /**
+   * What the store still serves, as bytes: on SQLite the same as `rawBytes`; on Azure the table
+   * databases and the blob ranges live blobs point at. Azurite appends every upload to an extent file
+   * and keeps a replaced blob's old bytes there; Azure serves nothing of a replaced or deleted blob
+   * once soft delete and versioning are off (deploy/azure turns both off). Call it last, as `rawBytes`.
+   */
+  liveBytes(): Promise<Buffer>;
   close(): Promise<void>;
 }
 
@@ -48,17 +56,19 @@ export async function openSharedStore(backend: Backend): Promise<SharedStore> {
     const env = { HELPDESK_SQLITE_PATH: file };
     const config = testConfig(env);
     const stores = openStores(config, { logger });
+    const fileBytes = (): Promise<Buffer> =>
+      Promise.resolve(
+        Buffer.concat(
+          [file, `${file}-wal`].filter((path) => existsSync(path)).map((path) => readFileSync(path)),
+        ),
+      );
     return {
       backend,
       env,
       stores,
       auditKey: config.auditKey,
-      rawBytes: () =>
-        Promise.resolve(
-          Buffer.concat(
-            [file, `${file}-wal`].filter((path) => existsSync(path)).map((path) => readFileSync(path)),
-          ),
-        ),
+      rawBytes: fileBytes,
+      liveBytes: fileBytes,
       close: async () => {
         await stores.close();
         rmSync(folder, { recursive: true, force: true });
@@ -86,6 +96,10 @@ export async function openSharedStore(backend: Backend): Promise<SharedStore> {
     rawBytes: async () => {
       await close();
       return Buffer.concat(filesUnder(azurite.location).map((path) => readFileSync(path)));
+    },
+    liveBytes: async () => {
+      await close();
+      return liveBytes(azurite.location);
     },
     close: async () => {
       await close();
