@@ -6,6 +6,12 @@ import {
   TAP_MAX_LIFETIME_CEILING_MINUTES,
 } from './domain/tap-lifetime';
 import { AppError } from './errors';
+import {
+  azuriteConnectionProblems,
+  isLoopbackHost,
+  isLoopbackUrl,
+  type AzureStorageConfig,
+} from './config-azure-storage';
 
 /**
  * The only module that reads the environment (DESIGN.md section 4). Everything else receives the
@@ -13,32 +19,12 @@ import { AppError } from './errors';
  */
 
 export { LOCALES, type Locale };
+export { isLoopbackHost, type AzureStorageConfig };
 
 export type GraphCredentialConfig =
   | { kind: 'managedIdentity'; clientId: string | undefined }
   | { kind: 'clientSecret'; tenantId: string; clientId: string; clientSecret: string }
   | { kind: 'clientCertificate'; tenantId: string; clientId: string; certificatePath: string };
-
-/**
- * The Azure backend (HELPDESK_STORAGE=azure): Table and Blob storage of one account. Production uses
- * the account URLs with the managed identity (AZURE_CLIENT_ID names a user-assigned one); a
- * connection string with a key is for Azurite and other local set-ups.
- */
-export interface AzureStorageConfig {
-  kind: 'azure';
-  connection:
-    | { kind: 'identity'; blobUrl: string; tableUrl: string; clientId: string | undefined }
-    | { kind: 'connectionString'; connectionString: string };
-  blobContainer: string;
-  /** Table names are this prefix plus `Ledger`, `Transcripts`, `References`, `Outcomes`, `Leases`. */
-  tablePrefix: string;
-  /**
-   * Create missing tables and the container at start (HELPDESK_AZURE_CREATE_RESOURCES, for Azurite).
-   * Off in production: deploy/azure creates them, and a wrong prefix or account must stop the bot
-   * rather than start it on an empty audit chain.
-   */
-  createResources: boolean;
-}
 
 export type { OfficeHours };
 
@@ -120,21 +106,6 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const DAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
-
-/** Loopback hosts (a URL's `hostname` or a listen address): what a sandbox bot may talk to and listen on. */
-export function isLoopbackHost(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare);
-}
-
-function isLoopbackUrl(value: string | undefined): boolean {
-  if (value === undefined) return false;
-  try {
-    return isLoopbackHost(new URL(value).hostname);
-  } catch {
-    return false;
-  }
-}
 
 /** Collects every problem instead of stopping at the first, so an operator fixes them in one go. */
 class Reader {
@@ -353,22 +324,7 @@ function readAzureStorage(reader: Reader, sandbox: boolean): AzureStorageConfig 
         'HELPDESK_AZURE_STORAGE_CONNECTION_STRING and HELPDESK_AZURE_BLOB_URL/HELPDESK_AZURE_TABLE_URL exclude each other (a connection string for Azurite, the URLs with the managed identity)',
       );
     }
-    if (sandbox) {
-      for (const part of connectionString.split(';')) {
-        const [name, ...rest] = part.split('=');
-        const value = rest.join('=');
-        if (/^(Blob|Table|Queue|File)Endpoint$/i.test(name?.trim() ?? '') && !isLoopbackUrl(value)) {
-          reader.problems.push(
-            `HELPDESK_AZURE_STORAGE_CONNECTION_STRING must name loopback endpoints (Azurite) with HELPDESK_SANDBOX=true (got ${name}=${value})`,
-          );
-        }
-      }
-      if (!/(Blob|Table)Endpoint=/i.test(connectionString)) {
-        reader.problems.push(
-          'HELPDESK_AZURE_STORAGE_CONNECTION_STRING must name BlobEndpoint and TableEndpoint (Azurite) with HELPDESK_SANDBOX=true',
-        );
-      }
-    }
+    if (sandbox) reader.problems.push(...azuriteConnectionProblems(connectionString));
     connection = { kind: 'connectionString', connectionString };
   } else {
     const why = 'is required when HELPDESK_STORAGE=azure (or set HELPDESK_AZURE_STORAGE_CONNECTION_STRING)';
