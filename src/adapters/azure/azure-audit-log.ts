@@ -9,10 +9,9 @@ import {
   type ChainHead,
 } from '../../domain/audit';
 import type { AuditLog, AuditLogFilter, AuditPageOptions } from '../../ports/audit-log';
+import { auditPages } from '../audit-pages';
 import { readText } from './entity-text';
 import type { Ledger } from './ledger';
-
-const DEFAULT_PAGE_SIZE = 500;
 
 /**
  * `AuditLog` on the ledger table: partition `chain`, row key = zero-padded seq, and each append one
@@ -63,18 +62,7 @@ export class AzureAuditLog implements AuditLog {
   }
 
   async *all(options: AuditPageOptions = {}): AsyncGenerator<AuditRecord, void, undefined> {
-    const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
-    if (!Number.isSafeInteger(pageSize) || pageSize < 1) {
-      throw new AppError('BAD_REQUEST', `The page size must be a positive integer, got ${pageSize}.`);
-    }
-    let afterSeq = options.afterSeq ?? 0;
-    for (;;) {
-      const page = await this.list({ afterSeq, limit: pageSize });
-      yield* page;
-      const last = page[page.length - 1];
-      if (last === undefined || page.length < pageSize) return;
-      afterSeq = last.seq;
-    }
+    yield* auditPages((filter) => this.list(filter), options);
   }
 }
 

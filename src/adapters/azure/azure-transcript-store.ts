@@ -1,5 +1,6 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import { AppError } from '../../errors';
+import { requireText, toIso } from '../transcript-fields';
 import { isRequestId } from '../../domain/reset-request';
 import type {
   JsonObject,
@@ -308,22 +309,4 @@ function sortByKey(rows: Row[]): Row[] {
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function requireText(value: unknown, field: string): void {
-  if (typeof value !== 'string' || value === '') {
-    throw new AppError('BAD_REQUEST', `A transcript ${field} must be a non-empty string.`);
-  }
-}
-
-function toIso(value: unknown, field: string): string {
-  if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
-    throw new AppError('BAD_REQUEST', `The transcript ${field} is not a valid time.`);
-  }
-  const iso = value.toISOString();
-  // Years outside 0000-9999 are written with a sign and six digits, which breaks string ordering.
-  if (!/^\d{4}-/.test(iso)) {
-    throw new AppError('BAD_REQUEST', `The transcript ${field} is out of range.`);
-  }
-  return iso;
 }

@@ -16,6 +16,7 @@ import {
 } from '../../domain/audit';
 import { chainAuditRecords } from '../../domain/store-guard';
 import type { AuditLog, AuditLogFilter, AuditPageOptions } from '../../ports/audit-log';
+import { auditPages } from '../audit-pages';
 import { asPromise } from './as-promise';
 import { durably, toStorageError, type SqliteDatabase } from './database';
 
@@ -52,7 +53,6 @@ interface InsertColumns {
 }
 
 const COLUMNS = 'seq, at, type, request_id, actor_id, actor_name, data, prev_hash, hash';
-const DEFAULT_PAGE_SIZE = 500;
 
 /**
  * `AuditLog` on the shared SQLite file. An append reads the head and inserts the next link inside
@@ -149,19 +149,7 @@ export class SqliteAuditLog implements AuditLog {
   }
 
   async *all(options: AuditPageOptions = {}): AsyncGenerator<AuditRecord, void, undefined> {
-    const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
-    if (!Number.isSafeInteger(pageSize) || pageSize < 1) {
-      throw new AppError('BAD_REQUEST', `The page size must be a positive integer, got ${pageSize}.`);
-    }
-    let afterSeq = options.afterSeq ?? 0;
-    for (;;) {
-      // Each page is its own short read, so verifying a large log never holds a snapshot for long.
-      const page = await this.list({ afterSeq, limit: pageSize });
-      yield* page;
-      const last = page[page.length - 1];
-      if (last === undefined || page.length < pageSize) return;
-      afterSeq = last.seq;
-    }
+    yield* auditPages((filter) => this.list(filter), options);
   }
 
   /** One prepared statement per combination of filters; the SQL text never holds a caller's value. */

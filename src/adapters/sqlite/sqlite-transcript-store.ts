@@ -1,4 +1,5 @@
 import { AppError } from '../../errors';
+import { requireText, toIso } from '../transcript-fields';
 import { isRequestId } from '../../domain/reset-request';
 import type {
   JsonObject,
@@ -287,22 +288,4 @@ function fromRow(row: EntryRow): TranscriptEntry {
     activityType: row.activity_type,
     activity: JSON.parse(row.activity) as JsonObject,
   };
-}
-
-function requireText(value: unknown, field: string): void {
-  if (typeof value !== 'string' || value === '') {
-    throw new AppError('BAD_REQUEST', `A transcript ${field} must be a non-empty string.`);
-  }
-}
-
-function toIso(value: unknown, field: string): string {
-  if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
-    throw new AppError('BAD_REQUEST', `The transcript ${field} is not a valid time.`);
-  }
-  const iso = value.toISOString();
-  // Years outside 0000-9999 are written with a sign and six digits, which breaks string ordering.
-  if (!/^\d{4}-/.test(iso)) {
-    throw new AppError('BAD_REQUEST', `The transcript ${field} is out of range.`);
-  }
-  return iso;
 }
