@@ -82,9 +82,7 @@ const LAYERS = [
 type LayerName = (typeof LAYERS)[number]['name'];
 
 /** `from → to` arrows still pointing up, with the helper whose lane removes them (issue 11). */
-const KNOWN_LAYER_EXCEPTIONS: Readonly<Record<string, string>> = {
-  'src/requests/sweeper.ts → src/bot/teams-notifier.ts': 'edge (RequestNotifier port)',
-};
+const KNOWN_LAYER_EXCEPTIONS: Readonly<Record<string, string>> = {};
 
 /** Import circles (their files, sorted), with the helper whose lane breaks them. */
 const KNOWN_CYCLES: Readonly<Record<string, string>> = {};

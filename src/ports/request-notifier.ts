@@ -1,4 +1,5 @@
 import type { ResetRequest } from '../domain/reset-request';
+import type { MessageKey } from '../i18n/catalogues';
 import type { TargetFacts } from './directory';
 
 /** A Temporary Access Pass on its way to a person. It exists only in memory, never in storage. */
@@ -9,12 +10,17 @@ export interface PassForDisplay {
   expiresAt: string;
 }
 
+/** Values for a message's placeholders. */
+export type MessageParams = Record<string, string | number>;
+
 /**
- * Everything the executor and the sweepers tell people, behind one port so that they run
- * without Teams. Each method reports whether it reached anyone; none of them throws for an
- * undeliverable message (that is audited by the implementation).
+ * Everything the requests module (the approval use cases, the executor, the sweepers) tells
+ * people, behind one port so that it runs without Teams. Each method reports whether it reached
+ * anyone; none of them throws for an undeliverable message (that is audited by the implementation).
  */
 export interface RequestNotifier {
+  /** Posts a new request's approval card to the approvals channel and remembers where it went. */
+  postApprovalCard(request: ResetRequest): Promise<boolean>;
   /**
    * Re-renders the approval card in the approvals channel for the request's current state. `facts`:
    * what the caller read about the target for this request (one lookup per run); without them the
@@ -39,6 +45,20 @@ export interface RequestNotifier {
   showPassToApprover(request: ResetRequest, pass: PassForDisplay): Promise<boolean>;
   /** Tells the requester how the request ended and what to do next, in their language. */
   tellRequesterOutcome(request: ResetRequest): Promise<boolean>;
+  /**
+   * A message to the requester in their 1:1 chat, in their language (`requestId` is filled in),
+   * optionally followed by the helpdesk contact.
+   */
+  tellRequesterMessage(
+    request: ResetRequest,
+    keys: MessageKey[],
+    params: MessageParams,
+    withContact?: boolean,
+  ): Promise<boolean>;
+  /** A message about one request to the approvals channel, in the approvers' language. */
+  tellApprovers(request: ResetRequest, key: MessageKey, params: MessageParams): Promise<boolean>;
+  /** A message to the approvals channel about no one request (the tenant-wide freeze). */
+  tellApprovalsChannel(key: MessageKey, params: MessageParams): Promise<boolean>;
   /**
    * The notices of DESIGN.md section 3: the security channel, and mail to the requester and manager
    * (their addresses from `facts` when given).

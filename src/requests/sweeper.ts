@@ -9,14 +9,14 @@ import { isResetMethodType } from '../domain/approver-choices';
 import { authMethodTypesFor } from '../domain/reset-plan';
 import type { AuthMethod, AuthMethodType, Directory } from '../ports/directory';
 import type { RequestStore, StoredRequest } from '../ports/request-store';
-import type { TeamsNotifier } from '../bot/teams-notifier';
+import type { RequestNotifier } from '../ports/request-notifier';
 
 export interface RequestSweeperOptions {
   requests: RequestStore;
   audit: AuditLog;
   directory: Directory;
   notifier: Pick<
-    TeamsNotifier,
+    RequestNotifier,
     'updateApprovalCard' | 'tellRequesterMessage' | 'tellApprovers' | 'withdrawPass'
   >;
   logger: Logger;

@@ -1,5 +1,6 @@
-import type { PassForDisplay, RequestNotifier } from '../../src/ports/request-notifier';
+import type { MessageParams, PassForDisplay, RequestNotifier } from '../../src/ports/request-notifier';
 import type { RequestState, ResetRequest } from '../../src/domain/reset-request';
+import type { MessageKey } from '../../src/i18n/catalogues';
 
 export type NotifierMethod = keyof RequestNotifier;
 
@@ -9,6 +10,14 @@ export interface NotifierCall {
   state: RequestState;
   /** The record as the notifier received it (a copy, so later changes do not show up here). */
   request: ResetRequest;
+  /** For the messages: what was said. */
+  message?: SentMessage;
+}
+
+export interface SentMessage {
+  keys: MessageKey[];
+  params: MessageParams;
+  withContact?: boolean;
 }
 
 export interface ShownPass {
@@ -25,10 +34,16 @@ export interface ShownPass {
 export class RecordingNotifier implements RequestNotifier {
   readonly calls: NotifierCall[] = [];
   readonly passes: ShownPass[] = [];
+  /** `tellApprovalsChannel`: messages about no one request. */
+  readonly channelMessages: SentMessage[] = [];
   /** Per method, false makes it report an undeliverable message. */
   readonly deliver: Partial<Record<NotifierMethod, boolean>> = {};
   /** Runs inside each call before it returns, e.g. to act like a person clicking at that moment. */
   onCall: ((call: NotifierCall) => Promise<void> | void) | undefined;
+
+  postApprovalCard(request: ResetRequest): Promise<boolean> {
+    return this.record('postApprovalCard', request);
+  }
 
   updateApprovalCard(request: ResetRequest): Promise<boolean> {
     return this.record('updateApprovalCard', request);
@@ -60,6 +75,28 @@ export class RecordingNotifier implements RequestNotifier {
     return this.record('tellRequesterOutcome', request);
   }
 
+  tellRequesterMessage(
+    request: ResetRequest,
+    keys: MessageKey[],
+    params: MessageParams,
+    withContact = false,
+  ): Promise<boolean> {
+    return this.record('tellRequesterMessage', request, {
+      keys: [...keys],
+      params: { ...params },
+      withContact,
+    });
+  }
+
+  tellApprovers(request: ResetRequest, key: MessageKey, params: MessageParams): Promise<boolean> {
+    return this.record('tellApprovers', request, { keys: [key], params: { ...params } });
+  }
+
+  async tellApprovalsChannel(key: MessageKey, params: MessageParams): Promise<boolean> {
+    this.channelMessages.push({ keys: [key], params: { ...params } });
+    return this.deliver.tellApprovalsChannel ?? true;
+  }
+
   async sendResetNotices(request: ResetRequest): Promise<{ channel: boolean; mail: boolean }> {
     const delivered = await this.record('sendResetNotices', request);
     return { channel: delivered, mail: delivered };
@@ -74,12 +111,22 @@ export class RecordingNotifier implements RequestNotifier {
     return this.calls.filter((call) => requestId === undefined || call.requestId === requestId);
   }
 
-  private async record(method: NotifierMethod, request: ResetRequest): Promise<boolean> {
+  /** The keys of the messages sent about a request, in order. */
+  messageKeys(requestId?: string): MessageKey[] {
+    return this.callsFor(requestId).flatMap((call) => call.message?.keys ?? []);
+  }
+
+  private async record(
+    method: NotifierMethod,
+    request: ResetRequest,
+    message?: SentMessage,
+  ): Promise<boolean> {
     const call: NotifierCall = {
       method,
       requestId: request.id,
       state: request.state,
       request: structuredClone(request),
+      ...(message === undefined ? {} : { message }),
     };
     this.calls.push(call);
     await this.onCall?.(call);
