@@ -1,13 +1,8 @@
 import { expandCard, type AdaptiveCardJson } from './render';
 import template from './approval.card.json';
 
-/** The verbs an approval card sends; anything else in an invoke is refused. */
-export const APPROVAL_VERBS = ['approve', 'deny', 'claim', 'refresh'] as const;
-export type ApprovalVerb = (typeof APPROVAL_VERBS)[number];
-
-export function isApprovalVerb(value: unknown): value is ApprovalVerb {
-  return typeof value === 'string' && (APPROVAL_VERBS as readonly string[]).includes(value);
-}
+// The verbs are the domain's (the approval use cases check them); the card sends them.
+export { APPROVAL_VERBS, isApprovalVerb, type ApprovalVerb } from '../src/domain/approver-choices';
 
 interface Choice {
   title: string;

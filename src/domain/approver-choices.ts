@@ -5,6 +5,14 @@ import type { ResetAction, ResetMethodType, VerificationMethod } from './reset-r
  * reader accepts nothing outside them, so both follow one change here.
  */
 
+/** The verbs an approval card sends; anything else in an invoke is refused. */
+export const APPROVAL_VERBS = ['approve', 'deny', 'claim', 'refresh'] as const;
+export type ApprovalVerb = (typeof APPROVAL_VERBS)[number];
+
+export function isApprovalVerb(value: unknown): value is ApprovalVerb {
+  return APPROVAL_VERBS.some((verb) => verb === value);
+}
+
 /** How the approver verified the person, in the card's order. */
 export const VERIFICATION_METHODS: readonly VerificationMethod[] = ['video_call', 'in_person', 'manager'];
 
