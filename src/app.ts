@@ -13,25 +13,23 @@ import type { TranscriptStore } from './ports/transcript-store';
 import { TranscriptLoggingMiddleware } from './bot/transcript-logging';
 import { TranscriptRetention } from './bot/transcript-retention';
 import { createServer, type HelpdeskServer } from './server';
-import { isAppError } from './errors';
 import { createGraphDirectory } from './adapters/graph/graph-directory';
-import { keyHolderGroups } from './bot/approval-view';
+import { keyHolderGroups } from './requests/approval-block';
 import { MergedRefusalAudit } from './bot/merged-refusals';
 import { RequestFreeze } from './bot/request-freeze';
 import type { AuditLog } from './ports/audit-log';
 import type { ConversationReferences } from './ports/conversation-references';
 import type { Directory } from './ports/directory';
-import type { ResetRequest } from './domain/reset-request';
 import { ApprovalHandler } from './bot/approval-actions';
+import { ApprovalService, type ApprovalWorker } from './requests/approval-service';
 import { TeamsNotifier } from './bot/teams-notifier';
 import { TargetFactsCache } from './requests/target-facts';
 import { PassEchoGuard } from './bot/pass-echo-guard';
 import { StoragePassWindows } from './bot/pass-windows';
-import { ResetExecutor, type ReleaseAttempt } from './requests/reset-executor';
+import { ResetExecutor } from './requests/reset-executor';
 import { checkReadiness } from './bot/readiness';
 import { RequestSweeper } from './requests/sweeper';
 import { ReviewerDesk } from './bot/reviewer-view';
-import { transition } from './domain/request-lifecycle';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { SpanKind, traced } from './telemetry';
@@ -61,11 +59,7 @@ export interface App {
 }
 
 /** The background worker that carries out approved requests (src/requests/reset-executor.ts). */
-export interface ResetWorker {
-  /** Look for work now instead of at the next poll. */
-  kick(): Promise<void>;
-  notePassSeen(requestId: string, requesterId: string): Promise<boolean>;
-  submitReleaseCode(requestId: string, requesterId: string, typed: string): Promise<ReleaseAttempt>;
+export interface ResetWorker extends ApprovalWorker {
   start(): void;
   stop(): Promise<void>;
 }
@@ -186,37 +180,26 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
   });
   const createWorker = overrides.createWorker === undefined ? defaultWorker : overrides.createWorker;
   const worker = createWorker?.({ config, logger, requests, audit, directory, notifier, now });
-  const approvals = new ApprovalHandler({
-    facts: targetFacts,
-    directory,
+  const approvals = new ApprovalService({
     requests,
-    localizer,
-    config,
-    logger,
     audit,
-    approverGroupId: config.approverGroupId,
-    releaseCodeKey: config.auditKey,
+    directory,
+    notifier,
+    facts: targetFacts,
+    ...(worker === undefined ? {} : { worker }),
+    logger,
     now,
-    onApproved: () => {
-      worker?.kick().catch((error: unknown) => logger.error({ err: error }, 'executor run failed'));
-    },
-    afterChange: async (request, event, facts) => {
-      // The invoke answer updates the clicker's card; everyone else sees the message updated too.
-      await notifier.updateApprovalCard(request, facts);
-      if (event === 'claimed' && request.claimedBy) {
-        await notifier.tellRequesterMessage(request, ['lifecycle.claimed'], { name: request.claimedBy.name });
-      }
-      if (event === 'approved') await announceApproval(request);
-      if (event === 'denied') {
-        await notifier.tellRequesterMessage(
-          request,
-          ['lifecycle.denied', 'lifecycle.deniedNext'],
-          { reason: request.decision?.denyReason ?? '' },
-          true,
-        );
-      }
+    settings: {
+      approverGroupId: config.approverGroupId,
+      keyHolderGroupIds: keyHolderGroups(config),
+      breakGlassUserIds: config.breakGlassUserIds,
+      tapMaxLifetimeMinutes: config.tapMaxLifetimeMinutes,
+      releaseCodeKey: config.auditKey,
+      refusedClicksPerHour: config.limits.refusedClicksPerHour,
+      notices: { securityChannel: Boolean(config.securityChannelId), mail: Boolean(config.senderMailbox) },
     },
   });
+  const approvalCards = new ApprovalHandler({ approvals, localizer, config });
   const reviewerDesk = new ReviewerDesk({
     directory,
     requests,
@@ -246,77 +229,6 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
     lease: jobLease,
   });
 
-  /**
-   * Notices go out when a reset is approved, not only once it ran: the manager and the security
-   * channel hear of it while there is still time to stop it.
-   */
-  const announceApproval = async (request: ResetRequest): Promise<void> => {
-    const sent = await notifier.sendResetNotices(request);
-    const notices: Array<[string, boolean]> = [];
-    if (config.securityChannelId) notices.push(['securityChannel', sent.channel]);
-    if (config.senderMailbox) notices.push(['mail', sent.mail]);
-    for (const [notice, delivered] of notices) {
-      await audit.append({
-        type: delivered ? 'notice.sent' : 'notice.undeliverable',
-        requestId: request.id,
-        actor: null,
-        data: { notice, state: request.state },
-      });
-    }
-  };
-
-  /** The requester typed the release code; the approvers hear when the request is held. */
-  const submitReleaseCode = async (
-    requestId: string,
-    requesterId: string,
-    typed: string,
-  ): Promise<ReleaseAttempt> => {
-    const attempt = (await worker?.submitReleaseCode(requestId, requesterId, typed)) ?? {
-      outcome: 'notWaiting',
-      triesLeft: 0,
-    };
-    if (attempt.outcome === 'released') {
-      worker?.kick().catch((error: unknown) => logger.error({ err: error }, 'executor run failed'));
-    }
-    if (attempt.outcome === 'held' && attempt.request !== undefined) {
-      await notifier.tellApprovers(attempt.request, 'approval.release.held', {});
-      await notifier.updateApprovalCard(attempt.request);
-    }
-    return attempt;
-  };
-
-  /** The requester cancels their own pending request (from the status card). */
-  const cancelRequest = async (requestId: string, requesterId: string): Promise<boolean> => {
-    const stored = await requests.get(requestId);
-    if (!stored || stored.request.state !== 'PENDING') return false;
-    const { requester } = stored.request;
-    if (requester.aadObjectId.toLowerCase() !== requesterId.toLowerCase()) return false;
-    const actor = { id: requester.aadObjectId, name: requester.name };
-    try {
-      const saved = await requests.update(
-        transition(stored.request, 'CANCELLED', actor, now()),
-        stored.eTag,
-        [{ type: 'request.cancelled', requestId, actor }],
-      );
-      await notifier.updateApprovalCard(saved.request);
-      return true;
-    } catch (error) {
-      if (isAppError(error, 'CONFLICT')) return false;
-      throw error;
-    }
-  };
-
-  /** A new request: audited, then its card goes to the approvals channel; the requester hears if it could not. */
-  const onRequestFiled = async (request: ResetRequest): Promise<boolean> => {
-    await audit.append({
-      type: 'request.created',
-      requestId: request.id,
-      actor: { id: request.requester.aadObjectId, name: request.requester.name },
-      data: { situation: request.diagnosis.situation, lostOrStolen: request.diagnosis.lostOrStolen },
-    });
-    return notifier.postApprovalCard(request);
-  };
-
   const freeze = new RequestFreeze({
     requests,
     limitPerHour: config.limits.freezeRequestsPerHour,
@@ -335,7 +247,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
     now,
     userState,
     directory,
-    onRequestFiled,
+    onRequestFiled: (request) => approvals.filed(request),
     requestsFrozen: () => freeze.isFrozen(),
     onDiagnosisFinished: (outcome) => stores.outcomes.record(outcome),
     onRequestRefused: async (requester, reason, openRequestId) => {
@@ -363,17 +275,12 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
     channels: { approvals: config.approvalsChannelId, security: config.securityChannelId },
     // Reviewer verbs start with `review.`; everything else is an approval card.
     onCardAction: async (context, value) =>
-      (await reviewerDesk.handleInvoke(context, value)) ?? approvals.handle(context, value),
+      (await reviewerDesk.handleInvoke(context, value)) ?? approvalCards.handle(context, value),
     onReviewCommand: (context, text) => reviewerDesk.handleCommand(context, text),
-    onPassNoted: async (requestId, requesterId) => {
-      const moved = (await worker?.notePassSeen(requestId, requesterId)) ?? false;
-      // The parked request goes on now (sessions are revoked) instead of at the next poll.
-      if (moved)
-        worker?.kick().catch((error: unknown) => logger.error({ err: error }, 'executor run failed'));
-      return moved;
-    },
-    onCancelRequest: cancelRequest,
-    onReleaseCode: submitReleaseCode,
+    onPassNoted: (requestId, requesterId) => approvals.notePassSeen(requestId, requesterId),
+    onCancelRequest: (requestId, requesterId) => approvals.cancel(requestId, requesterId),
+    onReleaseCode: (requestId, requesterId, typed) =>
+      approvals.submitReleaseCode(requestId, requesterId, typed),
     messagesPerMinute: config.limits.messagesPerMinute,
   });
 

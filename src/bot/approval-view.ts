@@ -22,13 +22,6 @@ import { loadTargetFacts as loadFacts } from '../requests/target-facts';
 import { blocksApproval, keyHolderGroups } from '../requests/approval-block';
 
 export type { TargetFacts } from '../ports/directory';
-// Where they were before the approval use cases moved to src/requests/.
-export {
-  approvalBlock,
-  blocksApproval,
-  keyHolderGroups,
-  type ApprovalBlock,
-} from '../requests/approval-block';
 
 export type ApprovalViewConfig = Pick<
   Config,
