@@ -32,7 +32,7 @@ export interface DialogDependencies {
     reason: string,
     openRequestId?: string,
   ) => Promise<void>;
-  /** True while the tenant-wide freeze holds: new requests are not filed (see src/bot/request-freeze.ts). */
+  /** True while the tenant-wide freeze holds: new requests are not filed (see src/requests/request-freeze.ts). */
   requestsFrozen: () => Promise<boolean>;
   /** After a request was stored: audit it and deliver its approval card; false if no approver was reached. */
   onRequestFiled: (request: ResetRequest) => Promise<boolean>;

@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   });
   // Loaded after telemetry started, so its HTTP instrumentation sees the modules the app loads.
   const { buildApp } = await import('./app');
-  const { checkKeyHolderGroups } = await import('./bot/key-holder-groups');
+  const { checkKeyHolderGroups } = await import('./requests/key-holder-groups');
   const app = buildApp(config, { logger });
   const port = await app.server.listen(config.port);
   logger.info(

@@ -5,7 +5,7 @@ import { WindowCounter } from './domain/rate-limit';
 import { isLoopbackHost } from './config';
 import { AppError } from './errors';
 import type { Logger } from './log';
-import type { ReadinessReport } from './bot/readiness';
+import type { ReadinessReport } from './requests/readiness';
 
 export interface ServerDependencies {
   adapter: HelpdeskAdapter;

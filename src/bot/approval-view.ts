@@ -19,7 +19,8 @@ import type { Logger } from '../log';
 import type { Directory, TargetFacts } from '../ports/directory';
 import type { RequestStore } from '../ports/request-store';
 import { loadTargetFacts as loadFacts } from '../requests/target-facts';
-import { blocksApproval, keyHolderGroups } from '../requests/approval-block';
+import { blocksApproval } from '../requests/approval-block';
+import { keyHolderGroups } from '../requests/key-holder-groups';
 
 export type { TargetFacts } from '../ports/directory';
 

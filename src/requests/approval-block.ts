@@ -1,11 +1,5 @@
-import type { Config } from '../config';
 import type { ResetRequest } from '../domain/reset-request';
 import type { TargetFacts } from '../ports/directory';
-
-/** The groups whose members hold this bot's keys: approving their resets would hand the keys over. */
-export function keyHolderGroups(config: Pick<Config, 'approverGroupId' | 'reviewerGroupId'>): string[] {
-  return [config.approverGroupId, config.reviewerGroupId];
-}
 
 /** Why a target can never be approved here (the audit reason), or undefined when nothing blocks it. */
 export type ApprovalBlock =

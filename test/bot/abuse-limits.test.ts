@@ -1,5 +1,5 @@
 import { verifyChainAsync } from '../../src/domain/audit';
-import { REFUSAL_MERGE_WINDOW_MS } from '../../src/bot/merged-refusals';
+import { REFUSAL_MERGE_WINDOW_MS } from '../../src/requests/merged-refusals';
 import { visibleText } from '../support/running-bot';
 import { ApprovalHarness, approveInputs, graphChanges, invokeCardText } from '../support/approval-harness';
 import { HANAKO, MISAKI, type TeamsUser } from '../support/teams-activity';

@@ -13,7 +13,7 @@ import { createLogger } from '../../src/log';
 import type { Directory } from '../../src/ports/directory';
 import type { StoredRequest } from '../../src/ports/request-store';
 import type { Stores } from '../../src/ports/stores';
-import { keyHolderGroups } from '../../src/requests/approval-block';
+import { keyHolderGroups } from '../../src/requests/key-holder-groups';
 import {
   ApprovalService,
   type ApprovalClick,

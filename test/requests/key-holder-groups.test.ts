@@ -1,4 +1,4 @@
-import { checkKeyHolderGroups } from '../../src/bot/key-holder-groups';
+import { checkKeyHolderGroups } from '../../src/requests/key-holder-groups';
 import { createLogger } from '../../src/log';
 import type { GraphEmulator } from '../../tools/graph-emulator';
 import { APPROVERS, REVIEWERS, demoSeed, directoryFor, startEmulator } from '../graph/graph-test-kit';

@@ -2,6 +2,11 @@ import type { Config } from '../config';
 import type { Logger } from '../log';
 import type { Directory } from '../ports/directory';
 
+/** The groups whose members hold this bot's keys: approving their resets would hand the keys over. */
+export function keyHolderGroups(config: Pick<Config, 'approverGroupId' | 'reviewerGroupId'>): string[] {
+  return [config.approverGroupId, config.reviewerGroupId];
+}
+
 export interface KeyHolderGroupReport {
   groupId: string;
   role: 'approver' | 'reviewer';
