@@ -16,9 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { buildApp, type App } from '../src/app';
 import { createLogger } from '../src/log';
 import { postedPendingRequest } from '../test/support/approval-harness';
-import { withAppSql } from '../test/support/app-sql';
-import { SqliteRequestStore } from '../src/adapters/sqlite/sqlite-request-store';
-import type { RequestState } from '../src/domain/reset-request';
+import type { RequestState, ResetRequest } from '../src/domain/reset-request';
 import { testConfig } from '../test/support/test-config';
 import type { TeamsUser } from '../test/support/teams-activity';
 import { createEchoBot } from './echo-bot';
@@ -71,25 +69,16 @@ async function startHelpdesk(
   return { app, port };
 }
 
-/** Pending requests stored directly, in one transaction, for requesters `first`…`first + count - 1`. */
+/** Pending requests stored directly, for requesters `first`…`first + count - 1`. */
 async function seedPending(app: App, requesters: TeamsUser[]): Promise<string[]> {
-  const ids: string[] = [];
-  const created: Array<Promise<unknown>> = [];
-  // On a second connection to the app's file: the app holds no handle, and one transaction keeps
-  // seeding cheap (a request's own write is flushed to disk).
-  withAppSql(app, (db) => {
-    const requests = new SqliteRequestStore(db);
-    db.transaction(() => {
-      for (const person of requesters) {
-        const request = postedPendingRequest(person, app.config.approvalsChannelId);
-        ids.push(request.id);
-        // The SQLite store works synchronously inside the promise, so this runs inside the transaction.
-        created.push(requests.create(request));
-      }
-    })();
-  });
-  await Promise.all(created);
-  return ids;
+  const requests = postedPendingRequests(app, requesters);
+  // All at once: their durable commits share the WAL's flushes, so 10,000 cost a handful of fsyncs.
+  await Promise.all(requests.map((request) => app.requests.create(request)));
+  return requests.map((request) => request.id);
+}
+
+function postedPendingRequests(app: App, requesters: TeamsUser[]): ResetRequest[] {
+  return requesters.map((person) => postedPendingRequest(person, app.config.approvalsChannelId));
 }
 
 async function waitForState(app: App, requestId: string, states: readonly RequestState[]): Promise<string> {
