@@ -179,6 +179,18 @@ export function truncateWal(db: SqliteDatabase): boolean {
   return rows[0]?.busy === 0;
 }
 
+/**
+ * `truncateWal` again until it gets through: a checkpoint in progress on another connection (the
+ * checkpointer thread's) makes SQLite refuse at once rather than wait. False if it never did.
+ */
+export async function truncateWalSoon(db: SqliteDatabase, tries = 50, pauseMs = 20): Promise<boolean> {
+  for (let attempt = 0; attempt < tries; attempt++) {
+    if (truncateWal(db)) return true;
+    await new Promise((resolve) => setTimeout(resolve, pauseMs));
+  }
+  return false;
+}
+
 /** Leaves the project's own errors alone and wraps the driver's (SQLITE_BUSY, I/O, …) as STORAGE. */
 export function toStorageError(error: unknown, message: string): AppError {
   if (isAppError(error)) {

@@ -17,7 +17,7 @@ import {
 import type { AuditEvent, AuditRecord } from '../../domain/audit';
 import { asPromise } from './as-promise';
 import type { SqliteAuditLog } from './sqlite-audit-log';
-import { durably, toStorageError, truncateWal, type SqliteDatabase } from './database';
+import { durably, toStorageError, truncateWal, truncateWalSoon, type SqliteDatabase } from './database';
 import { walFlusherOf, type Flusher } from './wal-flusher';
 
 interface RequestRow {
@@ -159,16 +159,20 @@ export class SqliteRequestStore implements RequestStore {
       closed = closesRequest(current, next.request);
       if (auditLog !== undefined && audit.length > 0) linked = auditLog.linkWithinTransaction(audit);
     });
+    let wipeLater = false;
     try {
-      await durably(this.db, this.flusher, () => swap.immediate());
+      await durably(this.db, this.flusher, () => {
+        swap.immediate();
+        // The page images that still hold the full number sit in the WAL until a checkpoint: cleared
+        // in the same tick as the commit, so nobody sees the closed request while they are there.
+        wipeLater = closed && !truncateWal(this.db);
+      });
+      // The checkpointer thread was checkpointing at that instant: try again once it is done.
+      if (wipeLater) await truncateWalSoon(this.db);
     } catch (error) {
       throw toStorageError(error, `Updating request ${columns.id} failed.`);
     }
     for (const record of linked) auditLog?.announce(record);
-    if (closed) {
-      // The page images that still hold the full number sit in the WAL until a checkpoint.
-      truncateWal(this.db);
-    }
     return { request: parseBody(columns.body), eTag: etag };
   }
 

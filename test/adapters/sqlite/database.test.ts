@@ -6,6 +6,7 @@ import {
   openDatabase,
   schemaVersion,
   truncateWal,
+  truncateWalSoon,
 } from '../../../src/adapters/sqlite/database';
 import { MIGRATIONS, type Migration } from '../../../src/adapters/sqlite/migrations';
 import { WalFlusher, walFlusherOf } from '../../../src/adapters/sqlite/wal-flusher';
@@ -267,6 +268,28 @@ describe('durability per kind of data', () => {
       expect(synced).toHaveLength(1);
       expect(db.pragma('synchronous', { simple: true })).toBe(1);
     } finally {
+      db.close();
+    }
+  });
+});
+
+describe('truncateWalSoon', () => {
+  it('tries again while another connection keeps the WAL from being cleared, and clears it once it lets go', async () => {
+    const file = folder.path('durability/busy.sqlite');
+    const db = openDatabase(file, { busyTimeoutMs: 10 });
+    const reader = openDatabase(file, { busyTimeoutMs: 10 });
+    try {
+      db.exec("CREATE TABLE t (v TEXT); INSERT INTO t VALUES ('090-1234-5678')");
+      // A reader inside a transaction pins the WAL: a TRUNCATE checkpoint cannot finish under it.
+      reader.exec('BEGIN');
+      reader.prepare('SELECT COUNT(*) FROM t').get();
+      db.exec("UPDATE t SET v = 'wiped'");
+      expect(truncateWal(db)).toBe(false);
+      setTimeout(() => reader.exec('COMMIT'), 100);
+      await expect(truncateWalSoon(db, 50, 20)).resolves.toBe(true);
+      expect(statSync(`${file}-wal`).size).toBe(0);
+    } finally {
+      reader.close();
       db.close();
     }
   });
