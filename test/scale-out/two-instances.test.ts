@@ -184,9 +184,17 @@ describe.each(BACKENDS)('two bot processes on one %s store', (backend) => {
     if (click.status !== 200 || !invokeCardText(click.body).includes('受け取りコード')) {
       throw new Error(`approve answered ${click.status}: ${invokeCardText(click.body)}`);
     }
-    await fleet.say(1, HANAKO, {
+    // The code is typed once the pass card asks for it, as a person would: before that the executor
+    // is not yet waiting for it (on a loaded machine that can take seconds) and the bot says so.
+    await until('the pass card asking for the code', () =>
+      fleet.sentTo(`a:personal-${HANAKO.id}`).some((a) => visibleText(a).includes('受け取りコード'))
+        ? true
+        : undefined,
+    );
+    const typed = await fleet.say(1, HANAKO, {
       value: { kind: 'releaseCode', requestId: id, releaseCode: releaseCodeOn(click.body) },
     });
+    expect(typed.status).toBe(200);
     await firstDelete.whenHolding(1);
     const doomed = await fleet.leaseHolder(id);
     if (doomed === undefined) throw new Error('no bot holds the lease of the running request');
