@@ -32,6 +32,7 @@ import { checkReadiness } from './bot/readiness';
 import { RequestSweeper } from './requests/sweeper';
 import { ReviewerDesk } from './bot/reviewer-view';
 import { transition } from './domain/request-lifecycle';
+import { PhoneSeal } from './domain/phone-seal';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { SpanKind, traced } from './telemetry';
@@ -335,6 +336,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
     now,
     userState,
     directory,
+    phoneSeal: PhoneSeal.fromSecret(config.auditKey),
     onRequestFiled,
     requestsFrozen: () => freeze.isFrozen(),
     onDiagnosisFinished: (outcome) => stores.outcomes.record(outcome),
