@@ -5,7 +5,7 @@
  * --profile DIR (the bot process writes a --cpu-prof profile there).
  */
 import { cpus, loadavg, totalmem, type as osType, release } from 'node:os';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -38,8 +38,22 @@ export interface BenchSettings {
   resets: number;
   pendingToSweep: number;
   profileDir?: string;
+  /** Node options the project's bot runs with (the echo bot keeps Node's defaults). */
+  nodeOptions: readonly string[];
   /** Run the bots compiled (as `npm start` does) rather than through ts-node. */
   compiled: boolean;
+}
+
+/**
+ * The Node flags of `npm start` (package.json; App Service runs the same command, README "Memory"),
+ * so the bench measures the bot as production runs it.
+ */
+export function productionNodeOptions(): string[] {
+  const manifest = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const words = (manifest.scripts.start ?? '').split(/\s+/);
+  return words.filter((word, index) => index > 0 && word.startsWith('--'));
 }
 
 export const DEFAULT_SETTINGS: BenchSettings = {
@@ -54,6 +68,7 @@ export const DEFAULT_SETTINGS: BenchSettings = {
   resets: 5,
   pendingToSweep: 10_000,
   compiled: true,
+  nodeOptions: productionNodeOptions(),
 };
 
 export interface SideResult {
@@ -363,7 +378,7 @@ export async function runBench(
     log('helpdesk bot …');
     const bot = await Target.start(
       ['helpdesk', join(dir, 'bench.sqlite'), emulator.url, emulator.tenantId, 'serve'],
-      { nodeOptions: profile, compiled: settings.compiled },
+      { nodeOptions: [...settings.nodeOptions, ...profile], compiled: settings.compiled },
     );
     await expectOk(bot.url, botAddedToTeam(serviceUrl, benchApprover(0)), 'adding the bot to the team');
     const helpdesk = await runSide(bot, serviceUrl, settings, emulator);

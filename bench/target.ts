@@ -36,7 +36,7 @@ function memory(): Record<string, number> {
   // Retained memory, not garbage the collector has not got round to (the child runs with --expose-gc).
   (globalThis as { gc?: () => void }).gc?.();
   const usage = process.memoryUsage();
-  return { rss: usage.rss, heapUsed: usage.heapUsed };
+  return { rss: usage.rss, heapUsed: usage.heapUsed, heapTotal: usage.heapTotal, external: usage.external };
 }
 
 async function startHelpdesk(
