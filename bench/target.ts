@@ -16,7 +16,9 @@ import { performance } from 'node:perf_hooks';
 import { buildApp, type App } from '../src/app';
 import { createLogger } from '../src/log';
 import { postedPendingRequest } from '../test/support/approval-harness';
-import type { RequestState, ResetRequest } from '../src/domain/reset-request';
+import type { RequestState } from '../src/domain/reset-request';
+import { isAppError } from '../src/errors';
+import { REQUEST_ID_TAKEN } from '../src/ports/request-store';
 import { testConfig } from '../test/support/test-config';
 import type { TeamsUser } from '../test/support/teams-activity';
 import { createEchoBot } from './echo-bot';
@@ -71,14 +73,21 @@ async function startHelpdesk(
 
 /** Pending requests stored directly, for requesters `first`…`first + count - 1`. */
 async function seedPending(app: App, requesters: TeamsUser[]): Promise<string[]> {
-  const requests = postedPendingRequests(app, requesters);
   // All at once: their durable commits share the WAL's flushes, so 10,000 cost a handful of fsyncs.
-  await Promise.all(requests.map((request) => app.requests.create(request)));
-  return requests.map((request) => request.id);
+  return Promise.all(requesters.map((person) => seedOne(app, person)));
 }
 
-function postedPendingRequests(app: App, requesters: TeamsUser[]): ResetRequest[] {
-  return requesters.map((person) => postedPendingRequest(person, app.config.approvalsChannelId));
+async function seedOne(app: App, person: TeamsUser): Promise<string> {
+  for (;;) {
+    const request = postedPendingRequest(person, app.config.approvalsChannelId);
+    try {
+      await app.requests.create(request);
+      return request.id;
+    } catch (error) {
+      // Random ids: among 10,000 two may meet (as the bot itself retries on filing).
+      if (!isAppError(error, 'CONFLICT') || !error.details.includes(REQUEST_ID_TAKEN)) throw error;
+    }
+  }
 }
 
 async function waitForState(app: App, requestId: string, states: readonly RequestState[]): Promise<string> {
