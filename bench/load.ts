@@ -66,6 +66,29 @@ export async function postActivity(
  * replies the bot posts to the connector before it answers.
  */
 export async function closedLoop(options: LoadOptions): Promise<LoadResult> {
+  const raw = await closedLoopRaw(options);
+  return summarise(raw.latencies, raw.seconds, raw.errors, raw.conversations);
+}
+
+/** What one closed loop measured, before summarising (slices of several loops are summarised together). */
+export interface RawLoad {
+  latencies: number[];
+  seconds: number;
+  errors: number;
+  conversations: number;
+}
+
+/** Several raw loads as one (their latencies together, their durations added). */
+export function summariseAll(loads: readonly RawLoad[]): LoadResult {
+  return summarise(
+    loads.flatMap((load) => load.latencies),
+    loads.reduce((sum, load) => sum + load.seconds, 0),
+    loads.reduce((sum, load) => sum + load.errors, 0),
+    loads.reduce((sum, load) => sum + load.conversations, 0),
+  );
+}
+
+export async function closedLoopRaw(options: LoadOptions): Promise<RawLoad> {
   const latencies: number[] = [];
   let errors = 0;
   let conversations = 0;
@@ -89,5 +112,5 @@ export async function closedLoop(options: LoadOptions): Promise<LoadResult> {
     }
   };
   await Promise.all(Array.from({ length: options.concurrency }, worker));
-  return summarise(latencies, (performance.now() - started) / 1000, errors, conversations);
+  return { latencies, seconds: (performance.now() - started) / 1000, errors, conversations };
 }

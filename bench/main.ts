@@ -14,6 +14,7 @@ async function main(): Promise<void> {
       alone: { type: 'string' },
       out: { type: 'string' },
       profile: { type: 'string' },
+      'node-options': { type: 'string' },
     },
   });
   const settings = {
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
     ...(values.duration ? { durationMs: Number(values.duration) * 1000 } : {}),
     ...(values.alone ? { aloneMs: Number(values.alone) * 1000 } : {}),
     ...(values.profile ? { profileDir: values.profile } : {}),
+    ...(values['node-options'] ? { nodeOptions: values['node-options'].split(/\s+/).filter(Boolean) } : {}),
   };
   const results = await runBench(settings, (line) => process.stderr.write(`${line}\n`));
   const section = renderResults(results, new Date());

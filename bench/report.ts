@@ -86,7 +86,7 @@ export function renderResults(results: BenchResults, when: Date): string {
     '',
     `Machine: ${results.machine.cpu}, ${results.machine.memory}, ${results.machine.os}, Node ${results.machine.node}.`,
     `Load average (1, 5, 15 min) before: ${results.loadBefore}; after: ${results.loadAfter}.`,
-    `Settings: ${results.settings.concurrency} conversations for ${results.settings.durationMs / 1000} s, one alone for ${results.settings.aloneMs / 1000} s, ${results.settings.warmupMs / 1000} s warm-up each.`,
+    `Settings: ${results.settings.concurrency} conversations for ${results.settings.durationMs / 1000} s, one alone for ${results.settings.aloneMs / 1000} s, ${results.settings.warmupMs / 1000} s warm-up each${results.settings.nodeOptions.length > 0 ? `; the project's bot ran with \`${results.settings.nodeOptions.join(' ')}\`` : ''}.`,
     '',
     '| bot, load | turns/s | p50 ms | p90 ms | p99 ms | turns | errors |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',

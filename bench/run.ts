@@ -5,7 +5,7 @@
  * --profile DIR (the bot process writes a --cpu-prof profile there).
  */
 import { cpus, loadavg, totalmem, type as osType, release } from 'node:os';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -21,7 +21,15 @@ import {
   releaseCodeOn,
 } from '../test/support/approval-harness';
 import { benchApprover, benchDirectory, benchEmployee } from './bench-directory';
-import { closedLoop, postActivity, summarise, type LoadResult } from './load';
+import {
+  closedLoop,
+  closedLoopRaw,
+  postActivity,
+  summarise,
+  summariseAll,
+  type LoadResult,
+  type RawLoad,
+} from './load';
 import { compileTargets, Target } from './target-client';
 
 export interface BenchSettings {
@@ -38,8 +46,22 @@ export interface BenchSettings {
   resets: number;
   pendingToSweep: number;
   profileDir?: string;
+  /** Node options the project's bot runs with (the echo bot keeps Node's defaults). */
+  nodeOptions: readonly string[];
   /** Run the bots compiled (as `npm start` does) rather than through ts-node. */
   compiled: boolean;
+}
+
+/**
+ * The Node flags of `npm start` (package.json; App Service runs the same command, README "Memory"),
+ * so the bench measures the bot as production runs it.
+ */
+export function productionNodeOptions(): string[] {
+  const manifest = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const words = (manifest.scripts.start ?? '').split(/\s+/);
+  return words.filter((word, index) => index > 0 && word.startsWith('--'));
 }
 
 export const DEFAULT_SETTINGS: BenchSettings = {
@@ -54,6 +76,7 @@ export const DEFAULT_SETTINGS: BenchSettings = {
   resets: 5,
   pendingToSweep: 10_000,
   compiled: true,
+  nodeOptions: productionNodeOptions(),
 };
 
 export interface SideResult {
@@ -141,37 +164,57 @@ async function expectOk(url: string, activity: Record<string, unknown>, what: st
   if (status !== 200) throw new Error(`${what} answered ${status}`);
 }
 
-async function runSide(
-  target: Target,
+/** Each measured load is cut into this many slices, the two bots taking turns slice by slice. */
+const SLICES = 5;
+
+/**
+ * Both bots under the same load, taking turns in short slices (echo, helpdesk, echo, …) rather than
+ * one after the other: on a shared machine the background load changes within a minute, and it
+ * must fall on both sides alike for their ratio to mean anything.
+ */
+async function runSides(
+  sides: { echo: Target; helpdesk: Target },
   serviceUrl: string,
   settings: BenchSettings,
   emulator: GraphEmulator,
-): Promise<SideResult> {
+): Promise<{ echo: SideResult; helpdesk: SideResult }> {
+  const targets = [sides.echo, sides.helpdesk];
+  // Conversations are numbered apart per bot and per slice, so every slice starts fresh diagnoses.
   const conversation = (offset: number) => (n: number) => diagnosisActivities(serviceUrl, offset + n);
-  // Conversations are numbered apart per run, so every run starts fresh diagnoses.
-  await closedLoop({
-    url: target.url,
-    concurrency: 10,
-    durationMs: settings.warmupMs,
-    conversation: conversation(1_000_000),
-  });
+  const sliced = async (base: number, concurrency: number, durationMs: number): Promise<RawLoad[][]> => {
+    const loads: RawLoad[][] = targets.map(() => []);
+    for (let slice = 0; slice < SLICES; slice++) {
+      for (const [index, target] of targets.entries()) {
+        loads[index]?.push(
+          await closedLoopRaw({
+            url: target.url,
+            concurrency,
+            durationMs: durationMs / SLICES,
+            conversation: conversation(base + slice * 100_000),
+          }),
+        );
+        emulator.clearRequests();
+      }
+    }
+    return loads;
+  };
+  for (const target of targets) {
+    await closedLoop({
+      url: target.url,
+      concurrency: 10,
+      durationMs: settings.warmupMs,
+      conversation: conversation(1_000_000),
+    });
+  }
   emulator.clearRequests();
-  const concurrent = await closedLoop({
-    url: target.url,
-    concurrency: settings.concurrency,
-    durationMs: settings.durationMs,
-    conversation: conversation(0),
+  const concurrent = await sliced(0, settings.concurrency, settings.durationMs);
+  const alone = await sliced(2_000_000, 1, settings.aloneMs);
+  const result = async (index: number, target: Target): Promise<SideResult> => ({
+    concurrent: summariseAll(concurrent[index] ?? []),
+    alone: summariseAll(alone[index] ?? []),
+    rssBytes: Number((await target.call('memory')).rss),
   });
-  emulator.clearRequests();
-  const alone = await closedLoop({
-    url: target.url,
-    concurrency: 1,
-    durationMs: settings.aloneMs,
-    conversation: conversation(2_000_000),
-  });
-  emulator.clearRequests();
-  const { rss } = await target.call('memory');
-  return { concurrent, alone, rssBytes: Number(rss) };
+  return { echo: await result(0, sides.echo), helpdesk: await result(1, sides.helpdesk) };
 }
 
 /** New conversations (a first message each) until the bot holds `settings.conversationsInState`. */
@@ -357,16 +400,20 @@ export async function runBench(
     log('echo bot …');
     if (settings.compiled) compileTargets();
     const echoTarget = await Target.start(['echo'], { compiled: settings.compiled });
-    const echo = await runSide(echoTarget, serviceUrl, settings, emulator);
-    await echoTarget.stop();
-
     log('helpdesk bot …');
     const bot = await Target.start(
       ['helpdesk', join(dir, 'bench.sqlite'), emulator.url, emulator.tenantId, 'serve'],
-      { nodeOptions: profile, compiled: settings.compiled },
+      { nodeOptions: [...settings.nodeOptions, ...profile], compiled: settings.compiled },
     );
     await expectOk(bot.url, botAddedToTeam(serviceUrl, benchApprover(0)), 'adding the bot to the team');
-    const helpdesk = await runSide(bot, serviceUrl, settings, emulator);
+    log(`both, taking turns in ${SLICES} slices …`);
+    const { echo, helpdesk } = await runSides(
+      { echo: echoTarget, helpdesk: bot },
+      serviceUrl,
+      settings,
+      emulator,
+    );
+    await echoTarget.stop();
     log('conversations in state …');
     const held = await topUpConversations(
       bot,

@@ -22,7 +22,7 @@ import {
   type QuestionNode,
 } from '../src/domain/diagnosis-map';
 import { extractHexCodes, recogniseErrors } from '../src/domain/error-codes';
-import type { ParsedPhone } from '../src/domain/phone';
+import type { SealedPhone } from '../src/domain/phone-seal';
 import {
   registeredFrom,
   tailoredAdvice,
@@ -60,10 +60,11 @@ export interface DiagnosisPosition {
   /** Answers typed before their question was asked (option values only); see listening.ts. */
   heard?: Heard;
   /**
-   * A new number typed during the diagnosis, for the intake. Kept only while the walk can still end
-   * in a request, so the full number never stays in state longer than the intake keeps it.
+   * A new number typed during the diagnosis, for the intake, sealed (src/domain/phone-seal.ts). Kept
+   * only while the walk can still end in a request, so it never stays in state longer than the
+   * intake keeps it.
    */
-  phone?: ParsedPhone;
+  phone?: SealedPhone;
   /** The options offered as closest to a text the question could not place, shown once instead of the list. */
   offer?: string[];
 }
@@ -74,8 +75,8 @@ export interface DiagnosisResult {
   facts: DiagnosisFacts;
   path: NodeId[];
   errorCodes: string[];
-  /** The new number typed during the diagnosis, which the intake uses instead of asking again. */
-  phone?: ParsedPhone;
+  /** The new number typed during the diagnosis (sealed), which the intake uses instead of asking again. */
+  phone?: SealedPhone;
 }
 
 export function startPosition(): DiagnosisPosition {
@@ -202,7 +203,8 @@ export class DiagnosisDialog extends ComponentDialog {
     if (found) {
       const shown = found.result.ok ? [found.result.phone.national, found.result.phone.international] : [];
       registerTurnPhoneNumber(context, found.typed, ...shown);
-      if (found.result.ok && canStillFile(node.id)) phone = found.result.phone;
+      if (found.result.ok && canStillFile(node.id))
+        phone = this.tools.deps.phoneSeal.seal(found.result.phone);
     }
     return {
       position: {

@@ -11,6 +11,7 @@ import type { RequestStore } from '../src/ports/request-store';
 import type { Directory } from '../src/ports/directory';
 import type { DiagnosisOutcome } from '../src/ports/diagnosis-outcomes';
 import type { ResetRequest } from '../src/domain/reset-request';
+import type { PhoneSeal } from '../src/domain/phone-seal';
 import { turnLocale, type UserProfile } from './turn-locale';
 import type { RequestClockConfig } from './request-next-steps';
 
@@ -22,6 +23,8 @@ export interface DialogDependencies {
   logger: Logger;
   now: () => Date;
   userState: UserState;
+  /** Seals a new number while it waits in bot state (the intake draft, a diagnosis position). */
+  phoneSeal: PhoneSeal;
   /** Live directory lookups for the diagnosis (which methods the person has registered). */
   directory: Directory;
   /** A diagnosis ended: counted (anonymously) for the self-service statistics. */

@@ -13,6 +13,7 @@ import { renderRequestConfirmationCard } from '../cards/request-confirmation';
 import { isAppError } from '../src/errors';
 import type { MessageKey } from '../src/i18n/catalogues';
 import type { ParsedPhone, PhoneRejectReason } from '../src/domain/phone';
+import type { SealedPhone } from '../src/domain/phone-seal';
 import { createPendingRequest } from '../src/domain/request-lifecycle';
 import { redactText } from '../src/domain/redaction';
 import { linkTranscriptToRequest, registerTurnPhoneNumber } from './turn-marks';
@@ -33,8 +34,9 @@ type Stage = 'phone' | 'verification' | 'reason' | 'confirm';
 /** What has been collected so far; it lives in dialog state only until the request exists. */
 interface Draft {
   stage: Stage;
-  diagnosis: DiagnosisResult;
-  phone?: ParsedPhone;
+  diagnosis: Omit<DiagnosisResult, 'phone'>;
+  /** Sealed: bot state never holds the number readable (src/domain/phone-seal.ts). */
+  phone?: SealedPhone;
   /** Lost or stolen only: the person chose to file before they have a new number. */
   noNumberYet?: true;
   verification?: VerificationMethod;
@@ -99,28 +101,37 @@ export class IntakeDialog extends ComponentDialog {
     options?: object,
   ): Promise<DialogTurnResult> {
     // The number, if one was typed during the diagnosis, is kept once in the draft, not twice.
-    const { phone, ...diagnosis } = options as DiagnosisResult;
+    const { phone: sealed, ...diagnosis } = options as DiagnosisResult;
     const refusal = await this.refusal(innerDc.context);
     if (refusal) return innerDc.endDialog();
-    if (!phone) return innerDc.beginDialog(STAGE, { stage: 'phone', diagnosis } satisfies Draft);
+    if (!sealed) return innerDc.beginDialog(STAGE, { stage: 'phone', diagnosis } satisfies Draft);
+    const phone = this.tools.deps.phoneSeal.open(sealed);
+    if (!phone) {
+      await this.tools.say(innerDc.context, 'intake.phone.sealLost');
+      return innerDc.beginDialog(STAGE, { stage: 'phone', diagnosis } satisfies Draft);
+    }
     // Never asked again: shown in both forms now and on the confirmation, where it can be changed.
     registerTurnPhoneNumber(innerDc.context, phone.national, phone.international);
     await this.tools.say(innerDc.context, 'intake.phone.fromEarlier', {
       national: phone.national,
       international: phone.international,
     });
-    return innerDc.beginDialog(STAGE, { stage: 'verification', diagnosis, phone } satisfies Draft);
+    return innerDc.beginDialog(STAGE, { stage: 'verification', diagnosis, phone: sealed } satisfies Draft);
   }
 
   /** Asks for what the current stage needs. */
   private async ask(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    await this.sendStagePrompt(step.context, step.options as Draft);
+    const draft = step.options as Draft;
+    if (this.lostNumber(draft)) return this.askNumberAgain(step, draft);
+    await this.sendStagePrompt(step.context, draft);
     return Dialog.EndOfTurn;
   }
 
   /** Reads the answer for the current stage and moves on, or explains and asks again. */
   private async read(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const draft = step.options as Draft;
+    // The answer was to a question shown with a number this instance can no longer read.
+    if (this.lostNumber(draft)) return this.askNumberAgain(step, draft);
     const answer = readAnswer(step.context.activity, 'intake', draft.stage);
     if (answer.type === 'stale') {
       await this.tools.say(step.context, 'dialog.alreadyAnswered');
@@ -166,7 +177,8 @@ export class IntakeDialog extends ComponentDialog {
         // After "change the number" the other answers are kept and the person goes back to confirm.
         const next: Stage = draft.verification && draft.reason ? 'confirm' : 'verification';
         const { noNumberYet: _dropped, ...rest } = draft;
-        return step.replaceDialog(STAGE, { ...rest, phone: parsed.phone, stage: next });
+        const phone = this.tools.deps.phoneSeal.seal(parsed.phone);
+        return step.replaceDialog(STAGE, { ...rest, phone, stage: next });
       }
       case 'verification': {
         const value = chosenOption(answer, VERIFICATIONS);
@@ -208,7 +220,34 @@ export class IntakeDialog extends ComponentDialog {
 
   protected override async onRepromptDialog(context: TurnContext, instance: DialogInstance): Promise<void> {
     const draft = activeWaterfallOptions<Draft>(instance);
-    if (draft) await this.sendStagePrompt(context, draft);
+    if (!draft) return;
+    if (this.lostNumber(draft)) {
+      // The draft is the waterfall's own options object: changed here, it is what the next answer reads.
+      delete draft.phone;
+      draft.stage = 'phone';
+      await this.tools.say(context, 'intake.phone.sealLost');
+    }
+    await this.sendStagePrompt(context, draft);
+  }
+
+  /** The draft's number, opened; undefined when there is none or its seal does not open. */
+  private phoneOf(draft: Draft): ParsedPhone | undefined {
+    return draft.phone === undefined ? undefined : this.tools.deps.phoneSeal.open(draft.phone);
+  }
+
+  /**
+   * True when the draft holds a number that no longer opens: sealed under another key (the secret
+   * was changed between two turns) or written before numbers were sealed.
+   */
+  private lostNumber(draft: Draft): boolean {
+    return draft.phone !== undefined && this.phoneOf(draft) === undefined;
+  }
+
+  /** Says so and asks for the number again; the other answers are kept. */
+  private async askNumberAgain(step: WaterfallStepContext, draft: Draft): Promise<DialogTurnResult> {
+    await this.tools.say(step.context, 'intake.phone.sealLost');
+    const { phone: _unreadable, ...rest } = draft;
+    return step.replaceDialog(STAGE, { ...rest, stage: 'phone' } satisfies Draft);
   }
 
   /**
@@ -261,7 +300,7 @@ export class IntakeDialog extends ComponentDialog {
     const { activity } = context;
     const requesterId = activity.from.aadObjectId;
     const tenantId = activity.conversation.tenantId;
-    const { phone } = draft;
+    const phone = this.phoneOf(draft);
     const numberGiven =
       phone !== undefined || (draft.noNumberYet === true && this.mayFileWithoutNumber(draft));
     if (!numberGiven || !draft.verification || draft.reason === undefined || !requesterId || !tenantId) {
@@ -372,7 +411,8 @@ export class IntakeDialog extends ComponentDialog {
         await this.tools.say(context, 'intake.reason.prompt');
         return;
       case 'confirm': {
-        const { phone, verification, reason } = draft;
+        const { verification, reason } = draft;
+        const phone = this.phoneOf(draft);
         if ((!phone && !draft.noNumberYet) || !verification || reason === undefined) return;
         if (phone) registerTurnPhoneNumber(context, phone.national, phone.international);
         await this.tools.sendCard(

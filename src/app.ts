@@ -30,6 +30,7 @@ import { ResetExecutor } from './requests/reset-executor';
 import { checkReadiness } from './requests/readiness';
 import { RequestSweeper } from './requests/sweeper';
 import { ReviewerDesk } from './bot/reviewer-view';
+import { PhoneSeal } from './domain/phone-seal';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { SpanKind, traced } from './telemetry';
@@ -247,6 +248,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
     now,
     userState,
     directory,
+    phoneSeal: PhoneSeal.fromSecret(config.auditKey),
     onRequestFiled: (request) => approvals.filed(request),
     requestsFrozen: () => freeze.isFrozen(),
     onDiagnosisFinished: (outcome) => stores.outcomes.record(outcome),

@@ -5,9 +5,12 @@
  *
  * `npm run dev:azure` (`--azure`): the same on the Azure backend, against Azurite on loopback with
  * its data in .data/azurite (kept between runs, like the SQLite file).
+ *
+ * `HELPDESK_DEV_DATA_DIR` moves the sandbox's data (the SQLite file, Azurite's folder) out of .data,
+ * so a test can run the launcher without touching the checkout's own sandbox.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   CERT_PATH,
   DEMO_DIRECTORY_PATH,
@@ -23,6 +26,7 @@ import {
 import { azuriteEnvironment, startAzurite, type RunningAzurite } from '../../tools/azurite/launch';
 
 const root = join(__dirname, '..', '..');
+const dataDir = resolve(root, process.env.HELPDESK_DEV_DATA_DIR ?? '.data');
 const children: ChildProcess[] = [];
 let azurite: RunningAzurite | undefined;
 
@@ -37,12 +41,29 @@ function start(name: string, args: string[], env: NodeJS.ProcessEnv, cwd = root)
 }
 
 let stopping = false;
+/** Waits for a child to be gone (at once if it already is). */
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+/**
+ * Stops every child and Azurite (which writes its databases out on the way), then exits: nothing
+ * is left running after Ctrl+C, and a child that does not stop within 10 seconds is killed.
+ */
 function shutdown(code: number): void {
   if (stopping) return;
   stopping = true;
-  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-  void azurite?.stop();
-  setTimeout(() => process.exit(code), 500).unref();
+  for (const child of children)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  const force = setTimeout(() => {
+    for (const child of children)
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }, 10_000);
+  void Promise.all([...children.map(exited), azurite?.stop()]).finally(() => {
+    clearTimeout(force);
+    process.exit(code);
+  });
 }
 
 process.on('SIGINT', () => shutdown(0));
@@ -53,13 +74,14 @@ async function main(): Promise<void> {
   const emulator = await startGraphEmulator({ directory: DEMO_DIRECTORY_PATH });
   console.log(`[dev] Graph emulator: ${emulator.url}`);
   if (process.argv.includes('--azure')) {
-    azurite = await startAzurite({ location: join(root, '.data', 'azurite') });
+    azurite = await startAzurite({ location: join(dataDir, 'azurite') });
     console.log(`[dev] Azurite: ${azurite.blobEndpoint} (blob), ${azurite.tableEndpoint} (table)`);
   }
 
   start('bot', ['-r', 'ts-node/register/transpile-only', 'src/index.ts'], {
     ...process.env,
     ...sandboxEnvironment,
+    HELPDESK_SQLITE_PATH: join(dataDir, 'sandbox.sqlite'),
     ...(azurite === undefined ? {} : azuriteEnvironment(azurite)),
     HELPDESK_GRAPH_BASE_URL: emulator.url,
     AZURE_AUTHORITY_HOST: emulator.url,

@@ -34,6 +34,8 @@ interface Captured {
   readonly at: Date;
   /** A deep copy taken at capture time; it holds clear text until the end of the turn. */
   readonly copy: object;
+  /** The copy is plain JSON already (the usual case), so its redacted copy needs no JSON round trip. */
+  readonly plain: boolean;
 }
 
 /** One turn of one conversation, from the first capture to the last write. */
@@ -156,8 +158,10 @@ export class TranscriptLoggingMiddleware implements Middleware {
       return;
     }
     try {
-      const copy = Object.assign(this.deepCopy(activity), overrides);
-      turn.pending.push({ direction, at: this.now(), copy });
+      const { copy, plain } = this.deepCopy(activity);
+      // The overrides are strings (an id, a type), so a plain copy stays plain.
+      Object.assign(copy, overrides);
+      turn.pending.push({ direction, at: this.now(), copy, plain });
     } catch (error) {
       this.dropped += 1;
       this.logger.error({ err: error, direction }, 'transcript: could not copy an activity');
@@ -166,12 +170,12 @@ export class TranscriptLoggingMiddleware implements Middleware {
   }
 
   /** Plain JSON, detached from the live activity and everything it refers to. */
-  private deepCopy(activity: Partial<Activity>): object {
+  private deepCopy(activity: Partial<Activity>): { copy: object; plain: boolean } {
     try {
-      return JSON.parse(JSON.stringify(activity, jsonSafe)) as object;
+      return { copy: JSON.parse(JSON.stringify(activity, jsonSafe)) as object, plain: true };
     } catch {
       // A cycle: redactDeep copies those too, and the final redaction at the end of the turn still runs.
-      return redactDeep(activity, { extraPatterns: this.extraPatterns });
+      return { copy: redactDeep(activity, { extraPatterns: this.extraPatterns }), plain: false };
     }
   }
 
@@ -206,8 +210,9 @@ export class TranscriptLoggingMiddleware implements Middleware {
     phones: readonly string[],
   ): Omit<TranscriptEntry, 'segmentId'> {
     const redacted = redactDeep(item.copy, { knownSecrets, extraPatterns: this.extraPatterns });
-    const activity =
-      phones.length > 0 ? maskPhonesIn(toJsonObject(redacted), phones) : toJsonObject(redacted);
+    // Redacting plain JSON replaces strings with strings: the result is plain JSON too.
+    const json = item.plain && isJsonObject(redacted) ? redacted : toJsonObject(redacted);
+    const activity = phones.length > 0 ? maskPhonesIn(json, phones) : json;
     const type = activity.type;
     return {
       conversationId,
@@ -322,6 +327,10 @@ function maskPhonesIn(activity: JsonObject, phones: readonly string[]): JsonObje
     return value;
   };
   return mask(activity) as JsonObject;
+}
+
+function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function toJsonObject(value: unknown): JsonObject {

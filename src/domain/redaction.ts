@@ -322,12 +322,18 @@ function phoneMask(lastTwo: string): string {
   return `[phone •••${lastTwo}]`;
 }
 
+const NUMBER_START: ReadonlySet<PhoneCharKind> = new Set(['digit', 'plus']);
+
 function maskPhones(text: string): string {
+  // Most strings of a card hold no digit, and the protected-range patterns are the costly part;
+  // every character before the first digit or plus sign would only be skipped.
+  let i = 0;
+  while (i < text.length && !NUMBER_START.has(charAt(text, i).kind)) i += charAt(text, i).width;
+  if (i >= text.length) return text;
   const ranges = findProtectedRanges(text);
   let rangeIndex = 0;
   let out = '';
   let copiedUpTo = 0;
-  let i = 0;
   while (i < text.length) {
     while (rangeIndex < ranges.length && (ranges[rangeIndex]?.end ?? 0) <= i) rangeIndex += 1;
     const range = ranges[rangeIndex];
@@ -427,6 +433,8 @@ const JSON_PAIR = /"([A-Za-z0-9_.-]{1,64})"(\s*:\s*)"(?:[^"\\\r\n]|\\.){0,4096}"
 const PLAIN_PAIR = /(?<![A-Za-z0-9_.-])([A-Za-z0-9_.-]{1,64})(=|:[ \t]*)([^\s"'&;,]+)/g;
 
 function redactSecrets(text: string): string {
+  // Every pattern below needs one of these, so text without any has nothing to redact.
+  if (!/[:=]|eyJ|bearer/i.test(text)) return text;
   return text
     .replace(AUTHORIZATION_HEADER, (_m, name: string, sep: string, scheme: string | undefined) =>
       scheme === undefined ? `${name}${sep}${REDACTED}` : `${name}${sep}${scheme} ${REDACTED}`,

@@ -64,6 +64,8 @@ export const baseEn = {
   'intake.phone.accepted': 'New number: {national} (international form: {international}).',
   'intake.phone.fromEarlier':
     'I will use the number you gave earlier: {national} (international form: {international}). If it is wrong, you can change it on the confirmation.',
+  'intake.phone.sealLost':
+    'Sorry, I can no longer read the mobile number you gave earlier. Please type it again.',
   'intake.phone.reason.EMPTY': 'I did not find a phone number in that message.',
   'intake.phone.reason.TOO_LONG': 'That is too long to be a phone number.',
   'intake.phone.reason.TOO_SHORT': 'That number is too short.',

@@ -64,6 +64,8 @@ export const baseJa: Record<BaseKey, string> = {
   'intake.phone.accepted': '新しい番号: {national} (国際形式: {international})',
   'intake.phone.fromEarlier':
     '先ほどの番号で申請します: {national} (国際形式: {international})。違う場合は、確認の画面で番号を直せます。',
+  'intake.phone.sealLost':
+    '申し訳ありません。先ほど入力いただいた携帯電話番号を読み取れなくなりました。お手数ですが、もう一度入力してください。',
   'intake.phone.reason.EMPTY': '電話番号が見つかりませんでした。',
   'intake.phone.reason.TOO_LONG': '電話番号としては長すぎます。',
   'intake.phone.reason.TOO_SHORT': '電話番号としては短すぎます。',

@@ -288,3 +288,14 @@ describe('deploy/azure Bicep', () => {
     });
   });
 });
+
+describe('the start command', () => {
+  it('is the same on App Service as `npm start`, memory flags included', () => {
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    const command = /appCommandLine: '([^']+)'/.exec(bicepModule('webapp'))?.[1];
+    expect(command).toBe(manifest.scripts.start);
+    expect(command).toMatch(/^node --max-semi-space-size=\d+ --max-old-space-size=\d+ dist\/src\/index\.js$/);
+  });
+});

@@ -287,10 +287,12 @@ describe.each(['ja', 'en'] as const)('a number typed at the situation step (%s)'
   it('is dropped from state as soon as the walk can no longer end in a request', async () => {
     const conversation = chat(locale);
     await conversation.text(text);
-    expect(botStateText()).toMatch(/9012345678/);
+    // Kept for the intake, sealed: bot state never holds the number readable (src/domain/phone-seal.ts).
+    expect(botStateText()).toMatch(/"phone":\{"sealed":"v1\./);
+    expect(botStateText()).not.toMatch(/9012345678|1234-5678/);
     // The old phone still works: self-service follows, and no request.
     await conversation.text(submit({ node: 'changed.oldPhone', value: 'yes' }));
-    expect(botStateText()).not.toMatch(/9012345678|1234-5678/);
+    expect(botStateText()).not.toMatch(/9012345678|1234-5678|"sealed"/);
   });
 });
 

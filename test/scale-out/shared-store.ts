@@ -11,7 +11,6 @@ import { openStores } from '../../src/adapters/stores';
 import type { Stores } from '../../src/ports/stores';
 import { createLogger } from '../../src/log';
 import { azuriteEnvironment, startAzurite } from '../../tools/azurite/launch';
-import { liveBytes } from '../adapters/azure/azurite-folder';
 import { testConfig } from '../support/test-config';
 
 export type Backend = 'sqlite' | 'azure';
@@ -32,13 +31,6 @@ export interface SharedStore {
    * Azure this stops the emulator first: call it last, once the bots are gone.
    */
   rawBytes(): Promise<Buffer>;
-  /**
-   * What the store still serves, as bytes: on SQLite the same as `rawBytes`; on Azure the table
-   * databases and the blob ranges live blobs point at. Azurite appends every upload to an extent file
-   * and keeps a replaced blob's old bytes there; Azure serves nothing of a replaced or deleted blob
-   * once soft delete and versioning are off (deploy/azure turns both off). Call it last, as `rawBytes`.
-   */
-  liveBytes(): Promise<Buffer>;
   close(): Promise<void>;
 }
 
@@ -68,7 +60,6 @@ export async function openSharedStore(backend: Backend): Promise<SharedStore> {
       stores,
       auditKey: config.auditKey,
       rawBytes: fileBytes,
-      liveBytes: fileBytes,
       close: async () => {
         await stores.close();
         rmSync(folder, { recursive: true, force: true });
@@ -96,10 +87,6 @@ export async function openSharedStore(backend: Backend): Promise<SharedStore> {
     rawBytes: async () => {
       await close();
       return Buffer.concat(filesUnder(azurite.location).map((path) => readFileSync(path)));
-    },
-    liveBytes: async () => {
-      await close();
-      return liveBytes(azurite.location);
     },
     close: async () => {
       await close();

@@ -93,13 +93,7 @@ function running(child: ChildProcess, location: string, blobUrl: string, tableUr
     blobEndpoint,
     tableEndpoint,
     location,
-    connectionString: [
-      'DefaultEndpointsProtocol=http',
-      `AccountName=${AZURITE_ACCOUNT}`,
-      `AccountKey=${AZURITE_ACCOUNT_KEY}`,
-      `BlobEndpoint=${blobEndpoint}`,
-      `TableEndpoint=${tableEndpoint}`,
-    ].join(';'),
+    connectionString: azuriteConnectionString(blobEndpoint, tableEndpoint),
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
@@ -107,9 +101,20 @@ function running(child: ChildProcess, location: string, blobUrl: string, tableUr
   };
 }
 
+/** A connection string for Azurite's development account at these endpoints. */
+export function azuriteConnectionString(blobEndpoint: string, tableEndpoint: string): string {
+  return [
+    'DefaultEndpointsProtocol=http',
+    `AccountName=${AZURITE_ACCOUNT}`,
+    `AccountKey=${AZURITE_ACCOUNT_KEY}`,
+    `BlobEndpoint=${blobEndpoint}`,
+    `TableEndpoint=${tableEndpoint}`,
+  ].join(';');
+}
+
 /** The bot's settings for the Azure backend on this Azurite, creating its tables and container. */
 export function azuriteEnvironment(
-  azurite: RunningAzurite,
+  azurite: Pick<RunningAzurite, 'connectionString'>,
   tablePrefix = 'helpdesk',
 ): Record<string, string> {
   return {

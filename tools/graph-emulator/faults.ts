@@ -58,10 +58,26 @@ export class Gate {
     return this.opened;
   }
 
-  /** Resolves once `count` requests are being held, so a test knows the call is in flight. */
-  whenHolding(count = 1): Promise<void> {
+  /**
+   * Resolves once `count` requests are being held, so a test knows the call is in flight. Rejects
+   * after `timeoutMs`, so a call that never comes fails the test with a reason, not a jest timeout.
+   */
+  whenHolding(count = 1, timeoutMs = 60_000): Promise<void> {
     if (this.arrived >= count) return Promise.resolve();
-    return new Promise((resolve) => this.watchers.push({ count, resolve }));
+    return new Promise((resolve, reject) => {
+      const watcher = {
+        count,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
+      const timer = setTimeout(() => {
+        this.watchers.splice(this.watchers.indexOf(watcher), 1);
+        reject(new Error(`${this.arrived} of ${count} requests reached the gate within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.watchers.push(watcher);
+    });
   }
 
   open(): void {

@@ -46,7 +46,8 @@ resource site 'Microsoft.Web/sites@2023-12-01' = {
     keyVaultReferenceIdentity: identityResourceId
     siteConfig: {
       linuxFxVersion: linuxFxVersion
-      appCommandLine: 'node dist/src/index.js'
+      // The same command as `npm start` (package.json; README, "Memory", says why these flags).
+      appCommandLine: 'node --max-semi-space-size=2 --max-old-space-size=160 dist/src/index.js'
       alwaysOn: true
       // App Service takes an instance out of rotation (and restarts it) while this fails.
       healthCheckPath: '/readyz'

@@ -3,6 +3,7 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { AppError, isAppError } from '../../errors';
 import { MIGRATIONS, type Migration } from './migrations';
+import type { Flusher } from './wal-flusher';
 
 export type SqliteDatabase = Database.Database;
 
@@ -68,7 +69,8 @@ function configure(db: SqliteDatabase, inMemory: boolean): void {
     }
     // Commits are not flushed to disk by default: bot state, conversation references, transcripts
     // and diagnosis outcomes may lose their last second on a power cut (never on a process crash).
-    // Requests and the audit chain commit through `durably`, which flushes; so does a checkpoint.
+    // Requests and the audit chain commit through `durably`, which waits for the WAL to be flushed;
+    // a checkpoint flushes too.
     db.pragma('synchronous = NORMAL');
     // SQLite would otherwise checkpoint inside whichever commit crosses 1000 WAL pages, in the middle
     // of someone's turn; `startCheckpointer` does it off the event loop instead.
@@ -85,20 +87,19 @@ function configure(db: SqliteDatabase, inMemory: boolean): void {
 
 /**
  * Runs a write transaction that must survive a power cut, not just a crash (a request's state, an
- * audit record): its commit is flushed to disk (`synchronous = FULL`), and with it every earlier
- * commit still in the WAL. Nested in another transaction, the outermost commit decides, so callers
- * that group a request change with its audit record wrap the outer one.
+ * audit record), and resolves only once it is on disk: the commit goes to the WAL like any other
+ * (`synchronous = NORMAL`, so COMMIT itself waits for no disk) and `flusher` then fdatasyncs the WAL
+ * off the event loop, which also flushes every earlier commit still in it (see `WalFlusher`). Other
+ * connections may read the change before it is flushed; nobody is told it happened until then.
  */
-export function durably<T>(db: SqliteDatabase, work: () => T): T {
-  if (db.memory || db.inTransaction) return work();
-  // Not a prepared statement: SQLite applies this pragma while compiling it, so a prepared copy
-  // would not set it again when run.
-  db.exec('PRAGMA synchronous = FULL');
-  try {
-    return work();
-  } finally {
-    db.exec('PRAGMA synchronous = NORMAL');
+export async function durably<T>(db: SqliteDatabase, flusher: Flusher, work: () => T): Promise<T> {
+  if (db.inTransaction) {
+    // Its commit would be the outer transaction's, which this flush would precede.
+    throw new AppError('INTERNAL', 'a durable commit cannot run inside another transaction');
   }
+  const result = work();
+  await flusher.flush();
+  return result;
 }
 
 /** Applies the migrations the file lacks, in one write transaction so concurrent openers queue. */
@@ -176,6 +177,18 @@ export function truncateWal(db: SqliteDatabase): boolean {
   }
   const rows = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
   return rows[0]?.busy === 0;
+}
+
+/**
+ * `truncateWal` again until it gets through: a checkpoint in progress on another connection (the
+ * checkpointer thread's) makes SQLite refuse at once rather than wait. False if it never did.
+ */
+export async function truncateWalSoon(db: SqliteDatabase, tries = 50, pauseMs = 20): Promise<boolean> {
+  for (let attempt = 0; attempt < tries; attempt++) {
+    if (truncateWal(db)) return true;
+    await new Promise((resolve) => setTimeout(resolve, pauseMs));
+  }
+  return false;
 }
 
 /** Leaves the project's own errors alone and wraps the driver's (SQLITE_BUSY, I/O, …) as STORAGE. */

@@ -19,6 +19,7 @@ import type { AuditLog, AuditLogFilter, AuditPageOptions } from '../../ports/aud
 import { auditPages } from '../audit-pages';
 import { asPromise } from './as-promise';
 import { durably, toStorageError, type SqliteDatabase } from './database';
+import { walFlusherOf, type Flusher } from './wal-flusher';
 
 export interface SqliteAuditLogOptions {
   /** HELPDESK_AUDIT_KEY, or a key already derived from it. */
@@ -26,6 +27,8 @@ export interface SqliteAuditLogOptions {
   /** Receives the chain head after every append; ship it somewhere the database's admins cannot edit. */
   logger: Logger;
   now?: () => Date;
+  /** Shared by every store on the connection (the default), so that their durable commits group. */
+  flusher?: Flusher;
 }
 
 interface AuditRow {
@@ -63,6 +66,7 @@ export class SqliteAuditLog implements AuditLog {
   private readonly key: AuditKey;
   private readonly logger: Logger;
   private readonly now: () => Date;
+  private readonly flusher: Flusher;
   private readonly selectHead: Statement<[], ChainHead>;
   private readonly insert: Statement<[InsertColumns]>;
   private readonly listStatements = new Map<string, Statement<[Record<string, unknown>], AuditRow>>();
@@ -72,6 +76,7 @@ export class SqliteAuditLog implements AuditLog {
     options: SqliteAuditLogOptions,
   ) {
     this.key = toAuditKey(options.key);
+    this.flusher = options.flusher ?? walFlusherOf(db);
     this.logger = options.logger;
     this.now = options.now ?? (() => new Date());
     this.selectHead = db.prepare<[], ChainHead>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
@@ -81,21 +86,21 @@ export class SqliteAuditLog implements AuditLog {
     );
   }
 
-  append(event: AuditEvent): Promise<AuditRecord> {
-    return asPromise(() => {
-      // Redaction and validation happen before the lock: they can be slow and need no database.
-      const prepared = prepareAuditEvent(event);
-      let records: AuditRecord[];
-      try {
-        records = durably(this.db, () => this.db.transaction(() => this.link([prepared])).immediate());
-      } catch (error) {
-        throw toStorageError(error, `Appending a ${prepared.type} audit record failed.`);
-      }
-      const [record] = records;
-      if (record === undefined) throw new AppError('INTERNAL', 'the audit append sealed no record');
-      this.announce(record);
-      return record;
-    });
+  async append(event: AuditEvent): Promise<AuditRecord> {
+    // Redaction and validation happen before the lock: they can be slow and need no database.
+    const prepared = prepareAuditEvent(event);
+    let records: AuditRecord[];
+    try {
+      records = await durably(this.db, this.flusher, () =>
+        this.db.transaction(() => this.link([prepared])).immediate(),
+      );
+    } catch (error) {
+      throw toStorageError(error, `Appending a ${prepared.type} audit record failed.`);
+    }
+    const [record] = records;
+    if (record === undefined) throw new AppError('INTERNAL', 'the audit append sealed no record');
+    this.announce(record);
+    return record;
   }
 
   /**

@@ -17,7 +17,8 @@ import {
 import type { AuditEvent, AuditRecord } from '../../domain/audit';
 import { asPromise } from './as-promise';
 import type { SqliteAuditLog } from './sqlite-audit-log';
-import { durably, toStorageError, truncateWal, type SqliteDatabase } from './database';
+import { durably, toStorageError, truncateWal, truncateWalSoon, type SqliteDatabase } from './database';
+import { walFlusherOf, type Flusher } from './wal-flusher';
 
 interface RequestRow {
   etag: string;
@@ -51,12 +52,14 @@ export class SqliteRequestStore implements RequestStore {
 
   private readonly audit: SqliteAuditLog | undefined;
 
+  private readonly flusher: Flusher;
   /** `audit`: the log that `update(…, audit)` links records into, in the same transaction. */
   constructor(
     private readonly db: SqliteDatabase,
-    options: { audit?: SqliteAuditLog } = {},
+    options: { audit?: SqliteAuditLog; flusher?: Flusher } = {},
   ) {
     this.audit = options.audit;
+    this.flusher = options.flusher ?? walFlusherOf(db);
     this.insert = db.prepare<[Columns & { etag: string }]>(
       `INSERT INTO reset_requests (id, tenant_id, requester_aad_object_id, state, created_at, updated_at, etag, body)
        VALUES (@id, @tenantId, @requester, @state, @createdAt, @updatedAt, @etag, @body)`,
@@ -94,24 +97,22 @@ export class SqliteRequestStore implements RequestStore {
       .pluck();
   }
 
-  create(request: ResetRequest): Promise<StoredRequest> {
-    return asPromise(() => {
-      const columns = toColumns(storableRequest(request));
-      const etag = randomUUID();
-      const insert = this.db.transaction(() => {
-        try {
-          this.insert.run({ ...columns, etag });
-        } catch (error) {
-          throw this.explainInsertFailure(error, columns);
-        }
-      });
+  async create(request: ResetRequest): Promise<StoredRequest> {
+    const columns = toColumns(storableRequest(request));
+    const etag = randomUUID();
+    const insert = this.db.transaction(() => {
       try {
-        durably(this.db, () => insert.immediate());
+        this.insert.run({ ...columns, etag });
       } catch (error) {
-        throw toStorageError(error, `Storing request ${columns.id} failed.`);
+        throw this.explainInsertFailure(error, columns);
       }
-      return { request: parseBody(columns.body), eTag: etag };
     });
+    try {
+      await durably(this.db, this.flusher, () => insert.immediate());
+    } catch (error) {
+      throw toStorageError(error, `Storing request ${columns.id} failed.`);
+    }
+    return { request: parseBody(columns.body), eTag: etag };
   }
 
   get(id: string): Promise<StoredRequest | undefined> {
@@ -122,55 +123,57 @@ export class SqliteRequestStore implements RequestStore {
     return asPromise(() => toStored(this.query(() => this.selectOpenByRequester.get(aadObjectId))));
   }
 
-  update(
+  async update(
     request: ResetRequest,
     expectedETag: string,
     audit: readonly AuditEvent[] = [],
   ): Promise<StoredRequest> {
-    return asPromise(() => {
-      const auditLog = this.audit;
-      if (audit.length > 0 && auditLog === undefined) {
-        // Fail closed: a change whose audit record cannot be written is not made.
-        throw new AppError('INTERNAL', 'this request store has no audit log to write the change to');
+    const auditLog = this.audit;
+    if (audit.length > 0 && auditLog === undefined) {
+      // Fail closed: a change whose audit record cannot be written is not made.
+      throw new AppError('INTERNAL', 'this request store has no audit log to write the change to');
+    }
+    let linked: AuditRecord[] = [];
+    const next = storableRequest(request);
+    const columns = toColumns(next);
+    const etag = randomUUID();
+    let closed = false;
+    const swap = this.db.transaction(() => {
+      const row = this.selectById.get(columns.id);
+      if (row === undefined) {
+        throw new AppError('NOT_FOUND', `Request ${columns.id} does not exist.`, { details: [columns.id] });
       }
-      let linked: AuditRecord[] = [];
-      const next = storableRequest(request);
-      const columns = toColumns(next);
-      const etag = randomUUID();
-      let closed = false;
-      const swap = this.db.transaction(() => {
-        const row = this.selectById.get(columns.id);
-        if (row === undefined) {
-          throw new AppError('NOT_FOUND', `Request ${columns.id} does not exist.`, { details: [columns.id] });
-        }
-        if (row.etag !== expectedETag) {
-          throw new AppError('CONFLICT', `Request ${columns.id} changed since it was read.`, {
-            details: [columns.id],
-          });
-        }
-        const current = parseBody(row.body);
-        checkUpdate(current, next.request);
-        // The eTag condition is redundant inside the write lock; it stays as the statement's own guard.
-        if (this.updateIfETag.run({ ...columns, etag, expectedETag }).changes !== 1) {
-          throw new AppError('CONFLICT', `Request ${columns.id} changed since it was read.`, {
-            details: [columns.id],
-          });
-        }
-        closed = closesRequest(current, next.request);
-        if (auditLog !== undefined && audit.length > 0) linked = auditLog.linkWithinTransaction(audit);
-      });
-      try {
-        durably(this.db, () => swap.immediate());
-      } catch (error) {
-        throw toStorageError(error, `Updating request ${columns.id} failed.`);
+      if (row.etag !== expectedETag) {
+        throw new AppError('CONFLICT', `Request ${columns.id} changed since it was read.`, {
+          details: [columns.id],
+        });
       }
-      for (const record of linked) auditLog?.announce(record);
-      if (closed) {
-        // The page images that still hold the full number sit in the WAL until a checkpoint.
-        truncateWal(this.db);
+      const current = parseBody(row.body);
+      checkUpdate(current, next.request);
+      // The eTag condition is redundant inside the write lock; it stays as the statement's own guard.
+      if (this.updateIfETag.run({ ...columns, etag, expectedETag }).changes !== 1) {
+        throw new AppError('CONFLICT', `Request ${columns.id} changed since it was read.`, {
+          details: [columns.id],
+        });
       }
-      return { request: parseBody(columns.body), eTag: etag };
+      closed = closesRequest(current, next.request);
+      if (auditLog !== undefined && audit.length > 0) linked = auditLog.linkWithinTransaction(audit);
     });
+    let wipeLater = false;
+    try {
+      await durably(this.db, this.flusher, () => {
+        swap.immediate();
+        // The page images that still hold the full number sit in the WAL until a checkpoint: cleared
+        // in the same tick as the commit, so nobody sees the closed request while they are there.
+        wipeLater = closed && !truncateWal(this.db);
+      });
+      // The checkpointer thread was checkpointing at that instant: try again once it is done.
+      if (wipeLater) await truncateWalSoon(this.db);
+    } catch (error) {
+      throw toStorageError(error, `Updating request ${columns.id} failed.`);
+    }
+    for (const record of linked) auditLog?.announce(record);
+    return { request: parseBody(columns.body), eTag: etag };
   }
 
   listByState(states: readonly RequestState[], limit?: number): Promise<StoredRequest[]> {

@@ -6,8 +6,11 @@ import {
   openDatabase,
   schemaVersion,
   truncateWal,
+  truncateWalSoon,
 } from '../../../src/adapters/sqlite/database';
 import { MIGRATIONS, type Migration } from '../../../src/adapters/sqlite/migrations';
+import { WalFlusher, walFlusherOf } from '../../../src/adapters/sqlite/wal-flusher';
+import { HeldFlusher } from '../../fakes/held-flusher';
 import { tempFolder } from './sqlite-test-support';
 import { postedPendingRequest } from '../../support/approval-harness';
 import { HANAKO } from '../../support/teams-activity';
@@ -181,10 +184,11 @@ describe('secure_delete', () => {
 });
 
 describe('durability per kind of data', () => {
-  it('commits requests and audit records flushed to disk (FULL), bot state and transcripts without waiting (NORMAL)', async () => {
+  it('answers a request or audit commit only once the WAL is flushed to disk; bot state and transcripts do not wait', async () => {
     const db = openDatabase(folder.path('durability/bot.sqlite'));
     try {
-      // A temporary trigger records the synchronous setting in force when each row is written.
+      // A temporary trigger records the synchronous setting in force when each row is written: no
+      // commit waits for the disk on the event loop (NORMAL), the durable ones wait for the flusher.
       db.exec(`
         CREATE TEMP TABLE seen (tbl TEXT, sync INTEGER);
         CREATE TEMP TRIGGER seen_requests AFTER INSERT ON main.reset_requests
@@ -201,14 +205,18 @@ describe('durability per kind of data', () => {
       const { SqliteStorage } = await import('../../../src/adapters/sqlite/sqlite-storage');
       const { SqliteTranscriptStore } = await import('../../../src/adapters/sqlite/sqlite-transcript-store');
       const { createLogger } = await import('../../../src/log');
-      await new SqliteRequestStore(db).create(postedPendingRequest(HANAKO, '19:approvals@thread.tacv2'));
-      await new SqliteAuditLog(db, { key: 'k'.repeat(32), logger: createLogger({ level: 'silent' }) }).append(
-        {
-          type: 'request.refused',
-          actor: null,
-          data: { reason: 'test' },
-        },
-      );
+      const flusher = new HeldFlusher();
+      const answered: string[] = [];
+      const created = new SqliteRequestStore(db, { flusher })
+        .create(postedPendingRequest(HANAKO, '19:approvals@thread.tacv2'))
+        .then(() => answered.push('requests'));
+      const appended = new SqliteAuditLog(db, {
+        key: 'k'.repeat(32),
+        logger: createLogger({ level: 'silent' }),
+        flusher,
+      })
+        .append({ type: 'request.refused', actor: null, data: { reason: 'test' } })
+        .then(() => answered.push('audit'));
       await new SqliteStorage(db).write({ 'msteams/conversations/a': { turns: 1 } });
       await new SqliteTranscriptStore(db).append({
         conversationId: 'a',
@@ -218,33 +226,113 @@ describe('durability per kind of data', () => {
         activityType: 'message',
         activity: { type: 'message' },
       });
+      // Both durable commits are written and waiting for the disk; the others asked for no flush.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect({ flushes: flusher.calls, answered }).toEqual({ flushes: 2, answered: [] });
+      flusher.release();
+      await Promise.all([created, appended]);
+      expect(answered.sort()).toEqual(['audit', 'requests']);
       expect(db.prepare('SELECT tbl, sync FROM seen ORDER BY rowid').all()).toEqual([
-        { tbl: 'requests', sync: 2 },
-        { tbl: 'audit', sync: 2 },
+        { tbl: 'requests', sync: 1 },
+        { tbl: 'audit', sync: 1 },
         { tbl: 'state', sync: 1 },
         { tbl: 'transcripts', sync: 1 },
       ]);
-      expect(db.pragma('synchronous', { simple: true })).toBe(1);
     } finally {
       db.close();
     }
   });
 
-  it('leaves the setting to the outermost transaction and restores it when the work throws', () => {
+  it('flushes the WAL file after the commit, refuses to run inside another transaction, flushes nothing when the work throws', async () => {
     const db = openDatabase(folder.path('durability/nested.sqlite'));
     try {
-      const inside: unknown[] = [];
-      expect(() =>
-        durably(db, () => {
-          inside.push(db.pragma('synchronous', { simple: true }));
+      const synced: Array<{ path: string; rows: number }> = [];
+      const flusher = new WalFlusher(`${db.name}-wal`, async (path) => {
+        synced.push({ path, rows: Number(db.prepare('SELECT COUNT(*) FROM t').pluck().get()) });
+        await Promise.resolve();
+      });
+      db.exec('CREATE TABLE t (v TEXT)');
+      await durably(db, flusher, () => db.prepare("INSERT INTO t VALUES ('a')").run());
+      expect(synced).toEqual([{ path: `${db.name}-wal`, rows: 1 }]);
+      expect(existsSync(`${db.name}-wal`)).toBe(true);
+      await expect(
+        durably(db, flusher, () => {
           throw new Error('rolled back');
         }),
-      ).toThrow('rolled back');
-      db.transaction(() => durably(db, () => inside.push(db.pragma('synchronous', { simple: true }))))();
-      expect(inside).toEqual([2, 1]);
+      ).rejects.toThrow('rolled back');
+      let nested: Promise<number> | undefined;
+      db.transaction(() => {
+        nested = durably(db, flusher, () => 1);
+      })();
+      await expect(nested).rejects.toMatchObject({ code: 'INTERNAL' });
+      expect(synced).toHaveLength(1);
       expect(db.pragma('synchronous', { simple: true })).toBe(1);
     } finally {
       db.close();
     }
+  });
+});
+
+describe('truncateWalSoon', () => {
+  it('tries again while another connection keeps the WAL from being cleared, and clears it once it lets go', async () => {
+    const file = folder.path('durability/busy.sqlite');
+    const db = openDatabase(file, { busyTimeoutMs: 10 });
+    const reader = openDatabase(file, { busyTimeoutMs: 10 });
+    try {
+      db.exec("CREATE TABLE t (v TEXT); INSERT INTO t VALUES ('090-1234-5678')");
+      // A reader inside a transaction pins the WAL: a TRUNCATE checkpoint cannot finish under it.
+      reader.exec('BEGIN');
+      reader.prepare('SELECT COUNT(*) FROM t').get();
+      db.exec("UPDATE t SET v = 'wiped'");
+      expect(truncateWal(db)).toBe(false);
+      setTimeout(() => reader.exec('COMMIT'), 100);
+      await expect(truncateWalSoon(db, 50, 20)).resolves.toBe(true);
+      expect(statSync(`${file}-wal`).size).toBe(0);
+    } finally {
+      reader.close();
+      db.close();
+    }
+  });
+});
+
+describe('WalFlusher', () => {
+  it('lets the commits that arrive during a flush share the next one, and tells none of them early', async () => {
+    const started: Array<() => void> = [];
+    const flusher = new WalFlusher(
+      '/nowhere-wal',
+      () => new Promise<void>((resolve) => started.push(resolve)),
+    );
+    const done: number[] = [];
+    const first = flusher.flush().then(() => done.push(0));
+    const later = Array.from({ length: 10 }, (_, i) => flusher.flush().then(() => done.push(i + 1)));
+    expect(started).toHaveLength(1);
+    started[0]?.();
+    await first;
+    // The ten arrived while the first flush ran, which may have started before their commits.
+    expect(done).toEqual([0]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(started).toHaveLength(2);
+    started[1]?.();
+    await Promise.all(later);
+    expect(done).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    // Quiet again: the next commit gets a flush of its own at once.
+    void flusher.flush();
+    expect(started).toHaveLength(3);
+    started[2]?.();
+  });
+
+  it('fdatasyncs the real WAL file, and rejects when it cannot', async () => {
+    const db = openDatabase(folder.path('durability/real.sqlite'));
+    try {
+      db.exec('CREATE TABLE t (v TEXT)');
+      await expect(durably(db, walFlusherOf(db), () => db.exec("INSERT INTO t VALUES ('a')"))).resolves.toBe(
+        db,
+      );
+    } finally {
+      db.close();
+    }
+    await expect(new WalFlusher(folder.path('durability/missing.sqlite-wal')).flush()).rejects.toMatchObject({
+      code: 'ENOENT',
+    });
   });
 });
