@@ -21,7 +21,7 @@ import type { AuditLog } from './ports/audit-log';
 import type { ConversationReferences } from './ports/conversation-references';
 import type { Directory } from './ports/directory';
 import { ApprovalHandler } from './bot/approval-actions';
-import { ApprovalService, type ApprovalWorker } from './requests/approval-service';
+import { ApprovalService, approvalSettings, type ApprovalWorker } from './requests/approval-service';
 import { TeamsNotifier } from './bot/teams-notifier';
 import { TargetFactsCache } from './requests/target-facts';
 import { PassEchoGuard } from './bot/pass-echo-guard';
@@ -190,15 +190,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
     ...(worker === undefined ? {} : { worker }),
     logger,
     now,
-    settings: {
-      approverGroupId: config.approverGroupId,
-      keyHolderGroupIds: keyHolderGroups(config),
-      breakGlassUserIds: config.breakGlassUserIds,
-      tapMaxLifetimeMinutes: config.tapMaxLifetimeMinutes,
-      releaseCodeKey: config.auditKey,
-      refusedClicksPerHour: config.limits.refusedClicksPerHour,
-      notices: { securityChannel: Boolean(config.securityChannelId), mail: Boolean(config.senderMailbox) },
-    },
+    settings: approvalSettings(config),
   });
   const approvalCards = new ApprovalHandler({ approvals, localizer, config });
   const reviewerDesk = new ReviewerDesk({

@@ -1,3 +1,4 @@
+import type { Config } from '../config';
 import { isAppError } from '../errors';
 import type { AuditActor, AuditEvent } from '../domain/audit';
 import { actionsFor, type ApprovalVerb } from '../domain/approver-choices';
@@ -13,6 +14,7 @@ import type { Directory, TargetFacts } from '../ports/directory';
 import type { MessageParams, RequestNotifier } from '../ports/request-notifier';
 import type { RequestStore, StoredRequest } from '../ports/request-store';
 import { approvalBlock } from './approval-block';
+import { keyHolderGroups } from './key-holder-groups';
 import { readDecisionInputs, type ApproverInputs } from './decision-inputs';
 import { loadTargetFacts, type TargetFactsCache } from './target-facts';
 import type { ReleaseAttempt } from './work-queue';
@@ -31,6 +33,19 @@ export interface ApprovalSettings {
   refusedClicksPerHour: number;
   /** The notices configured; each is audited as sent or undeliverable when a reset is approved. */
   notices: { securityChannel: boolean; mail: boolean };
+}
+
+/** The service's settings as the configuration states them. */
+export function approvalSettings(config: Config): ApprovalSettings {
+  return {
+    approverGroupId: config.approverGroupId,
+    keyHolderGroupIds: keyHolderGroups(config),
+    breakGlassUserIds: config.breakGlassUserIds,
+    tapMaxLifetimeMinutes: config.tapMaxLifetimeMinutes,
+    releaseCodeKey: config.auditKey,
+    refusedClicksPerHour: config.limits.refusedClicksPerHour,
+    notices: { securityChannel: Boolean(config.securityChannelId), mail: Boolean(config.senderMailbox) },
+  };
 }
 
 /** What the approval use cases need of the executor (src/requests/reset-executor.ts). */

@@ -16,6 +16,7 @@ import type { Stores } from '../../src/ports/stores';
 import { keyHolderGroups } from '../../src/requests/key-holder-groups';
 import {
   ApprovalService,
+  approvalSettings,
   type ApprovalClick,
   type ApprovalWorker,
   type ClickAnswer,
@@ -98,15 +99,7 @@ function serviceWith(options: { directory?: Directory; worker?: ApprovalWorker }
     ...(options.worker === undefined ? {} : { worker: options.worker }),
     logger,
     now: setup.clock.now,
-    settings: {
-      approverGroupId: config.approverGroupId,
-      keyHolderGroupIds: keyHolderGroups(config),
-      breakGlassUserIds: config.breakGlassUserIds,
-      tapMaxLifetimeMinutes: config.tapMaxLifetimeMinutes,
-      releaseCodeKey: config.auditKey,
-      refusedClicksPerHour: config.limits.refusedClicksPerHour,
-      notices: { securityChannel: true, mail: false },
-    },
+    settings: approvalSettings(config),
   });
 }
 
