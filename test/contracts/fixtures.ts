@@ -17,6 +17,8 @@ export interface PendingOptions {
   name?: string;
   at?: Date;
   id?: string;
+  tenantId?: string;
+  newPhone?: Parameters<typeof createPendingRequest>[0]['newPhone'];
 }
 
 /** A new PENDING request with a full number, as the intake files it. */
@@ -25,10 +27,10 @@ export function pending(options: PendingOptions = {}): OpenResetRequest {
   return createPendingRequest(
     {
       ...(options.id === undefined ? {} : { id: options.id }),
-      tenantId: 'tenant-1',
+      tenantId: options.tenantId ?? 'tenant-1',
       requester: { aadObjectId, teamsUserId: `29:${aadObjectId}`, name: options.name ?? 'Tanaka Hanako' },
       locale: 'ja',
-      newPhone: PHONE,
+      newPhone: options.newPhone ?? PHONE,
       verification: 'video_call',
       reason: 'New phone',
       diagnosis: {

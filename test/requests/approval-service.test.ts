@@ -7,7 +7,7 @@ import { openSqliteStores } from '../../src/adapters/sqlite/index';
 import type { AuditActor } from '../../src/domain/audit';
 import type { ApprovalVerb } from '../../src/domain/approver-choices';
 import { RELEASE_CODE_MAX_TRIES } from '../../src/domain/release-code';
-import { createPendingRequest } from '../../src/domain/request-lifecycle';
+import { pending } from '../contracts/fixtures';
 import type { ResetRequest } from '../../src/domain/reset-request';
 import { createLogger } from '../../src/log';
 import type { Directory } from '../../src/ports/directory';
@@ -108,25 +108,14 @@ async function fileRequest(
   service: ApprovalService,
   requester: { aadObjectId: string; name: string } = HANAKO,
 ): Promise<StoredRequest> {
-  const pending = createPendingRequest(
-    {
-      tenantId: DEMO.tenantId,
-      requester: { ...requester, teamsUserId: `29:${requester.aadObjectId}` },
-      locale: 'ja',
-      newPhone: NEW_PHONE,
-      verification: 'video_call',
-      reason: 'New phone, new number',
-      diagnosis: {
-        path: 'start>S1a>work>noMfa',
-        situation: 'S1a',
-        errorCodes: [],
-        workingMethods: [],
-        lostOrStolen: false,
-      },
-    },
-    setup.clock.now(),
-  );
-  const created = await setup.stores.requests.create(pending);
+  const request = pending({
+    aadObjectId: requester.aadObjectId,
+    name: requester.name,
+    tenantId: DEMO.tenantId,
+    newPhone: NEW_PHONE,
+    at: setup.clock.now(),
+  });
+  const created = await setup.stores.requests.create(request);
   expect(await service.filed(created.request)).toBe(true);
   // What the Teams notifier does once the card is in the channel.
   return setup.stores.requests.update(
