@@ -3,6 +3,7 @@ import type { Stores, StoresDeps } from '../../ports/stores';
 import { asPromise } from './as-promise';
 import { startCheckpointer } from './checkpointer';
 import { openDatabase } from './database';
+import { closeWalFlusher } from './wal-flusher';
 import { SqliteAuditLog } from './sqlite-audit-log';
 import { SqliteConversationReferences } from './sqlite-conversation-references';
 import { SqliteDiagnosisOutcomes } from './sqlite-diagnosis-outcomes';
@@ -51,6 +52,7 @@ export function openSqliteStores(config: SqliteStoresConfig, deps: StoresDeps): 
       }),
     close() {
       closing ??= checkpointer.stop().then(() => {
+        closeWalFlusher(db);
         db.close();
       });
       return closing;

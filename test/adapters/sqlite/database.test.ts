@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { isAppError } from '../../../src/errors';
 import {
   durably,
@@ -9,7 +9,7 @@ import {
   truncateWalSoon,
 } from '../../../src/adapters/sqlite/database';
 import { MIGRATIONS, type Migration } from '../../../src/adapters/sqlite/migrations';
-import { WalFlusher, walFlusherOf } from '../../../src/adapters/sqlite/wal-flusher';
+import { closeWalFlusher, WalFlusher, walFlusherOf } from '../../../src/adapters/sqlite/wal-flusher';
 import { HeldFlusher } from '../../fakes/held-flusher';
 import { tempFolder } from './sqlite-test-support';
 import { postedPendingRequest } from '../../support/approval-harness';
@@ -319,6 +319,30 @@ describe('WalFlusher', () => {
     void flusher.flush();
     expect(started).toHaveLength(3);
     started[2]?.();
+  });
+
+  it('keeps one descriptor of the WAL across flushes and gives it back when the stores close', async () => {
+    const db = openDatabase(folder.path('durability/kept.sqlite'));
+    const walDescriptors = (): number =>
+      readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`) === `${db.name}-wal`;
+        } catch {
+          return false;
+        }
+      }).length;
+    try {
+      db.exec('CREATE TABLE t (v TEXT)');
+      const before = walDescriptors();
+      for (let i = 0; i < 5; i++)
+        await durably(db, walFlusherOf(db), () => db.exec(`INSERT INTO t VALUES (${i})`));
+      expect(walDescriptors()).toBe(before + 1);
+      closeWalFlusher(db);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(walDescriptors()).toBe(before);
+    } finally {
+      db.close();
+    }
   });
 
   it('fdatasyncs the real WAL file, and rejects when it cannot', async () => {
