@@ -93,7 +93,12 @@ export interface ResetResult {
   states: string[];
   /** The reads of the last reset, route by route. */
   readsByRoute: Record<string, number>;
+  /** APPROVED → DONE of the reset run first, not counted above (the bot's first reset pays for JIT). */
+  warmUpMs: number;
 }
+
+/** Resets run before the measured ones, as the diagnosis load has its warm-up. */
+const WARM_UP_RESETS = 1;
 
 export interface BenchResults {
   machine: Record<string, string>;
@@ -273,8 +278,9 @@ async function runResets(
     graphWrites: [],
     states: [],
     readsByRoute: {},
+    warmUpMs: Number.NaN,
   };
-  for (let index = 0; index < settings.resets; index++) {
+  for (let index = 0; index < WARM_UP_RESETS + settings.resets; index++) {
     const person = benchEmployee(DIAGNOSIS_EMPLOYEES + index);
     const chat = `a:personal-${person.id}`;
     const say = (input: { text?: string; value?: unknown }) =>
@@ -327,7 +333,12 @@ async function runResets(
     );
     const settled = await target.call('waitState', { requestId, states: ['DONE', 'PARTIAL', 'FAILED'] });
     // Without the person's time: reading the code and noting the pass (both at once here).
-    result.approvedToDoneMs.push(Number(settled.at) - approvedAt - (typedAt - askedAt) - (notedAt - shownAt));
+    const approvedToDone = Number(settled.at) - approvedAt - (typedAt - askedAt) - (notedAt - shownAt);
+    if (index < WARM_UP_RESETS) {
+      result.warmUpMs = approvedToDone;
+      continue;
+    }
+    result.approvedToDoneMs.push(approvedToDone);
     result.states.push(String(settled.state));
     const calls = emulator.graphRequests();
     const reads = calls.filter(isGraphRead);
@@ -345,7 +356,7 @@ async function runApprovals(
   serviceUrl: string,
   settings: BenchSettings,
 ): Promise<LoadResult> {
-  const first = DIAGNOSIS_EMPLOYEES + settings.resets;
+  const first = DIAGNOSIS_EMPLOYEES + WARM_UP_RESETS + settings.resets;
   const requesters = Array.from({ length: settings.approvalRequests }, (_, i) => benchEmployee(first + i));
   const { requestIds } = await target.call('seedPending', { requesters });
   const queue = [...(requestIds as string[])];
