@@ -8,6 +8,8 @@
  *
  * `HELPDESK_DEV_DATA_DIR` moves the sandbox's data (the SQLite file, Azurite's folder) out of .data,
  * so a test can run the launcher without touching the checkout's own sandbox.
+ * `HELPDESK_DEV_PLAYGROUND_PORTS=<employee>,<approver>` moves the two playgrounds off 56150 and 56151:
+ * those lie in Linux's ephemeral range, where any outgoing connection may hold them for a moment.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
@@ -27,6 +29,26 @@ import { azuriteEnvironment, startAzurite, type RunningAzurite } from '../../too
 
 const root = join(__dirname, '..', '..');
 const dataDir = resolve(root, process.env.HELPDESK_DEV_DATA_DIR ?? '.data');
+const [employeePort, approverPort] = playgroundPorts(process.env.HELPDESK_DEV_PLAYGROUND_PORTS);
+
+function playgroundPorts(setting: string | undefined): [number, number] {
+  if (setting === undefined || setting.trim() === '') {
+    return [SANDBOX_PLAYGROUND_PORT, SANDBOX_APPROVER_PLAYGROUND_PORT];
+  }
+  const ports = setting.split(',').map((part) => Number(part.trim()));
+  const [employee, approver] = ports;
+  if (ports.length !== 2 || employee === undefined || approver === undefined || !ports.every(isPort)) {
+    console.error(
+      `[dev] HELPDESK_DEV_PLAYGROUND_PORTS must be two ports, like 56150,56151 (got "${setting}")`,
+    );
+    process.exit(2);
+  }
+  return [employee, approver];
+}
+
+function isPort(value: number): boolean {
+  return Number.isInteger(value) && value > 0 && value < 65536;
+}
 const children: ChildProcess[] = [];
 let azurite: RunningAzurite | undefined;
 
@@ -110,16 +132,12 @@ async function main(): Promise<void> {
       cwd,
     );
   };
-  playground('playground (employee)', SANDBOX_PLAYGROUND_PORT, root);
-  playground(
-    'playground (approver)',
-    SANDBOX_APPROVER_PLAYGROUND_PORT,
-    join(root, 'deploy', 'local', 'approver'),
-  );
+  playground('playground (employee)', employeePort, root);
+  playground('playground (approver)', approverPort, join(root, 'deploy', 'local', 'approver'));
 
   console.log(`[dev] bot: http://127.0.0.1:${SANDBOX_BOT_PORT}/healthz`);
-  console.log(`[dev] employee (山田 花子): http://localhost:${SANDBOX_PLAYGROUND_PORT}`);
-  console.log(`[dev] approver (佐藤 健):   http://localhost:${SANDBOX_APPROVER_PLAYGROUND_PORT}`);
+  console.log(`[dev] employee (山田 花子): http://localhost:${employeePort}`);
+  console.log(`[dev] approver (佐藤 健):   http://localhost:${approverPort}`);
 }
 
 main().catch((error: unknown) => {

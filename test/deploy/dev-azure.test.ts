@@ -16,12 +16,7 @@ import { openStores } from '../../src/adapters/stores';
 import { verifyChainAsync } from '../../src/domain/audit';
 import { createLogger } from '../../src/log';
 import type { Stores } from '../../src/ports/stores';
-import {
-  SANDBOX_APPROVER_PLAYGROUND_PORT,
-  SANDBOX_BOT_PORT,
-  SANDBOX_PLAYGROUND_PORT,
-  sandboxEnvironment,
-} from '../../deploy/local/sandbox';
+import { SANDBOX_BOT_PORT, sandboxEnvironment } from '../../deploy/local/sandbox';
 import { azuriteConnectionString, azuriteEnvironment } from '../../tools/azurite/launch';
 import { invokeCardText, releaseCodeOn, until } from '../support/approval-harness';
 import { LoopbackConnector } from '../support/loopback-connector';
@@ -29,6 +24,7 @@ import { visibleText } from '../support/running-bot';
 import {
   commandOf,
   descendantsOf,
+  freeFixedPort,
   isAlive,
   portIsFree,
   startDevLauncher,
@@ -68,16 +64,19 @@ describe('npm run dev:azure', () => {
   let serviceUrl: string;
   let launcher: DevLauncher | undefined;
   let started: number[] = [];
+  let playgroundPorts: number[] = [];
   let stores: Stores | undefined;
 
   beforeAll(async () => {
-    const taken: number[] = [];
-    for (const port of [SANDBOX_BOT_PORT, SANDBOX_PLAYGROUND_PORT, SANDBOX_APPROVER_PLAYGROUND_PORT]) {
-      if (!(await portIsFree(port))) taken.push(port);
-    }
-    // The sandbox's ports are fixed (the README names them); another sandbox running here would take them.
-    if (taken.length > 0) throw new Error(`ports in use, is a sandbox running? ${taken.join(', ')}`);
     dataDir = mkdtempSync(join(tmpdir(), 'helpdesk-dev-azure-'));
+    // The bot's port is fixed (the README names it; it lies below the ephemeral range, so only
+    // another sandbox running here would take it). The playgrounds' 56150 and 56151 lie inside that
+    // range, where another suite's connections may hold them, so the test moves them.
+    if (!(await portIsFree(SANDBOX_BOT_PORT))) {
+      throw new Error(`port ${SANDBOX_BOT_PORT} is in use: is a sandbox running?`);
+    }
+    const employeePort = await freeFixedPort();
+    playgroundPorts = [employeePort, await freeFixedPort([employeePort])];
     connector = new LoopbackConnector();
     serviceUrl = await connector.start();
   });
@@ -122,7 +121,11 @@ describe('npm run dev:azure', () => {
     const repoSqliteBefore = existsSync(REPO_SANDBOX_SQLITE)
       ? statSync(REPO_SANDBOX_SQLITE).mtimeMs
       : undefined;
-    launcher = startDevLauncher(['--azure'], { ...process.env, HELPDESK_DEV_DATA_DIR: dataDir });
+    launcher = startDevLauncher(['--azure'], {
+      ...process.env,
+      HELPDESK_DEV_DATA_DIR: dataDir,
+      HELPDESK_DEV_PLAYGROUND_PORTS: playgroundPorts.join(','),
+    });
     const [, graphUrl = ''] = await launcher.waitFor(/\[dev\] Graph emulator: (\S+)/, START_TIMEOUT_MS);
     const [, blobEndpoint = '', tableEndpoint = ''] = await launcher.waitFor(
       /\[dev\] Azurite: (\S+) \(blob\), (\S+) \(table\)/,
@@ -131,7 +134,7 @@ describe('npm run dev:azure', () => {
     await untilAnswers(`${BOT_URL}/healthz`, START_TIMEOUT_MS, (status) => status === 200);
     const ready = await untilAnswers(`${BOT_URL}/readyz`, 60_000, (status) => status === 200);
     expect(await ready.json()).toMatchObject({ status: 'ready', checks: { storage: { ok: true } } });
-    for (const port of [SANDBOX_PLAYGROUND_PORT, SANDBOX_APPROVER_PLAYGROUND_PORT]) {
+    for (const port of playgroundPorts) {
       expect((await untilAnswers(`http://localhost:${port}/`, START_TIMEOUT_MS)).status).toBe(200);
     }
     // Azurite, the bot and the two playgrounds (and whatever they started themselves).

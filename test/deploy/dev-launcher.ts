@@ -136,6 +136,17 @@ export function commandOf(pid: number): string {
   }
 }
 
+/**
+ * A loopback port nothing listens on, below Linux's ephemeral range (32768 and up), where no
+ * outgoing connection or `listen(0)` of another test can take it between this check and its use.
+ */
+export async function freeFixedPort(taken: readonly number[] = []): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 10_000);
+    if (!taken.includes(port) && (await portIsFree(port))) return port;
+  }
+}
+
 /** True when nothing listens on the loopback TCP port (so the launcher can take it). */
 export function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
