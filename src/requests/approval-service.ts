@@ -1,6 +1,5 @@
 import type { Config } from '../config';
-import { isAppError } from '../errors';
-import type { AuditActor, AuditEvent } from '../domain/audit';
+import type { AuditActor } from '../domain/audit';
 import { actionsFor, type ApprovalVerb } from '../domain/approver-choices';
 import { WindowCounter } from '../domain/rate-limit';
 import { hashReleaseCode, newReleaseCode } from '../domain/release-code';
@@ -14,6 +13,7 @@ import type { Directory, TargetFacts } from '../ports/directory';
 import type { MessageParams, RequestNotifier } from '../ports/request-notifier';
 import type { RequestStore, StoredRequest } from '../ports/request-store';
 import { approvalBlock } from './approval-block';
+import { updateUnlessChanged } from './update-unless-changed';
 import { keyHolderGroups } from './key-holder-groups';
 import { readDecisionInputs, type ApproverInputs } from './decision-inputs';
 import { loadTargetFacts, type TargetFactsCache } from './target-facts';
@@ -246,18 +246,15 @@ export class ApprovalService {
     const { requester } = stored.request;
     if (requester.aadObjectId.toLowerCase() !== requesterId.toLowerCase()) return false;
     const actor = { id: requester.aadObjectId, name: requester.name };
-    try {
-      const saved = await this.deps.requests.update(
-        transition(stored.request, 'CANCELLED', actor, this.deps.now()),
-        stored.eTag,
-        [{ type: 'request.cancelled', requestId, actor }],
-      );
-      await this.deps.notifier.updateApprovalCard(saved.request);
-      return true;
-    } catch (error) {
-      if (isAppError(error, 'CONFLICT')) return false;
-      throw error;
-    }
+    const saved = await updateUnlessChanged(
+      this.deps.requests,
+      transition(stored.request, 'CANCELLED', actor, this.deps.now()),
+      stored.eTag,
+      [{ type: 'request.cancelled', requestId, actor }],
+    );
+    if (saved === undefined) return false;
+    await this.deps.notifier.updateApprovalCard(saved.request);
+    return true;
   }
 
   /** The requester typed the release code; the approvers hear when the request is held. */
@@ -297,7 +294,7 @@ export class ApprovalService {
       this.card(await this.reload(request.id), { key: 'approval.refused.notPending' }, facts);
     if (verb === 'claim') {
       const claimed = { ...request, claimedBy: { id: actor.id, name: actor.name, at: at.toISOString() } };
-      const saved = await this.save(claimed, stored.eTag, [
+      const saved = await updateUnlessChanged(this.deps.requests, claimed, stored.eTag, [
         { type: 'request.claimed', requestId: request.id, actor },
       ]);
       if (!saved) return notPending();
@@ -347,7 +344,7 @@ export class ApprovalService {
       at,
     );
     // The decision and its audit record commit together: no approval the audit trail does not hold.
-    const saved = await this.save(next, stored.eTag, [
+    const saved = await updateUnlessChanged(this.deps.requests, next, stored.eTag, [
       {
         type: verb === 'approve' ? 'request.approved' : 'request.denied',
         requestId: request.id,
@@ -440,20 +437,6 @@ export class ApprovalService {
       facts: known,
       ...(notice === undefined ? {} : { notice }),
     };
-  }
-
-  /** CAS write; undefined when someone else changed the request first. */
-  private async save(
-    request: ResetRequest,
-    eTag: string,
-    audit: readonly AuditEvent[],
-  ): Promise<StoredRequest | undefined> {
-    try {
-      return await this.deps.requests.update(request, eTag, audit);
-    } catch (error) {
-      if (isAppError(error, 'CONFLICT')) return undefined;
-      throw error;
-    }
   }
 
   private async reload(id: string): Promise<StoredRequest> {

@@ -10,6 +10,7 @@ import { authMethodTypesFor } from '../domain/reset-plan';
 import type { AuthMethod, AuthMethodType, Directory } from '../ports/directory';
 import type { RequestStore, StoredRequest } from '../ports/request-store';
 import type { RequestNotifier } from '../ports/request-notifier';
+import { updateUnlessChanged } from './update-unless-changed';
 
 export interface RequestSweeperOptions {
   requests: RequestStore;
@@ -126,9 +127,12 @@ export class RequestSweeper {
     const deadlines = requestDeadlines(new Date(request.createdAt), this.options, this.options.schedule);
     const expiresAt = deadlines.expiresAt.getTime();
     if (now.getTime() >= expiresAt) {
-      const saved = await this.save(transition(request, 'EXPIRED', SWEEPER, now), stored.eTag, [
-        { type: 'request.expired', requestId: request.id, actor: null },
-      ]);
+      const saved = await updateUnlessChanged(
+        this.options.requests,
+        transition(request, 'EXPIRED', SWEEPER, now),
+        stored.eTag,
+        [{ type: 'request.expired', requestId: request.id, actor: null }],
+      );
       if (!saved) return;
       await this.options.notifier.updateApprovalCard(saved.request);
       await this.options.notifier.tellRequesterMessage(saved.request, ['lifecycle.expired'], {}, true);
@@ -137,7 +141,11 @@ export class RequestSweeper {
     }
     if (now.getTime() >= deadlines.remindAt.getTime() && request.reminderSentAt === undefined) {
       // Recorded before it is sent: a crash in between loses one reminder rather than sending two.
-      const saved = await this.save({ ...request, reminderSentAt: now.toISOString() }, stored.eTag);
+      const saved = await updateUnlessChanged(
+        this.options.requests,
+        { ...request, reminderSentAt: now.toISOString() },
+        stored.eTag,
+      );
       if (!saved) return;
       // Office minutes left: a reminder sent at closing time does not count the night.
       const wall = Math.ceil((expiresAt - now.getTime()) / MINUTE);
@@ -183,11 +191,16 @@ export class RequestSweeper {
     }
     const expired = now.getTime() >= Date.parse(tap.expiresAt);
     if (!registered && !expired) {
-      await this.save(withLoop(request, { ...loop, checkedAt: now.toISOString() }), stored.eTag);
+      await updateUnlessChanged(
+        this.options.requests,
+        withLoop(request, { ...loop, checkedAt: now.toISOString() }),
+        stored.eTag,
+      );
       return;
     }
     const outcome = registered ? 'registered' : 'expired';
-    const saved = await this.save(
+    const saved = await updateUnlessChanged(
+      this.options.requests,
       withLoop(request, { ...loop, checkedAt: now.toISOString(), closedAt: now.toISOString(), outcome }),
       stored.eTag,
     );
@@ -221,20 +234,6 @@ export class RequestSweeper {
       actor: null,
       data: { loop: outcome },
     });
-  }
-
-  private async save(
-    request: ResetRequest,
-    eTag: string,
-    audit: Parameters<RequestStore['update']>[2] = [],
-  ): Promise<StoredRequest | undefined> {
-    try {
-      return await this.options.requests.update(request, eTag, audit);
-    } catch (error) {
-      // Someone else (an approver, another sweeper) changed it first: their change stands.
-      if (isAppError(error, 'CONFLICT')) return undefined;
-      throw error;
-    }
   }
 }
 
