@@ -45,11 +45,20 @@ const VENDOR_SDKS = {
   message: 'The domain is plain TypeScript: no bot, Graph, storage or telemetry SDK.',
 };
 
-/** One block per folder (flat config replaces a rule's options per block, so the sets must not overlap). */
+const DIALOGS_INDEX = {
+  regex: '^botbuilder-dialogs$',
+  message:
+    'Import dialogs from dialogs/dialog-kit.ts: the package index loads every prompt and its recognizers (35 MB).',
+};
+
+/**
+ * One block per folder (flat config replaces a rule's options per block, so the sets must not
+ * overlap); every block also refuses botbuilder-dialogs' index.
+ */
 const boundary = (files, patterns, ignores = []) => ({
   files,
   ignores,
-  rules: { 'no-restricted-imports': ['error', { patterns }] },
+  rules: { 'no-restricted-imports': ['error', { patterns: [...patterns, DIALOGS_INDEX] }] },
 });
 
 const boundaries = [

@@ -6,7 +6,7 @@ import {
   type DialogInstance,
   type DialogTurnResult,
   type WaterfallStepContext,
-} from 'botbuilder-dialogs';
+} from './dialog-kit';
 import { renderAdviceCard } from '../cards/advice';
 import { renderQuestionCard } from '../cards/question';
 import {

@@ -1,5 +1,5 @@
 import { MessageFactory, type StatePropertyAccessor, type TurnContext, type UserState } from 'botbuilder';
-import type { DialogInstance, DialogState } from 'botbuilder-dialogs';
+import type { DialogInstance, DialogState } from './dialog-kit';
 import type { AdaptiveCardJson } from '../cards/render';
 import { toAttachment } from '../cards/render';
 import { renderAdviceCard } from '../cards/advice';

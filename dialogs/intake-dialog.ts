@@ -7,7 +7,7 @@ import {
   type DialogInstance,
   type DialogTurnResult,
   type WaterfallStepContext,
-} from 'botbuilder-dialogs';
+} from './dialog-kit';
 import { renderQuestionCard } from '../cards/question';
 import { renderRequestConfirmationCard } from '../cards/request-confirmation';
 import { isAppError } from '../src/errors';

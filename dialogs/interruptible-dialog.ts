@@ -6,7 +6,7 @@ import {
   DialogTurnStatus,
   type DialogContext,
   type DialogTurnResult,
-} from 'botbuilder-dialogs';
+} from './dialog-kit';
 import { renderRequestStatusCard } from '../cards/request-status';
 import { recogniseCommand, type Command } from './commands';
 import { chooseLocale } from './turn-locale';

@@ -1,10 +1,10 @@
-import type { Dialog } from 'botbuilder-dialogs';
+import type { Dialog } from './dialog-kit';
 import {
   WaterfallDialog,
   type DialogContext,
   type DialogTurnResult,
   type WaterfallStepContext,
-} from 'botbuilder-dialogs';
+} from './dialog-kit';
 import { recogniseCommand } from './commands';
 import { startTranscriptSegment } from './turn-marks';
 import { isQuestionSubmit } from './answers';

@@ -10,7 +10,7 @@ import {
   type TurnContext,
   type UserState,
 } from 'botbuilder';
-import { DialogSet, DialogTurnStatus, type Dialog, type DialogState } from 'botbuilder-dialogs';
+import { DialogSet, DialogTurnStatus, type Dialog, type DialogState } from '../../dialogs/dialog-kit';
 import { renderWelcomeCard, welcomeCardData } from '../../cards/welcome';
 import { toAttachment } from '../../cards/render';
 import { isCancelRequestSubmit, isPassNotedSubmit, isReleaseCodeSubmit } from '../../cards/submits';
