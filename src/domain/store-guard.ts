@@ -7,7 +7,7 @@ import {
   type PreparedAuditEvent,
 } from './audit';
 import { canTransition, isFinal, isOpen, redactIfFinal } from './request-lifecycle';
-import { isRequestId, type ResetRequest } from './reset-request';
+import { isRequestId, type RequestState, type ResetRequest } from './reset-request';
 
 /**
  * The rules a store keeps whatever it is built on (SQLite, Azure tables, …). They are checked here,
@@ -113,6 +113,15 @@ export function storedTime(value: string, field: string): string {
     throw new AppError('BAD_REQUEST', `${field} is not a valid time: "${value}".`);
   }
   return time.toISOString();
+}
+
+/** Checks `RequestStore.pagesByState`'s page size; returns the distinct states to read. */
+export function pageQuery(states: readonly RequestState[], pageSize: number): RequestState[] {
+  if (!Number.isInteger(pageSize) || pageSize < 1) {
+    throw new AppError('BAD_REQUEST', `The page size must be a positive integer, got ${pageSize}.`);
+  }
+  // A state listed twice would otherwise be read, and yielded, twice.
+  return [...new Set(states)];
 }
 
 /** A lease request checked, with the times a backend compares: held while `now < until`. */

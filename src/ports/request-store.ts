@@ -34,8 +34,28 @@ export interface RequestStore {
    */
   update(request: ResetRequest, expectedETag: string, audit?: readonly AuditEvent[]): Promise<StoredRequest>;
 
-  /** Oldest first, so sweepers and the executor handle requests in arrival order. */
+  /**
+   * Oldest first, so sweepers and the executor handle requests in arrival order. Holds every match
+   * in memory at once: for a state that can grow without bound, read `pagesByState` instead.
+   */
   listByState(states: readonly RequestState[], limit?: number): Promise<StoredRequest[]>;
+
+  /**
+   * Every request that is in one of `states` for the whole iteration, exactly once, in pages of
+   * at most `pageSize` (never an empty page), reading the next page only when the consumer asks
+   * for it: one page is in memory at a time, however many requests match.
+   *
+   * - A request that changes state during the iteration may or may not be yielded; one that
+   *   stays in a listed state (an update that keeps its state included) is neither skipped nor
+   *   yielded twice. Each page is read with the eTags current at that moment.
+   * - Order: the backend's, within and across pages. SQLite yields oldest first (keyset on
+   *   creation time and id); Azure Tables yields in its row key order, which is request id order
+   *   and says nothing about age. A page may hold fewer than `pageSize` requests even before the
+   *   end (Azure ends a page early when its scan runs out of time or rows).
+   * - An empty `states` yields nothing. A `pageSize` that is not a positive integer is refused
+   *   with AppError('BAD_REQUEST') when the iteration starts, before anything is read.
+   */
+  pagesByState(states: readonly RequestState[], pageSize: number): AsyncIterable<StoredRequest[]>;
 
   /** Requests of any state the person created at or after `since` (the monthly cap). */
   countCreatedSince(aadObjectId: string, since: Date): Promise<number>;

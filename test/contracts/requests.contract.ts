@@ -23,6 +23,16 @@ function pathTo(final: FinalState): RequestState[] {
   return ['DONE', 'PARTIAL', 'FAILED'].includes(final) ? ['APPROVED', 'EXECUTING', final] : [final];
 }
 
+/** Every page of the iteration, read as a consumer reads them: one at a time, to the end. */
+async function allPages(pages: AsyncIterable<StoredRequest[]>): Promise<StoredRequest[][]> {
+  const read: StoredRequest[][] = [];
+  for await (const page of pages) read.push(page);
+  return read;
+}
+
+const byId = (a: StoredRequest, b: StoredRequest): number =>
+  a.request.id < b.request.id ? -1 : a.request.id > b.request.id ? 1 : 0;
+
 function event(type: AuditEventType, requestId: string, data: Record<string, unknown> = {}): AuditEvent {
   return { type, requestId, actor: ADMIN, data };
 }
@@ -283,6 +293,70 @@ export function requestsContract(backend: ContractBackend): void {
       expect(await store.listByState(['PENDING'], 0)).toEqual([]);
       expect(await store.listByState(['DONE'])).toEqual([]);
       expect(await store.listByState([])).toEqual([]);
+    });
+
+    /** `count` pending requests of different people, a minute apart, oldest first. */
+    async function pendingRequests(count: number): Promise<StoredRequest[]> {
+      const created: StoredRequest[] = [];
+      for (let i = 0; i < count; i++) {
+        const at = new Date(Date.UTC(2025, 0, 1, 0, i));
+        created.push(await store.create(pending({ aadObjectId: `pager-${i}`, at })));
+      }
+      return created;
+    }
+
+    it('pages through every request in the states exactly once, no page over the size or empty', async () => {
+      const waiting = await pendingRequests(7);
+      const approved = await approve(await store.create(pending({ aadObjectId: 'other-1' })));
+      const cancelled = await store.create(pending({ aadObjectId: 'other-2' }));
+      await store.update(transition(cancelled.request, 'CANCELLED', ADMIN, new Date()), cancelled.eTag);
+
+      const pages = await allPages(store.pagesByState(['PENDING'], 3));
+      expect(pages.length).toBeGreaterThanOrEqual(3);
+      expect(pages.every((page) => page.length >= 1 && page.length <= 3)).toBe(true);
+      expect(pages.flat().sort(byId)).toEqual([...waiting].sort(byId));
+
+      const open = (await allPages(store.pagesByState(['APPROVED', 'PENDING', 'PENDING'], 3))).flat();
+      expect(open.sort(byId)).toEqual([...waiting, approved].sort(byId));
+      expect((await allPages(store.pagesByState(['PENDING'], 5000))).flat().sort(byId)).toEqual(
+        [...waiting].sort(byId),
+      );
+    });
+
+    it('pages through nothing for no states or no match', async () => {
+      await pendingRequests(2);
+      expect(await allPages(store.pagesByState([], 3))).toEqual([]);
+      expect(await allPages(store.pagesByState(['DONE', 'EXPIRED'], 3))).toEqual([]);
+    });
+
+    it.each([0, -1, 1.5, Number.NaN])('refuses a page size of %p', async (pageSize) => {
+      await pendingRequests(1);
+      expect((await caught(allPages(store.pagesByState(['PENDING'], pageSize)))).code).toBe('BAD_REQUEST');
+    });
+
+    it('neither skips nor repeats a request that stays in its state while others change under the pages', async () => {
+      const created = await pendingRequests(7);
+      const seen: StoredRequest[] = [];
+      let approvedId: string | undefined;
+      let reminded: StoredRequest | undefined;
+      for await (const page of store.pagesByState(['PENDING'], 3)) {
+        seen.push(...page);
+        if (approvedId !== undefined) continue;
+        // After the first page: one yielded request and one still ahead leave the state, and one
+        // still ahead is updated in place (a reminder noted), taking a new eTag.
+        const ahead = created.filter((c) => !seen.some((s) => s.request.id === c.request.id));
+        const [gone] = page;
+        await store.update(transition(gone.request, 'CANCELLED', ADMIN, new Date()), gone.eTag);
+        approvedId = (await approve(ahead[0])).request.id;
+        const kept = ahead[1];
+        const at = new Date().toISOString();
+        reminded = await store.update({ ...kept.request, reminderSentAt: at }, kept.eTag);
+      }
+      const ids = seen.map((s) => s.request.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      const staying = created.map((c) => c.request.id).filter((id) => id !== approvedId);
+      expect(ids.filter((id) => id !== approvedId).sort()).toEqual(staying.sort());
+      expect(seen.find((s) => s.request.id === reminded?.request.id)).toEqual(reminded);
     });
 
     it('counts the requests created since a time (inclusive), per person and for everyone', async () => {

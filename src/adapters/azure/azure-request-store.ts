@@ -4,7 +4,13 @@ import { AppError } from '../../errors';
 import { prepareAuditEvent, type AuditEvent } from '../../domain/audit';
 import { isOpen } from '../../domain/request-lifecycle';
 import { isRequestId, type RequestState, type ResetRequest } from '../../domain/reset-request';
-import { checkUpdate, closesRequest, storableRequest, type StorableRequest } from '../../domain/store-guard';
+import {
+  checkUpdate,
+  closesRequest,
+  pageQuery,
+  storableRequest,
+  type StorableRequest,
+} from '../../domain/store-guard';
 import {
   OPEN_REQUEST_EXISTS,
   REQUEST_ID_TAKEN,
@@ -19,6 +25,9 @@ const REQUEST_ROWS = { from: 'request:', to: 'request;' } as const;
 const requestRow = (id: string): string => `${REQUEST_ROWS.from}${id}`;
 const openRow = (requester: string): string => `open:${keyPart(requester)}`;
 const consumedRow = (id: string, eTag: string): string => `consumed:${id}:${keyPart(eTag)}`;
+
+/** The most entities one Azure Tables query response holds; a larger `$top` is not valid there. */
+const MAX_SERVICE_PAGE = 1000;
 
 /** Creating the record and its guard races only so often before the race is a fault. */
 const CREATE_ATTEMPTS = 5;
@@ -141,6 +150,31 @@ export class AzureRequestStore implements RequestStore {
     return limit === undefined ? found : found.slice(0, limit);
   }
 
+  /**
+   * The service's own pages, in row key order: each continuation token names the row key to go on
+   * from, so a row that changes around it cannot shift a staying one, as an offset would. Pages the
+   * service ends early are passed on as they are, empty ones skipped.
+   */
+  async *pagesByState(states: readonly RequestState[], pageSize: number): AsyncGenerator<StoredRequest[]> {
+    const wanted = pageQuery(states, pageSize);
+    if (wanted.length === 0) return;
+    const byState = wanted.map((state) => odata`state eq ${state}`).join(' or ');
+    const pages = this.ledger.table
+      .listEntities<Record<string, unknown>>({ queryOptions: { filter: requestRowsWhere(`(${byState})`) } })
+      .byPage({ maxPageSize: Math.min(pageSize, MAX_SERVICE_PAGE) });
+    for (;;) {
+      let next: IteratorResult<Record<string, unknown>[]>;
+      try {
+        next = await pages.next();
+      } catch (error) {
+        throw toStorageError(error, 'Reading reset requests failed.');
+      }
+      if (next.done === true) return;
+      const page = next.value.map((row) => toStored(row)).filter(isDefined);
+      if (page.length > 0) yield page;
+    }
+  }
+
   async countCreatedSince(aadObjectId: string, since: Date): Promise<number> {
     const sinceIso = validTime(since, 'since');
     return (await this.scan(odata`requester eq ${aadObjectId} and createdAt ge ${sinceIso}`, ['createdAt']))
@@ -158,13 +192,7 @@ export class AzureRequestStore implements RequestStore {
    */
   async scan(filter?: string, select?: string[]): Promise<Record<string, unknown>[]> {
     const rows: Record<string, unknown>[] = [];
-    const clauses = [
-      odata`PartitionKey eq ${LEDGER_PARTITION}`,
-      odata`RowKey ge ${REQUEST_ROWS.from}`,
-      odata`RowKey lt ${REQUEST_ROWS.to}`,
-    ];
-    if (filter !== undefined) clauses.push(`(${filter})`);
-    const query = clauses.join(' and ');
+    const query = requestRowsWhere(filter);
     try {
       const pages = this.ledger.table.listEntities<Record<string, unknown>>({
         queryOptions: { filter: query, ...(select ? { select } : {}) },
@@ -175,6 +203,17 @@ export class AzureRequestStore implements RequestStore {
     }
     return rows;
   }
+}
+
+/** The request rows' key range of the ledger partition, narrowed by `filter`. */
+function requestRowsWhere(filter?: string): string {
+  const clauses = [
+    odata`PartitionKey eq ${LEDGER_PARTITION}`,
+    odata`RowKey ge ${REQUEST_ROWS.from}`,
+    odata`RowKey lt ${REQUEST_ROWS.to}`,
+  ];
+  if (filter !== undefined) clauses.push(`(${filter})`);
+  return clauses.join(' and ');
 }
 
 /** A request row: its JSON body (in parts), and the columns the queries filter on. */

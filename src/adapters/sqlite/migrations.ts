@@ -180,4 +180,15 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 8,
+    name: 'reset_requests_by_state_created_id',
+    // `pagesByState` reads each state in (created_at, id) order after a cursor: with the id in the
+    // index that is a seek and a walk, ties on the time included, and no sort. The old index is
+    // this one's prefix, so it goes.
+    sql: `
+      CREATE INDEX reset_requests_by_state_created_id ON reset_requests (state, created_at, id);
+      DROP INDEX reset_requests_by_state_created;
+    `,
+  },
 ];

@@ -3,11 +3,12 @@ import { AppError } from '../../errors';
 import {
   checkUpdate,
   closesRequest,
+  pageQuery,
   storableRequest,
   storedTime,
   type StorableRequest,
 } from '../../domain/store-guard';
-import type { RequestState, ResetRequest } from '../../domain/reset-request';
+import { REQUEST_STATES, type RequestState, type ResetRequest } from '../../domain/reset-request';
 import {
   OPEN_REQUEST_EXISTS,
   REQUEST_ID_TAKEN,
@@ -24,6 +25,41 @@ interface RequestRow {
   etag: string;
   body: string;
 }
+
+interface PageRow extends RequestRow {
+  created_at: string;
+  id: string;
+}
+
+/** Where the next page starts: after this (created_at, id). */
+interface PageCursor {
+  afterCreatedAt: string;
+  afterId: string;
+}
+
+type PageParams = PageCursor & { limit: number } & Record<string, string | number | null>;
+
+/**
+ * One parameter per state a page can ask for; the ones a call does not use are bound to NULL,
+ * which no row's state equals.
+ */
+const PAGE_STATE_SLOTS = REQUEST_STATES.map((_, i) => `state${i}`);
+
+/** Sorts before every stored time: the first page starts at the beginning. */
+const FIRST_PAGE: PageCursor = { afterCreatedAt: '', afterId: '' };
+
+/**
+ * One arm per state, each a walk of `reset_requests_by_state_created_id` from the cursor in the
+ * compound's ORDER BY, so SQLite merges the arms instead of sorting and stops after `limit` rows:
+ * a page costs its own rows, however many match after it. `state IN (…)` with one ORDER BY would
+ * sort every match after the cursor for every page.
+ */
+export const SELECT_PAGE_BY_STATES = `${PAGE_STATE_SLOTS.map(
+  (slot) => `SELECT etag, body, created_at, id FROM reset_requests
+       WHERE state = @${slot} AND (created_at, id) > (@afterCreatedAt, @afterId)`,
+).join('\n       UNION ALL\n       ')}
+       ORDER BY created_at, id
+       LIMIT @limit`;
 
 interface Columns {
   id: string;
@@ -47,6 +83,7 @@ export class SqliteRequestStore implements RequestStore {
   private readonly selectOpenIdByRequester;
   private readonly updateIfETag;
   private readonly selectByStates;
+  private readonly selectPageByStates;
   private readonly countSince;
   private readonly countAllSince;
 
@@ -87,6 +124,7 @@ export class SqliteRequestStore implements RequestStore {
        ORDER BY created_at, id
        LIMIT ?`,
     );
+    this.selectPageByStates = db.prepare<[PageParams], PageRow>(SELECT_PAGE_BY_STATES);
     this.countSince = db
       .prepare<[string, string], number>(
         'SELECT COUNT(*) FROM reset_requests WHERE requester_aad_object_id = ? AND created_at >= ?',
@@ -185,6 +223,38 @@ export class SqliteRequestStore implements RequestStore {
       const rows = this.query(() => this.selectByStates.all(JSON.stringify(states), limit ?? -1));
       return rows.map((row) => ({ request: parseBody(row.body), eTag: row.etag }));
     });
+  }
+
+  /**
+   * Keyset pages, oldest first: each page starts after the last (created_at, id) yielded, and
+   * neither changes while a request lives, so rows changing state around the cursor cannot shift
+   * a staying one past it, as they would an OFFSET.
+   */
+  async *pagesByState(states: readonly RequestState[], pageSize: number): AsyncGenerator<StoredRequest[]> {
+    const wanted = pageQuery(states, pageSize);
+    if (wanted.length === 0) return;
+    const slots = Object.fromEntries(PAGE_STATE_SLOTS.map((slot, i) => [slot, wanted[i] ?? null]));
+    let cursor: PageCursor | undefined = FIRST_PAGE;
+    while (cursor !== undefined) {
+      const params: PageParams = { ...slots, ...cursor, limit: pageSize };
+      const read = await asPromise(() => this.readPage(params));
+      if (read.page.length === 0) return;
+      cursor = read.next;
+      yield read.page;
+    }
+  }
+
+  /** `next` is undefined once the page is short: nothing matched after it when it was read. */
+  private readPage(params: PageParams): { page: StoredRequest[]; next: PageCursor | undefined } {
+    const rows = this.query(() => this.selectPageByStates.all(params));
+    const last = rows[rows.length - 1];
+    return {
+      page: rows.map((row) => ({ request: parseBody(row.body), eTag: row.etag })),
+      next:
+        last === undefined || rows.length < params.limit
+          ? undefined
+          : { afterCreatedAt: last.created_at, afterId: last.id },
+    };
   }
 
   countCreatedSince(aadObjectId: string, since: Date): Promise<number> {

@@ -1,13 +1,18 @@
 import { writeFileSync, existsSync, readFileSync } from 'node:fs';
 import { isAppError, type AppError } from '../../../src/errors';
 import { openDatabase, type SqliteDatabase } from '../../../src/adapters/sqlite/database';
-import { SqliteRequestStore } from '../../../src/adapters/sqlite/sqlite-request-store';
+import { SELECT_PAGE_BY_STATES, SqliteRequestStore } from '../../../src/adapters/sqlite/sqlite-request-store';
 import {
   createPendingRequest,
   transition,
   type NewResetRequestInput,
 } from '../../../src/domain/request-lifecycle';
-import { isRequestId, newRequestId, type ResetRequest } from '../../../src/domain/reset-request';
+import {
+  REQUEST_STATES,
+  isRequestId,
+  newRequestId,
+  type ResetRequest,
+} from '../../../src/domain/reset-request';
 import { openRequestIdFromConflict, type StoredRequest } from '../../../src/ports/request-store';
 import { startChild, tempFolder } from './sqlite-test-support';
 
@@ -215,6 +220,42 @@ describe('SqliteRequestStore', () => {
     expect(await store.listByState(['DONE'])).toEqual([]);
     expect(await store.listByState([])).toEqual([]);
     expect((await caught(store.listByState(['PENDING'], -1))).code).toBe('BAD_REQUEST');
+  });
+
+  it('pages oldest first across the states, a shared creation time in id order', async () => {
+    const at = (day: number): Date => new Date(Date.UTC(2025, 0, day));
+    const approve = (s: StoredRequest): Promise<StoredRequest> =>
+      store.update(transition(s.request, 'APPROVED', admin, at(4)), s.eTag);
+    const a = await store.create(pending('user-a', at(3)));
+    const b = await approve(await store.create(pending('user-b', at(1))));
+    const c = await store.create(pending('user-c', at(1)));
+    const d = await store.create(pending('user-d', at(1)));
+    const e = await approve(await store.create(pending('user-e', at(2))));
+    // SQLite compares the text columns byte by byte.
+    const binary = (p: string, q: string): number => (p < q ? -1 : p > q ? 1 : 0);
+    const expected = [a, b, c, d, e].sort(
+      (x, y) => binary(x.request.createdAt, y.request.createdAt) || binary(x.request.id, y.request.id),
+    );
+
+    const pages: StoredRequest[][] = [];
+    for await (const page of store.pagesByState(['PENDING', 'APPROVED'], 2)) pages.push(page);
+    expect(pages).toEqual([expected.slice(0, 2), expected.slice(2, 4), expected.slice(4)]);
+  });
+
+  it('reads a page as a walk of the state index from the cursor: no sort, whatever follows it', () => {
+    const names = [...new Set([...SELECT_PAGE_BY_STATES.matchAll(/@(\w+)/g)].map((match) => match[1]))];
+    const plan = db
+      .prepare<[Record<string, null>], { detail: string }>(`EXPLAIN QUERY PLAN ${SELECT_PAGE_BY_STATES}`)
+      .all(Object.fromEntries(names.map((name) => [name, null])))
+      .map((row) => row.detail);
+    const searches = plan.filter((detail) => detail.startsWith('SEARCH reset_requests'));
+    expect(searches).toHaveLength(REQUEST_STATES.length);
+    for (const search of searches) {
+      expect(search).toContain(
+        'USING INDEX reset_requests_by_state_created_id (state=? AND (created_at,id)>(?,?))',
+      );
+    }
+    expect(plan.filter((detail) => detail.includes('TEMP B-TREE'))).toEqual([]);
   });
 
   it('counts the requests a person created since a time, whatever their state', async () => {
