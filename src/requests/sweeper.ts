@@ -33,6 +33,8 @@ export interface RequestSweeperOptions {
   staleDrafts?: { expiryMinutes: number; wipeBefore: (before: Date) => Promise<number> };
   /** With several instances on one store, each pass takes this lease, so one sweeps at a time. */
   lease?: JobLease;
+  /** Requests read from the store at a time (default 500): the sweep's memory, not its reach. */
+  pageSize?: number;
 }
 
 /** The lease every instance's sweeper takes for a pass. */
@@ -40,6 +42,8 @@ export const SWEEPER_LEASE = 'request-sweeper';
 
 const SWEEPER = { id: 'request-sweeper', name: 'Request sweeper' };
 const MINUTE = 60_000;
+/** A few megabytes of records against the 160 MB heap `npm start` allows, and few queries a pass. */
+const DEFAULT_PAGE_SIZE = 500;
 /** Methods that do not count as "the person registered something new". */
 const NOT_NEW = new Set<AuthMethodType>(['password', 'temporaryAccessPass', 'email', 'other']);
 /**
@@ -113,11 +117,13 @@ export class RequestSweeper {
       const wiped = await wipeBefore(new Date(this.options.now().getTime() - expiryMinutes * MINUTE));
       if (wiped > 0) this.options.logger.info({ wiped }, 'stale conversation state wiped');
     }
-    for (const stored of await this.options.requests.listByState(['PENDING'])) {
-      await this.sweepPending(stored);
+    // Paged: the states grow with the backlog and with history, and a pass holds one page at a time.
+    const pageSize = this.options.pageSize ?? DEFAULT_PAGE_SIZE;
+    for await (const page of this.options.requests.pagesByState(['PENDING'], pageSize)) {
+      for (const stored of page) await this.sweepPending(stored);
     }
-    for (const stored of await this.options.requests.listByState(['DONE', 'PARTIAL'])) {
-      await this.closeTheLoop(stored);
+    for await (const page of this.options.requests.pagesByState(['DONE', 'PARTIAL'], pageSize)) {
+      for (const stored of page) await this.closeTheLoop(stored);
     }
   }
 
