@@ -52,7 +52,7 @@ const FIRST_PAGE: PageCursor = { afterCreatedAt: '', afterId: '' };
  * One arm per state, each a walk of `reset_requests_by_state_created_id` from the cursor in the
  * compound's ORDER BY, so SQLite merges the arms instead of sorting and stops after `limit` rows:
  * a page costs its own rows, however many match after it. `state IN (…)` with one ORDER BY would
- * sort every match after the cursor for every page.
+ * sort every match after the cursor for every page. Exported for the test that holds it to that plan.
  */
 export const SELECT_PAGE_BY_STATES = `${PAGE_STATE_SLOTS.map(
   (slot) => `SELECT etag, body, created_at, id FROM reset_requests
