@@ -15,6 +15,7 @@ async function main(): Promise<void> {
       out: { type: 'string' },
       profile: { type: 'string' },
       'node-options': { type: 'string' },
+      pending: { type: 'string' },
     },
   });
   const settings = {
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
     ...(values.duration ? { durationMs: Number(values.duration) * 1000 } : {}),
     ...(values.alone ? { aloneMs: Number(values.alone) * 1000 } : {}),
     ...(values.profile ? { profileDir: values.profile } : {}),
+    ...(values.pending ? { pendingToSweep: Number(values.pending) } : {}),
     ...(values['node-options'] ? { nodeOptions: values['node-options'].split(/\s+/).filter(Boolean) } : {}),
   };
   const results = await runBench(settings, (line) => process.stderr.write(`${line}\n`));

@@ -66,9 +66,10 @@ export function targets(results: BenchResults): Target[] {
     },
     {
       what: `sweep over ${results.sweep.pending} pending requests`,
-      goal: '≤ 1 s',
+      // The issue's goal is 10,000 in 1 s; a larger backlog (`--pending`) is held to the same rate.
+      goal: `≤ ${(Math.max(results.sweep.pending, 10_000) / 10_000).toLocaleString('en')} s`,
       got: `${ms(results.sweep.ms)} ms`,
-      met: results.sweep.ms <= 1000,
+      met: results.sweep.pending >= 10_000 && results.sweep.ms <= results.sweep.pending / 10,
     },
     {
       what: `RSS with ${results.conversationsInState} conversations in state`,
