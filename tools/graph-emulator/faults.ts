@@ -23,6 +23,8 @@ export type RouteName =
   | 'getTemporaryAccessPassPolicy'
   | 'revokeSignInSessions'
   | 'sendMail'
+  /** `POST /v1.0/$batch`: the envelope; its requests are recorded and faulted under their own routes. */
+  | 'batch'
   | 'unknown';
 
 export type FaultAction =
@@ -116,6 +118,9 @@ export class FaultPlan {
   /** @internal the first live rule for this request, counted as used. */
   take(route: RouteName, request: { method: string; path: string; params: Record<string, string> }) {
     for (const rule of this.rules) {
+      // A `*` rule says what happens to each request; a batch envelope is only its requests, each
+      // of which meets the rule on its own.
+      if (rule.route === '*' && route === 'batch') continue;
       if (rule.route !== '*' && rule.route !== route) continue;
       if (rule.times !== undefined && rule.used >= rule.times) continue;
       if (rule.when !== undefined && !rule.when(request)) continue;

@@ -169,7 +169,46 @@ const ROUTES: Route[] = [
     name: 'sendMail',
     keys: ['user'],
   },
+  { method: 'POST', pattern: /^\/v1\.0\/\$batch$/, name: 'batch', keys: [] },
 ];
+
+/** Graph's limit on the requests of one JSON batch. */
+export const BATCH_LIMIT = 20;
+
+/** One request inside a `$batch` body, as Graph documents it (learn.microsoft.com/graph/json-batching). */
+interface BatchedRequest {
+  id: string;
+  method: string;
+  /** Relative to the version: `/users/{id}/memberOf?$select=id`. */
+  url: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+interface BatchedResponse {
+  id: string;
+  status: number;
+  headers: Record<string, string>;
+  body?: unknown;
+}
+
+/** A request of the batch asked for the connection to be dropped (the `drop` fault). */
+class DropTheBatch extends Error {}
+
+function batchedRequests(body: unknown): BatchedRequest[] | undefined {
+  const requests = (body as { requests?: unknown } | undefined)?.requests;
+  if (!Array.isArray(requests) || requests.length === 0 || requests.length > BATCH_LIMIT) return undefined;
+  const ids = new Set<string>();
+  for (const item of requests as unknown[]) {
+    const r = item as Partial<BatchedRequest> | null;
+    if (r === null || typeof r !== 'object') return undefined;
+    if (typeof r.id !== 'string' || typeof r.method !== 'string' || typeof r.url !== 'string')
+      return undefined;
+    if (ids.has(r.id)) return undefined;
+    ids.add(r.id);
+  }
+  return requests as BatchedRequest[];
+}
 
 const JSON_CONTENT_TYPE =
   'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
@@ -251,9 +290,11 @@ export class GraphEmulator {
     return this.state.sentMails;
   }
 
-  /** Requests to Graph itself, without the token and metadata calls. */
+  /** Requests to Graph itself, without the token and metadata calls; a batch counts as its requests. */
   graphRequests(): RecordedRequest[] {
-    return this.requests.filter((r) => r.route !== 'token' && r.route !== 'openidConfiguration');
+    return this.requests.filter(
+      (r) => r.route !== 'token' && r.route !== 'openidConfiguration' && r.route !== 'batch',
+    );
   }
 
   requestsFor(route: RouteName): RecordedRequest[] {
@@ -340,6 +381,7 @@ export class GraphEmulator {
 
     const fault = this.faults.take(name, { method, path: url.pathname, params });
     record.fault = fault?.kind;
+
     if (fault?.kind === 'status') {
       const retryHeaders: Record<string, string> =
         fault.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(fault.retryAfterSeconds) };
@@ -363,6 +405,10 @@ export class GraphEmulator {
     }
     if (fault?.kind === 'gate') await fault.gate.pass();
     if (req.socket.destroyed) return;
+    if (name === 'batch') {
+      await this.handleBatch(req, res, record, headers, fault?.kind === 'drop');
+      return;
+    }
 
     let answer: Answer;
     try {
@@ -382,6 +428,118 @@ export class GraphEmulator {
     }
     record.status = answer.status;
     this.send(res, requestId, answer, headers['client-request-id']);
+  }
+
+  /**
+   * `POST /v1.0/$batch`: each request is recorded, faulted and answered as if it had come alone
+   * (with the envelope's token), all of them at once, and the answers come back together, as Graph
+   * does it. A `drop` fault on any of them drops the envelope's connection.
+   */
+  private async handleBatch(
+    req: IncomingMessage,
+    res: ServerResponse,
+    record: RecordedRequest,
+    headers: Record<string, string>,
+    /** A `drop` fault with `afterProcessing` on the envelope: its requests run, its answer is lost. */
+    dropAnswer: boolean,
+  ): Promise<void> {
+    const requests = batchedRequests(record.body);
+    if (requests === undefined) {
+      const failure = new GraphFailure(
+        400,
+        'BadRequest',
+        `A batch holds 1 to ${BATCH_LIMIT} requests, each with a unique id, a method and a url.`,
+      );
+      record.status = this.sendError(res, record.requestId, failure, headers['client-request-id']);
+      return;
+    }
+    const { 'content-length': _length, 'content-type': _type, ...shared } = headers;
+    let responses: BatchedResponse[];
+    try {
+      responses = await Promise.all(requests.map((inner) => this.answerBatched(inner, shared, req)));
+    } catch (error) {
+      if (!(error instanceof DropTheBatch)) throw error;
+      req.socket.destroy();
+      return;
+    }
+    if (dropAnswer) req.socket.destroy();
+    if (req.socket.destroyed) return;
+    record.status = 200;
+    this.send(res, record.requestId, { status: 200, body: { responses } }, headers['client-request-id']);
+  }
+
+  private async answerBatched(
+    inner: BatchedRequest,
+    shared: Record<string, string>,
+    req: IncomingMessage,
+  ): Promise<BatchedResponse> {
+    const url = new URL(`/v1.0${inner.url.startsWith('/') ? '' : '/'}${inner.url}`, this.url);
+    const method = inner.method.toUpperCase();
+    const { name, params } = matchRoute(method, url.pathname);
+    const headers = { ...shared };
+    for (const [key, value] of Object.entries(inner.headers ?? {})) headers[key.toLowerCase()] = value;
+    const requestId = randomUUID();
+    const record: RecordedRequest = {
+      seq: ++this.seq,
+      route: name,
+      method,
+      path: url.pathname,
+      params,
+      query: Object.fromEntries(url.searchParams.entries()),
+      headers,
+      body: inner.body,
+      status: undefined,
+      fault: undefined,
+      requestId,
+    };
+    this.requests.push(record);
+    const answered = (answer: Answer): BatchedResponse => {
+      record.status = answer.status;
+      return {
+        id: inner.id,
+        status: answer.status,
+        headers: { 'request-id': requestId, ...answer.headers },
+        ...(answer.body === undefined ? {} : { body: answer.body }),
+      };
+    };
+    const failed = (failure: GraphFailure): BatchedResponse =>
+      answered({
+        status: failure.status,
+        headers: failure.headers,
+        body: this.errorBody(failure, requestId, headers['client-request-id']),
+      });
+    if (name === 'batch' || name === 'token' || name === 'openidConfiguration') {
+      return failed(new GraphFailure(400, 'BadRequest', 'This request cannot be part of a batch.'));
+    }
+    const fault = this.faults.take(name, { method, path: url.pathname, params });
+    record.fault = fault?.kind;
+    if (fault?.kind === 'status') {
+      return failed(
+        new GraphFailure(
+          fault.status,
+          fault.code ?? (fault.status === 429 ? 'TooManyRequests' : 'serviceNotAvailable'),
+          fault.message ??
+            (fault.status === 429 ? 'Too many requests. Please try again later.' : 'Service unavailable.'),
+          fault.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(fault.retryAfterSeconds) },
+        ),
+      );
+    }
+    if (fault?.kind === 'drop' && fault.afterProcessing !== true) throw new DropTheBatch();
+    if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms).unref());
+    if (fault?.kind === 'gate') await fault.gate.pass();
+    if (req.socket.destroyed)
+      return failed(new GraphFailure(499, 'ClientClosed', 'The batch was abandoned.'));
+    const rawBody = inner.body === undefined ? '' : JSON.stringify(inner.body);
+    let answer: Answer;
+    try {
+      answer = this.dispatch(name, params, url, inner.body, rawBody, headers);
+    } catch (error) {
+      if (fault?.kind === 'drop') throw new DropTheBatch();
+      if (!(error instanceof GraphFailure)) throw error;
+      return failed(error);
+    }
+    if (fault?.kind === 'drop') throw new DropTheBatch();
+    return answered(answer);
   }
 
   private parseBody(rawBody: string, contentType: string | undefined): unknown {
@@ -442,21 +600,25 @@ export class GraphEmulator {
       {
         status: failure.status,
         headers: failure.headers,
-        body: {
-          error: {
-            code: failure.code,
-            message: failure.message,
-            innerError: {
-              date: graphDate(),
-              'request-id': requestId,
-              'client-request-id': clientRequestId ?? requestId,
-            },
-          },
-        },
+        body: this.errorBody(failure, requestId, clientRequestId),
       },
       clientRequestId,
     );
     return failure.status;
+  }
+
+  private errorBody(failure: GraphFailure, requestId: string, clientRequestId: string | undefined): unknown {
+    return {
+      error: {
+        code: failure.code,
+        message: failure.message,
+        innerError: {
+          date: graphDate(),
+          'request-id': requestId,
+          'client-request-id': clientRequestId ?? requestId,
+        },
+      },
+    };
   }
 
   private context(fragment: string): string {
@@ -646,6 +808,9 @@ export class GraphEmulator {
         }
         state.sendMail(user, body);
         return { status: 202 };
+      case 'batch':
+        // Answered by handleBatch, before dispatch; a batch inside a batch is refused there.
+        throw new GraphFailure(400, 'BadRequest', 'A batch cannot be dispatched as one request.');
       case 'unknown':
         throw this.unknownRoute(url);
     }
