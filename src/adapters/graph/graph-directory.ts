@@ -196,7 +196,13 @@ export class GraphDirectory implements Directory {
    * application permission). Then the roles of each role-assignable group the user reaches.
    * Any failed read fails the whole call.
    */
-  async getPrivilege(userId: string, options: PrivilegeOptions = {}): Promise<PrivilegeReport> {
+  getPrivilege(userId: string, options: PrivilegeOptions = {}): Promise<PrivilegeReport> {
+    // Every read below is needed for the report (one that fails makes the privilege unknown), so
+    // they may wait for each other: each wave travels as one Graph batch.
+    return this.http.together(() => this.readPrivilege(userId, options));
+  }
+
+  private async readPrivilege(userId: string, options: PrivilegeOptions): Promise<PrivilegeReport> {
     const byPrincipal = { $filter: `principalId eq ${odataString(userId)}` };
     const [direct, memberships, pimEligible, pimActive, assignable] = await Promise.all([
       this.grantsOf(userId, { kind: 'direct' }),
