@@ -99,7 +99,7 @@ export function renderResults(results: BenchResults, when: Date): string {
     '',
     `Ratio (helpdesk / echo) at ${results.settings.concurrency}: turns/s ${(helpdesk.concurrent.turnsPerSecond / echo.concurrent.turnsPerSecond).toFixed(2)}×, p99 ${(helpdesk.concurrent.p99 / echo.concurrent.p99).toFixed(2)}×.`,
     `RSS after the load runs: echo ${mb(echo.rssBytes)} MB, helpdesk ${mb(helpdesk.rssBytes)} MB; helpdesk with ${results.conversationsInState} conversations in state: ${mb(results.rssWithConversationsBytes)} MB.`,
-    `Changed-phone resets (${resets.states.join(', ')}): APPROVED → DONE median ${ms(median(resets.approvedToDoneMs))} ms, worst ${ms(max(resets.approvedToDoneMs))} ms (after one warm-up reset, not counted: ${ms(resets.warmUpMs)} ms); Graph reads ${resets.graphReads.join(', ')}, writes ${resets.graphWrites.join(', ')} (reads of the last: ${Object.entries(
+    `Changed-phone resets (${resets.states.join(', ')}): APPROVED → DONE median ${ms(median(resets.approvedToDoneMs))} ms, worst ${ms(max(resets.approvedToDoneMs))} ms (after one warm-up reset, not counted: ${ms(resets.warmUpMs)} ms); Graph reads ${resets.graphReads.join(', ')}, writes ${resets.graphWrites.join(', ')}, in ${resets.graphHttpRequests.join(', ')} HTTPS requests (reads of the last: ${Object.entries(
       resets.readsByRoute,
     )
       .map(([route, count]) => `${route} ${count}`)

@@ -94,6 +94,8 @@ export interface ResetResult {
   states: string[];
   /** The reads of the last reset, route by route. */
   readsByRoute: Record<string, number>;
+  /** HTTPS requests to Graph per reset: a JSON batch is one, however many reads it carries. */
+  graphHttpRequests: number[];
   /** APPROVED → DONE of the reset run first, not counted above (the bot's first reset pays for JIT). */
   warmUpMs: number;
 }
@@ -282,6 +284,7 @@ async function runResets(
     graphWrites: [],
     states: [],
     readsByRoute: {},
+    graphHttpRequests: [],
     warmUpMs: Number.NaN,
   };
   for (let index = 0; index < WARM_UP_RESETS + settings.resets; index++) {
@@ -348,6 +351,12 @@ async function runResets(
     const reads = calls.filter(isGraphRead);
     result.graphReads.push(reads.length);
     result.graphWrites.push(calls.length - reads.length);
+    const batches = emulator.requestsFor('batch');
+    const batched = batches.reduce(
+      (sum, batch) => sum + ((batch.body as { requests?: unknown[] } | undefined)?.requests?.length ?? 0),
+      0,
+    );
+    result.graphHttpRequests.push(calls.length - batched + batches.length);
     result.readsByRoute = {};
     for (const read of reads) result.readsByRoute[read.route] = (result.readsByRoute[read.route] ?? 0) + 1;
   }

@@ -34,6 +34,10 @@ describe('npm run bench, tiny run', () => {
     // (the executor's own tests pin the exact calls; here they only have to be counted).
     expect(results.resets.graphWrites[0]).toBeGreaterThanOrEqual(5);
     expect(results.resets.graphReads[0]).toBeGreaterThan(0);
+    // The approval click's privilege check reads six things in one JSON batch.
+    expect(results.resets.graphHttpRequests[0]).toBeLessThan(
+      (results.resets.graphReads[0] ?? 0) + (results.resets.graphWrites[0] ?? 0),
+    );
     expect(results.resets.readsByRoute.checkMemberGroups).toBe(1);
     expect(Number.isFinite(results.sweep.ms)).toBe(true);
     const report = renderResults(results, new Date('2026-12-01T00:00:00Z'));
