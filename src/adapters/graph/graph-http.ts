@@ -335,11 +335,12 @@ export class GraphHttp {
     call: GraphCall,
     answer: BatchedAnswer | undefined,
   ): Promise<GraphResult<T>> {
-    if (answer === undefined || typeof answer.status !== 'number') {
+    const status = answer?.status;
+    if (answer === undefined || typeof status !== 'number' || status < 200 || status > 599) {
       throw new AppError('UNAVAILABLE', `Graph's batch came back without an answer for ${call.operation}`);
     }
     const headers = headersOf(answer.headers);
-    if (RETRIED_STATUSES.has(answer.status) && this.maxRetries > 0) {
+    if (RETRIED_STATUSES.has(status) && this.maxRetries > 0) {
       const retryAfter = parseRetryAfter(headers.get('retry-after'));
       if (retryAfter === undefined || retryAfter <= this.maxRetryAfterSeconds) {
         if (retryAfter !== undefined && retryAfter > 0) {
@@ -349,9 +350,9 @@ export class GraphHttp {
         return this.send<T>(call, this.maxRetries - 1);
       }
     }
-    const empty = answer.body === undefined || [204, 205, 304].includes(answer.status);
+    const empty = answer.body === undefined || [204, 205, 304].includes(status);
     const text = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
-    return this.interpret<T>(call, new Response(empty ? null : text, { status: answer.status, headers }));
+    return this.interpret<T>(call, new Response(empty ? null : text, { status, headers }));
   }
 
   /** `retries`: fewer automatic retries than configured (a retry of a read first tried in a batch). */
