@@ -192,6 +192,17 @@ interface BatchedResponse {
   body?: unknown;
 }
 
+/** Graph's answer to a request a `status` fault hits: its status, code and Retry-After. */
+function statusFailure(fault: Extract<FaultAction, { kind: 'status' }>): GraphFailure {
+  return new GraphFailure(
+    fault.status,
+    fault.code ?? (fault.status === 429 ? 'TooManyRequests' : 'serviceNotAvailable'),
+    fault.message ??
+      (fault.status === 429 ? 'Too many requests. Please try again later.' : 'Service unavailable.'),
+    fault.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(fault.retryAfterSeconds) },
+  );
+}
+
 /** A request of the batch asked for the connection to be dropped (the `drop` fault). */
 class DropTheBatch extends Error {}
 
@@ -348,21 +359,15 @@ export class GraphEmulator {
     for (const [key, value] of Object.entries(req.headers)) {
       headers[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : (value ?? '');
     }
-    const requestId = randomUUID();
-    const record: RecordedRequest = {
-      seq: ++this.seq,
-      route: name,
-      method,
-      path: url.pathname,
+    const record = this.record(
+      name,
       params,
-      query: Object.fromEntries(url.searchParams.entries()),
+      method,
+      url,
       headers,
-      body: this.parseBody(rawBody, headers['content-type']),
-      status: undefined,
-      fault: undefined,
-      requestId,
-    };
-    this.requests.push(record);
+      this.parseBody(rawBody, headers['content-type']),
+    );
+    const requestId = record.requestId;
 
     const isIdentity = name === 'token' || name === 'openidConfiguration';
     if (!isIdentity && url.pathname.startsWith('/v1.0/') && !this.authorized(headers.authorization)) {
@@ -383,16 +388,7 @@ export class GraphEmulator {
     record.fault = fault?.kind;
 
     if (fault?.kind === 'status') {
-      const retryHeaders: Record<string, string> =
-        fault.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(fault.retryAfterSeconds) };
-      const failure = new GraphFailure(
-        fault.status,
-        fault.code ?? (fault.status === 429 ? 'TooManyRequests' : 'serviceNotAvailable'),
-        fault.message ??
-          (fault.status === 429 ? 'Too many requests. Please try again later.' : 'Service unavailable.'),
-        retryHeaders,
-      );
-      record.status = this.sendError(res, requestId, failure, headers['client-request-id']);
+      record.status = this.sendError(res, requestId, statusFailure(fault), headers['client-request-id']);
       return;
     }
     if (fault?.kind === 'drop' && fault.afterProcessing !== true) {
@@ -478,21 +474,8 @@ export class GraphEmulator {
     const { name, params } = matchRoute(method, url.pathname);
     const headers = { ...shared };
     for (const [key, value] of Object.entries(inner.headers ?? {})) headers[key.toLowerCase()] = value;
-    const requestId = randomUUID();
-    const record: RecordedRequest = {
-      seq: ++this.seq,
-      route: name,
-      method,
-      path: url.pathname,
-      params,
-      query: Object.fromEntries(url.searchParams.entries()),
-      headers,
-      body: inner.body,
-      status: undefined,
-      fault: undefined,
-      requestId,
-    };
-    this.requests.push(record);
+    const record = this.record(name, params, method, url, headers, inner.body);
+    const requestId = record.requestId;
     const answered = (answer: Answer): BatchedResponse => {
       record.status = answer.status;
       return {
@@ -513,17 +496,7 @@ export class GraphEmulator {
     }
     const fault = this.faults.take(name, { method, path: url.pathname, params });
     record.fault = fault?.kind;
-    if (fault?.kind === 'status') {
-      return failed(
-        new GraphFailure(
-          fault.status,
-          fault.code ?? (fault.status === 429 ? 'TooManyRequests' : 'serviceNotAvailable'),
-          fault.message ??
-            (fault.status === 429 ? 'Too many requests. Please try again later.' : 'Service unavailable.'),
-          fault.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(fault.retryAfterSeconds) },
-        ),
-      );
-    }
+    if (fault?.kind === 'status') return failed(statusFailure(fault));
     if (fault?.kind === 'drop' && fault.afterProcessing !== true) throw new DropTheBatch();
     if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms).unref());
     if (fault?.kind === 'gate') await fault.gate.pass();
@@ -540,6 +513,32 @@ export class GraphEmulator {
     }
     if (fault?.kind === 'drop') throw new DropTheBatch();
     return answered(answer);
+  }
+
+  /** A request as the log keeps it, added to the log (its status is set once answered). */
+  private record(
+    route: RouteName,
+    params: Record<string, string>,
+    method: string,
+    url: URL,
+    headers: Record<string, string>,
+    body: unknown,
+  ): RecordedRequest {
+    const record: RecordedRequest = {
+      seq: ++this.seq,
+      route,
+      method,
+      path: url.pathname,
+      params,
+      query: Object.fromEntries(url.searchParams.entries()),
+      headers,
+      body,
+      status: undefined,
+      fault: undefined,
+      requestId: randomUUID(),
+    };
+    this.requests.push(record);
+    return record;
   }
 
   private parseBody(rawBody: string, contentType: string | undefined): unknown {
