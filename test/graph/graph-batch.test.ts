@@ -7,7 +7,15 @@ import { createCredential } from '../../src/adapters/graph/credential';
 import { GRAPH_BATCH_LIMIT, GraphHttp, type GraphCall } from '../../src/adapters/graph/graph-http';
 import { isAppError } from '../../src/errors';
 import { Gate, type GraphEmulator } from '../../tools/graph-emulator';
-import { HANAKO, MAKOTO, UNKNOWN_USER, directoryFor, startEmulator } from './graph-test-kit';
+import {
+  HANAKO,
+  MAKOTO,
+  UNKNOWN_USER,
+  directoryFor,
+  rawCall,
+  rawToken,
+  startEmulator,
+} from './graph-test-kit';
 
 let emulator: GraphEmulator;
 let http: GraphHttp;
@@ -43,31 +51,13 @@ const getManager = (id: string): GraphCall => ({
   operation: 'get manager',
 });
 
-async function token(): Promise<string> {
-  const answer = await fetch(`${emulator.url}/${emulator.tenantId}/oauth2/v2.0/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: 'helpdesk-bot',
-      client_secret: 's3cret',
-      scope: `${emulator.url}/.default`,
-    }),
-  });
-  return ((await answer.json()) as { access_token: string }).access_token;
-}
-
 interface BatchAnswer {
   responses: Array<{ id: string; status: number; headers: Record<string, string>; body?: unknown }>;
 }
 
 async function postBatch(body: unknown): Promise<{ status: number; body: BatchAnswer }> {
-  const answer = await fetch(`${emulator.url}/v1.0/$batch`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${await token()}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return { status: answer.status, body: (await answer.json()) as BatchAnswer };
+  const answer = await rawCall(emulator, await rawToken(emulator), 'POST', '/v1.0/$batch', body);
+  return { status: answer.status, body: answer.body as BatchAnswer };
 }
 
 describe('the emulator’s $batch', () => {

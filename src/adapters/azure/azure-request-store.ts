@@ -142,8 +142,7 @@ export class AzureRequestStore implements RequestStore {
       throw new AppError('BAD_REQUEST', `The limit must be a non-negative integer, got ${limit}.`);
     }
     if (states.length === 0 || limit === 0) return [];
-    const byState = states.map((state) => odata`state eq ${state}`).join(' or ');
-    const found = (await this.scan(`(${byState})`)).map((row) => toStored(row)).filter(isDefined);
+    const found = (await this.scan(inStates(states))).map((row) => toStored(row)).filter(isDefined);
     found.sort(
       (a, b) => compare(createdKey(a.request), createdKey(b.request)) || compare(a.request.id, b.request.id),
     );
@@ -158,9 +157,8 @@ export class AzureRequestStore implements RequestStore {
   async *pagesByState(states: readonly RequestState[], pageSize: number): AsyncGenerator<StoredRequest[]> {
     const wanted = pageQuery(states, pageSize);
     if (wanted.length === 0) return;
-    const byState = wanted.map((state) => odata`state eq ${state}`).join(' or ');
     const pages = this.ledger.table
-      .listEntities<Record<string, unknown>>({ queryOptions: { filter: requestRowsWhere(`(${byState})`) } })
+      .listEntities<Record<string, unknown>>({ queryOptions: { filter: requestRowsWhere(inStates(wanted)) } })
       .byPage({ maxPageSize: Math.min(pageSize, MAX_SERVICE_PAGE) });
     for (;;) {
       let next: IteratorResult<Record<string, unknown>[]>;
@@ -203,6 +201,11 @@ export class AzureRequestStore implements RequestStore {
     }
     return rows;
   }
+}
+
+/** A filter for rows in any of `states` (not empty). */
+function inStates(states: readonly RequestState[]): string {
+  return `(${states.map((state) => odata`state eq ${state}`).join(' or ')})`;
 }
 
 /** The request rows' key range of the ledger partition, narrowed by `filter`. */
